@@ -1,0 +1,71 @@
+"""Configuration: defaults in code, overridden by CAPINDUSTRIE_* environment variables."""
+
+from datetime import date
+
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+
+DEFAULTS = {
+    # Environment: "development" or "production". Production refuses the default secret key.
+    "ENV": "development",
+    "SECRET_KEY": DEFAULT_SECRET_KEY,
+    # Database: SQLite in the instance folder unless a URL is given (postgresql://… in production).
+    "DATABASE_URL": None,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Sessions and CSRF.
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+    # Rate limits (Flask-Limiter): memory in development, Redis/valkey URL in production.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_ENABLED": True,
+    "LOGIN_RATE_LIMIT": "10/minute;50/hour",
+    "MAX_FAILED_LOGINS": 10,
+    "ACCOUNT_LOCK_MINUTES": 15,
+    # E-mail: sent through SMTP when MAIL_SERVER is set, otherwise only logged.
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 587,
+    "MAIL_USE_TLS": True,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_SENDER": "Cap Industrie <no-reply@capindustrie.seine-et-marne.fr>",
+    "MAIL_MAX_ATTEMPTS": 5,
+    "MAIL_RETRY_MINUTES": 10,
+    "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+    # Accounts.
+    "ACADEMIC_EMAIL_DOMAIN": "ac-creteil.fr",
+    "PASSWORD_RESET_MAX_AGE": 3600,
+    "INVITATION_MAX_AGE": 7 * 24 * 3600,
+    # Geocoding (BAN through the IGN Géoplateforme); off in tests and offline installs.
+    "GEOCODER_ENABLED": False,
+    "GEOCODER_DOMAIN": "data.geopf.fr/geocodage",
+    "GEOCODER_TIMEOUT": 5,
+    "GEOCODER_MIN_DELAY_SECONDS": 0.05,
+    # Internship rules. The national 2nde fortnight is configuration, keyed by school year start.
+    "SECONDE_PERIODS": {
+        2023: ("2024-06-17", "2024-06-28"),
+        2024: ("2025-06-16", "2025-06-27"),
+        2025: ("2026-06-15", "2026-06-26"),
+        2026: ("2027-06-14", "2027-06-25"),
+    },
+    "MAX_SEATS_PER_PERIOD": 20,
+    # Applications and their timers (days).
+    "MAX_ACTIVE_APPLICATIONS": 5,
+    "APPLICATION_EXPIRY_DAYS": 10,
+    "APPLICATION_REMINDER_DAYS": 5,
+    "ACCEPTANCE_EXPIRY_DAYS": 7,
+    "ACCEPTANCE_REMINDER_DAYS": 4,
+}
+
+
+def seconde_period(config, school_year_start: int) -> tuple[date, date] | None:
+    """The national 2nde fortnight of the school year starting in September `school_year_start`."""
+    raw = config["SECONDE_PERIODS"].get(school_year_start) or config["SECONDE_PERIODS"].get(
+        str(school_year_start)
+    )
+    if raw is None:
+        return None
+    start, end = raw
+    return date.fromisoformat(start), date.fromisoformat(end)

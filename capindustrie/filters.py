@@ -1,0 +1,57 @@
+"""Jinja filters: French dates, Europe/Paris times."""
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+PARIS = ZoneInfo("Europe/Paris")
+DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+MONTHS = [
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+]
+
+
+def french_date(value: date | None, weekday: bool = True) -> str:
+    """`lundi 2 février 2026`."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_paris(value).date()
+    day = "1er" if value.day == 1 else str(value.day)
+    text = f"{day} {MONTHS[value.month - 1]} {value.year}"
+    return f"{DAYS[value.weekday()]} {text}" if weekday else text
+
+
+def to_paris(value: datetime) -> datetime:
+    """Stored datetimes are naive UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(PARIS)
+
+
+def french_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = to_paris(value)
+    return f"{french_date(local.date())} à {local:%H:%M}".replace(":", " h ", 1)
+
+
+def french_time(value) -> str:
+    return "" if value is None else f"{value:%H:%M}".replace(":", " h ")
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(french_date, "date_fr")
+    app.add_template_filter(french_datetime, "datetime_fr")
+    app.add_template_filter(french_time, "time_fr")
+    init_context(app)
+
+
+def _template_globals(app: Flask) -> dict:
+    return {"url_map_endpoints": frozenset(app.view_functions)}
+
+
+def init_context(app: Flask) -> None:
+    app.context_processor(lambda: _template_globals(app))

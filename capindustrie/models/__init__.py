@@ -1,0 +1,46 @@
+"""All models, importable from one place (Alembic sees every table through this import)."""
+
+from capindustrie.models.applications import (
+    Application,
+    ApplicationStatus,
+    ApplicationTransition,
+    Placement,
+)
+from capindustrie.models.base import Base, utcnow
+from capindustrie.models.classes import Pupil, SchoolClass, class_teacher
+from capindustrie.models.events import (
+    Event,
+    EventAudience,
+    EventKind,
+    Registration,
+    RegistrationStatus,
+)
+from capindustrie.models.offers import (
+    GeoPrecision,
+    Level,
+    Offer,
+    OfferStatus,
+    OfferTransition,
+    Period,
+    ProgramDay,
+)
+from capindustrie.models.operations import ExportRun, ExportStatus, OutboxMessage, OutboxStatus
+from capindustrie.models.reference import Commune, Epci, School, SchoolType
+from capindustrie.models.users import (
+    FILIERE_LABELS,
+    Company,
+    CompanyStatus,
+    Filiere,
+    Role,
+    SizeBand,
+    User,
+)
+
+__all__ = [
+    "Application", "ApplicationStatus", "ApplicationTransition", "Base", "Commune", "Company",
+    "CompanyStatus", "Epci", "Event", "EventAudience", "EventKind", "ExportRun", "ExportStatus",
+    "FILIERE_LABELS", "Filiere", "GeoPrecision", "Level", "Offer", "OfferStatus",
+    "OfferTransition", "OutboxMessage", "OutboxStatus", "Period", "Placement", "ProgramDay",
+    "Pupil", "Registration", "RegistrationStatus", "Role", "School", "SchoolClass", "SchoolType",
+    "SizeBand", "User", "class_teacher", "utcnow",
+]

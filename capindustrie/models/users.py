@@ -1,0 +1,128 @@
+"""Accounts: one table for every role; companies own users; pupils have a profile in classes.py."""
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from capindustrie.models.base import Base, str_enum, utcnow
+
+
+class Role(StrEnum):
+    COMPANY = "company"
+    PUPIL = "pupil"
+    TEACHER = "teacher"
+    STAFF = "staff"
+
+
+class Filiere(StrEnum):
+    AGRI_FOOD = "agriculture_agroalimentaire"
+    MATERIALS = "materiaux"
+    LOGISTICS = "logistique"
+    GREEN_ENERGY = "energies_vertes"
+    HEALTH_PHARMA = "sante_pharmaceutique"
+    SUSTAINABLE_BUILDING = "construction_durable"
+    FUTURE_INDUSTRY = "industrie_du_futur"
+    AERONAUTICS = "aeronautique"
+    OTHER = "autre_industrie"
+
+
+FILIERE_LABELS = {
+    Filiere.AGRI_FOOD: "Agriculture et agroalimentaire",
+    Filiere.MATERIALS: "Industrie des matériaux",
+    Filiere.LOGISTICS: "Logistique",
+    Filiere.GREEN_ENERGY: "Énergies vertes",
+    Filiere.HEALTH_PHARMA: "Santé et pharmaceutique",
+    Filiere.SUSTAINABLE_BUILDING: "Construction durable",
+    Filiere.FUTURE_INDUSTRY: "Industrie du futur",
+    Filiere.AERONAUTICS: "Aéronautique",
+    Filiere.OTHER: "Autre industrie",
+}
+
+
+class CompanyStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class SizeBand(StrEnum):
+    MICRO = "0-9"
+    SMALL = "10-49"
+    MEDIUM = "50-249"
+    LARGE = "250-4999"
+    HUGE = "5000+"
+
+
+class Company(Base):
+    __tablename__ = "company"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    siret: Mapped[str] = mapped_column(sa.String(14), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    filiere: Mapped[Filiere] = mapped_column(str_enum(Filiere, "company_filiere"))
+    address: Mapped[str | None] = mapped_column(sa.String(300))
+    postcode: Mapped[str | None] = mapped_column(sa.String(5))
+    commune_insee: Mapped[str | None] = mapped_column(sa.ForeignKey("commune.insee"))
+    size_band: Mapped[SizeBand | None] = mapped_column(str_enum(SizeBand, "company_size_band"))
+    presentation: Mapped[str | None] = mapped_column(sa.Text)
+    website: Mapped[str | None] = mapped_column(sa.String(300))
+    status: Mapped[CompanyStatus] = mapped_column(
+        str_enum(CompanyStatus, "company_status"), default=CompanyStatus.PENDING
+    )
+    rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    users: Mapped[list["User"]] = relationship(back_populates="company")
+
+    @property
+    def filiere_label(self) -> str:
+        return FILIERE_LABELS[self.filiere]
+
+
+class User(UserMixin, Base):
+    __tablename__ = "user_account"
+    __table_args__ = (
+        sa.CheckConstraint("email IS NOT NULL OR username IS NOT NULL", name="has_login"),
+        sa.CheckConstraint("role != 'company' OR company_id IS NOT NULL", name="company_user"),
+        sa.CheckConstraint("role != 'teacher' OR school_id IS NOT NULL", name="teacher_school"),
+        sa.CheckConstraint("failed_logins >= 0", name="failed_logins_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role, "user_role"))
+    # Stored lower-cased: PostgreSQL compares case-sensitively.
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    username: Mapped[str | None] = mapped_column(sa.String(60), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(200))
+    first_name: Mapped[str] = mapped_column(sa.String(100))
+    last_name: Mapped[str] = mapped_column(sa.String(100))
+    company_id: Mapped[int | None] = mapped_column(sa.ForeignKey("company.id"), index=True)
+    school_id: Mapped[int | None] = mapped_column(sa.ForeignKey("school.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Bumped on password change: every older session cookie stops working.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    company: Mapped[Company | None] = relationship(back_populates="users")
+    school: Mapped["School | None"] = relationship()  # noqa: F821
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles

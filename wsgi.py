@@ -1,0 +1,3 @@
+from capindustrie import create_app
+
+app = create_app()

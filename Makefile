@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install db lint bench clean
+.PHONY: run test chromium install db lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,18 @@ db: $(STAMP)
 run: db
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: $(STAMP)
+CHROMIUM := /usr/bin/chromium
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests are part of the suite: stop early with the fix rather than 5 failures later.
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "Chromium est introuvable ($(CHROMIUM)) : les tests navigateur en ont besoin."; \
+	  echo "Chromium is missing ($(CHROMIUM)): the browser tests need Debian's package."; \
+	  echo "  sudo apt-get install -y --no-install-recommends chromium"; \
+	  exit 1; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check capindustrie tests bench

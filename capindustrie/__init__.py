@@ -99,6 +99,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
 
+    from capindustrie.geo import bp as geo_bp
+
+    app.register_blueprint(geo_bp)
+
 
 def _register_template_helpers(app: Flask) -> None:
     from capindustrie import filters

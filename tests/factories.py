@@ -114,3 +114,39 @@ def pupil(klass: SchoolClass, first_name: str = "Léa", last_name: str = "Durand
     db.session.add(obj)
     db.session.flush()
     return obj
+
+
+def complete_offer(company_obj: Company | None = None, *, status=None, commune_insee: str = "77284",
+                   title: str = "Découvrir la maintenance industrielle", levels=("3e",),
+                   periods=((date(2027, 1, 11), date(2027, 1, 15), 4),)):
+    """An offer with every wizard step filled (site at the commune's town hall)."""
+    from datetime import time
+
+    from capindustrie.models import Commune, Offer, OfferStatus, Period, ProgramDay, utcnow
+
+    company_obj = company_obj or company()
+    commune = db.session.get(Commune, commune_insee)
+    for_2nde = "2nde" in levels
+    offer = Offer(
+        company=company_obj, title=title, filiere=company_obj.filiere,
+        for_3e="3e" in levels, for_2nde=for_2nde,
+        status=status or OfferStatus.DRAFT, observation_commitment_at=utcnow(),
+        site_address="1 rue de l'Industrie", site_postcode=commune.postcodes.split()[0],
+        site_commune_insee=commune.insee, latitude=commune.latitude_townhall,
+        longitude=commune.longitude_townhall, geo_precision="commune",
+        tutor_name="Sam Leroy", tutor_role="Technicien", tutor_email="tuteur@exemple.fr",
+        tutor_phone="+33123456789", day_start=time(9), day_end=time(16, 30),
+        break_start=time(12), break_end=time(13),
+    )
+    offer.program_days = [
+        ProgramDay(day_number=n, title=f"Jour {n}", activities="Observation de l'atelier.")
+        for n in range(1, (10 if for_2nde else 5) + 1)
+    ]
+    offer.periods = [
+        Period(level=Level.SECONDE if (end - start).days > 7 or start.month == 6 else Level.TROISIEME,
+               start_date=start, end_date=end, seats=seats)
+        for start, end, seats in periods
+    ]
+    db.session.add(offer)
+    db.session.flush()
+    return offer

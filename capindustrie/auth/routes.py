@@ -1,15 +1,227 @@
-"""Login, logout, registration, password change and reset (filled in by the auth work)."""
+"""Login, logout, registration, password change and reset: HTTP only, the rules are in services."""
 
-from flask import render_template
+from urllib.parse import urlsplit
 
-from capindustrie.auth import bp
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from capindustrie.auth import bp, services
+from capindustrie.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    RegisterCompanyForm,
+    RegisterTeacherForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+from capindustrie.extensions import limiter
+from capindustrie.htmx import redirect_to, render
+from capindustrie.models import Role, utcnow
+
+LOGIN_FAILED = (
+    "Connexion impossible : l'adresse e-mail (ou l'identifiant) ou le mot de passe est "
+    "incorrect. Après plusieurs essais infructueux, le compte est bloqué quelques minutes."
+)
+RESET_REQUESTED = (
+    "Si un compte correspond à cette adresse, un e-mail vient de lui être envoyé avec un lien "
+    "pour choisir un nouveau mot de passe. Pensez à regarder dans les courriers indésirables."
+)
+# Where each role lands after login, when that area exists (later pieces add them).
+HOME_ENDPOINTS = {Role.COMPANY: "companies.dashboard", Role.STAFF: "moderation.queue"}
 
 
-@bp.get("/connexion")
+def _login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _form_page(template: str, form, **context):
+    """The page of a form: 422 when the submitted form was refused, 200 otherwise."""
+    return render_template(template, form=form, **context), 422 if form.errors else 200
+
+
+def home_endpoint(user) -> str:
+    endpoint = HOME_ENDPOINTS.get(user.role)
+    return endpoint if endpoint in current_app.view_functions else "main.index"
+
+
+def _start_session(user) -> None:
+    # A fresh session on every login: nothing planted before login survives it.
+    session.clear()
+    login_user(user)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a local path: `next` must never send a user to another site after login."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
+
+
+# Registration ------------------------------------------------------------------------------
+
+
+@bp.route("/inscription/entreprise", methods=["GET", "POST"])
+def register_company():
+    form = RegisterCompanyForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_company(
+                company_name=form.company_name.data,
+                siret=form.siret.data,
+                filiere=form.filiere.data,
+                person=form.person(),
+            )
+        except services.AccountConflict as conflict:
+            form[conflict.field].errors.append(conflict.message)
+        else:
+            _start_session(user)
+            flash(
+                f"Bienvenue {user.first_name} ! Le compte de {user.company.name} est créé. "
+                "Le Département vérifie chaque entreprise avant la publication de ses offres.",
+                "success",
+            )
+            return redirect(url_for(home_endpoint(user)), 303)
+    return _form_page("auth/register_company.html", form)
+
+
+@bp.route("/inscription/professeur", methods=["GET", "POST"])
+def register_teacher():
+    form = RegisterTeacherForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_teacher(
+                school_id=int(form.school_id.data), person=form.person()
+            )
+        except services.AccountConflict as conflict:
+            form[conflict.field].errors.append(conflict.message)
+        else:
+            _start_session(user)
+            flash(f"Bienvenue {user.first_name} ! Votre compte professeur est créé.", "success")
+            return redirect(url_for(home_endpoint(user)), 303)
+    school = form.school
+    return _form_page(
+        "auth/register_teacher.html",
+        form,
+        school_query=services.school_label(school) if school else "",
+        schools=_school_choices([school] if school else []),
+        selected_id=school.id if school else None,
+    )
+
+
+@bp.get("/inscription/etablissements")
+def school_search():
+    """Autocomplete for HTMX (buttons); without JavaScript, the registration page (radios)."""
+    query = request.args.get("q", "")[:100]
+    return render(
+        "auth/register_teacher.html",
+        "auth/_school_results.html",
+        form=RegisterTeacherForm(formdata=None),
+        school_query=query,
+        schools=_school_choices(services.search_schools(query)),
+        selected_id=None,
+        searched=True,
+    )
+
+
+def _school_choices(schools) -> list[tuple[int, str]]:
+    return [(school.id, services.school_label(school)) for school in schools]
+
+
+# Login and logout --------------------------------------------------------------------------
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
 def login():
-    return render_template("auth/login.html")
+    form = LoginForm()
+    next_url = safe_next(request.args.get("next"))
+    failed = False
+    if form.validate_on_submit():
+        config = current_app.config
+        user = services.authenticate(
+            form.identifier.data,
+            form.password.data,
+            now=utcnow(),
+            max_failed=config["MAX_FAILED_LOGINS"],
+            lock_minutes=config["ACCOUNT_LOCK_MINUTES"],
+        )
+        if user is not None:
+            _start_session(user)
+            if user.must_change_password:
+                flash("Choisissez votre mot de passe personnel pour continuer.", "info")
+                return redirect(url_for("auth.change_password"), 303)
+            return redirect(next_url or url_for(home_endpoint(user)), 303)
+        failed = True
+    status = 422 if failed or form.errors else 200
+    error = LOGIN_FAILED if failed else None
+    page = render_template("auth/login.html", form=form, next_url=next_url, login_error=error)
+    return page, status
 
 
-@bp.get("/mot-de-passe")
+@bp.post("/deconnexion")
+def logout():
+    logout_user()
+    session.clear()
+    flash("Vous êtes déconnecté(e).", "info")
+    return redirect_to("main.index")
+
+
+# Passwords ---------------------------------------------------------------------------------
+
+
+@bp.route("/mot-de-passe", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_login_rate_limit, methods=["POST"])
 def change_password():
-    return render_template("auth/login.html")
+    user = current_user._get_current_object()
+    form = ChangePasswordForm(user=user)
+    if form.validate_on_submit():
+        services.set_password(user, form.password.data)
+        # The version in the session id changed: this session is renewed, every other one ends.
+        _start_session(user)
+        flash("Votre mot de passe est modifié. Vos autres sessions ont été fermées.", "success")
+        return redirect(url_for(home_endpoint(user)), 303)
+    return _form_page("auth/change_password.html", form)
+
+
+@bp.route("/mot-de-passe/oubli", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(
+            form.email.data,
+            secret_key=current_app.config["SECRET_KEY"],
+            max_age=current_app.config["PASSWORD_RESET_MAX_AGE"],
+            link_for=_reset_link,
+        )
+        flash(RESET_REQUESTED, "info")
+        return redirect(url_for("auth.reset_request"), 303)
+    return _form_page("auth/reset_request.html", form)
+
+
+def _reset_link(token: str) -> str:
+    # The configured public address, never the request's Host header (which a sender controls).
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
+        "auth.reset_password", token=token
+    )
+
+
+@bp.route("/mot-de-passe/reinitialiser/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    user = services.user_from_reset_token(
+        token, current_app.config["SECRET_KEY"], current_app.config["PASSWORD_RESET_MAX_AGE"]
+    )
+    if user is None:
+        return render_template("auth/reset_password.html", form=None), 400
+    form = ResetPasswordForm(user=user)
+    if form.validate_on_submit():
+        services.set_password(user, form.password.data)
+        session.clear()
+        flash("Votre mot de passe est modifié. Connectez-vous avec le nouveau.", "success")
+        return redirect(url_for("auth.login"), 303)
+    response, status = _form_page("auth/reset_password.html", form, token=token)
+    return response, status, {"Cache-Control": "no-store"}

@@ -1,7 +1,7 @@
 import click
 from flask.cli import AppGroup
 
-from capindustrie.refdata import services
+from capindustrie.refdata import demo, services
 
 refdata_cli = AppGroup("refdata", help="Données de référence (établissements, communes, EPCI).")
 demo_cli = AppGroup("demo", help="Données de démonstration.")
@@ -21,3 +21,19 @@ def load_command():
             f"{report.unchanged[table]} inchangé(s)"
         )
     click.echo("Aucun changement." if report.changed == 0 else f"{report.changed} changement(s).")
+
+
+
+@demo_cli.command("load")
+def demo_load_command():
+    """Ajoute la démonstration : entreprises, offres publiées, une classe et ses élèves."""
+    try:
+        report = demo.load_demo()
+    except demo.DemoError as exc:
+        click.echo(str(exc), err=True)
+        raise click.exceptions.Exit(1) from exc
+    click.echo(report.summary())
+    click.echo("")
+    click.echo("Comptes de démonstration :")
+    for line in demo.accounts_table(report.accounts):
+        click.echo(line)

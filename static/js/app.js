@@ -33,3 +33,28 @@
     text.focus();
   });
 })();
+// Address suggestions (offer wizard, templates/geo/_address_suggestions.html): a click fills the
+// site fields of the enclosing form. A commune-only suggestion keeps the street already typed.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var choice = event.target.closest("[data-address]");
+    if (!choice) { return; }
+    event.preventDefault();
+    var form = choice.closest("form");
+    if (!form) { return; }
+    function fill(name, value, keepWhenEmpty) {
+      var input = form.querySelector("[name='" + name + "']");
+      if (input && !(keepWhenEmpty && !value)) { input.value = value; }
+    }
+    fill("site_address", choice.dataset.address, true);
+    fill("site_postcode", choice.dataset.postcode, false);
+    fill("site_commune_insee", choice.dataset.insee, false);
+    var list = choice.closest("[data-address-suggestions]");
+    if (list) { list.innerHTML = ""; }
+    var region = document.getElementById("live-region");
+    if (region) { region.textContent = "Adresse sélectionnée : " + choice.dataset.label; }
+    var address = form.querySelector("[name='site_address']");
+    if (address) { address.focus(); }
+  });
+})();

@@ -1,0 +1,229 @@
+"""Account forms. Every message is French; uniqueness and policy rules live in services."""
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from capindustrie.auth import services
+from capindustrie.auth.passwords import password_problem, verify_password
+from capindustrie.extensions import db
+from capindustrie.models import FILIERE_LABELS, School
+from capindustrie.validation import siret_problem
+
+EMAIL_MESSAGE = "Saisissez une adresse e-mail valide, par exemple prenom.nom@exemple.fr."
+CONFIRM_MESSAGE = "Les deux mots de passe ne sont pas identiques."
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _email_filter(value):
+    return services.normalise_email(value) if isinstance(value, str) else value
+
+
+def _required(what: str) -> DataRequired:
+    return DataRequired(message=f"Indiquez {what}.")
+
+
+def _name_field(label: str, what: str) -> StringField:
+    return StringField(
+        label,
+        filters=[_strip],
+        validators=[
+            _required(what),
+            Length(max=100, message="100 caractères au maximum."),
+        ],
+    )
+
+
+def _email_field(label: str = "Adresse e-mail") -> EmailField:
+    return EmailField(
+        label,
+        filters=[_email_filter],
+        validators=[
+            _required("votre adresse e-mail"),
+            Length(max=254, message="254 caractères au maximum."),
+            Email(message=EMAIL_MESSAGE),
+        ],
+    )
+
+
+def _new_password_fields(label: str = "Mot de passe"):
+    password = PasswordField(label, validators=[_required("un mot de passe")])
+    confirm = PasswordField(
+        "Confirmez le mot de passe",
+        validators=[
+            _required("à nouveau le mot de passe"),
+            EqualTo("password", message=CONFIRM_MESSAGE),
+        ],
+    )
+    return password, confirm
+
+
+class NewPasswordMixin:
+    """Checks the password policy, with the person's own words refused in the password."""
+
+    def password_context(self) -> tuple[str, ...]:
+        return ()
+
+    def validate_password(self, field):
+        problem = password_problem(field.data or "", *self.password_context())
+        if problem:
+            raise ValidationError(problem)
+
+
+class PersonFieldsMixin:
+    def person(self) -> services.PersonDetails:
+        return services.PersonDetails(
+            first_name=self.first_name.data,
+            last_name=self.last_name.data,
+            email=self.email.data,
+            password=self.password.data,
+        )
+
+    def password_context(self) -> tuple[str, ...]:
+        local_part = (self.email.data or "").partition("@")[0]
+        return (self.first_name.data or "", self.last_name.data or "", local_part)
+
+    def validate_email(self, field):
+        if field.data and services.email_taken(field.data):
+            raise ValidationError(services.DUPLICATE_EMAIL)
+
+
+class RegisterCompanyForm(PersonFieldsMixin, NewPasswordMixin, FlaskForm):
+    company_name = StringField(
+        "Nom de l'entreprise",
+        filters=[_strip],
+        validators=[
+            _required("le nom de l'entreprise"),
+            Length(max=200, message="200 caractères au maximum."),
+        ],
+    )
+    siret = StringField(
+        "Numéro SIRET de l'établissement",
+        filters=[_strip],
+        validators=[_required("le numéro SIRET de l'établissement")],
+    )
+    filiere = SelectField(
+        "Filière",
+        choices=[("", "Choisissez la filière")]
+        + [(f.value, label) for f, label in FILIERE_LABELS.items()],
+        validators=[_required("la filière de l'entreprise")],
+        validate_choice=False,
+    )
+    first_name = _name_field("Votre prénom", "votre prénom")
+    last_name = _name_field("Votre nom", "votre nom")
+    email = _email_field("Votre adresse e-mail professionnelle")
+    password, password_confirm = _new_password_fields()
+
+    def validate_siret(self, field):
+        problem = siret_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+        if services.siret_taken(field.data):
+            raise ValidationError(services.DUPLICATE_SIRET)
+
+    def validate_filiere(self, field):
+        if field.data and field.data not in {f.value for f in FILIERE_LABELS}:
+            raise ValidationError("Choisissez une filière dans la liste.")
+
+    def password_context(self) -> tuple[str, ...]:
+        return (*super().password_context(), self.company_name.data or "")
+
+
+class SchoolChoiceField(HiddenField):
+    """The chosen school id. It may come twice: from the hidden input that the autocomplete
+    fills and from the radio buttons of the page without JavaScript; the last answer wins."""
+
+    def process_formdata(self, valuelist):
+        answers = [v.strip() for v in valuelist if v and v.strip()]
+        self.data = answers[-1] if answers else ""
+
+
+class RegisterTeacherForm(PersonFieldsMixin, NewPasswordMixin, FlaskForm):
+    first_name = _name_field("Prénom", "votre prénom")
+    last_name = _name_field("Nom", "votre nom")
+    email = _email_field("Adresse e-mail académique")
+    password, password_confirm = _new_password_fields()
+    # The id is the visible search box's, so error links and labels lead to it.
+    school_id = SchoolChoiceField("Votre établissement", id="school-query")
+
+    def validate_email(self, field):
+        domain = current_app.config["ACADEMIC_EMAIL_DOMAIN"].lower()
+        if field.data and services.email_domain(field.data) != domain:
+            raise ValidationError(
+                f"Utilisez votre adresse académique, qui se termine par @{domain}."
+            )
+        super().validate_email(field)
+
+    def validate_school_id(self, field):
+        if not field.data:
+            raise ValidationError("Cherchez votre établissement puis choisissez-le dans la liste.")
+        if not field.data.isdigit() or db.session.get(School, int(field.data)) is None:
+            raise ValidationError(
+                "Cet établissement est inconnu : cherchez-le puis choisissez-le dans la liste."
+            )
+
+    @property
+    def school(self) -> School | None:
+        if self.school_id.data and self.school_id.data.isdigit():
+            return db.session.get(School, int(self.school_id.data))
+        return None
+
+
+class LoginForm(FlaskForm):
+    identifier = StringField(
+        "Adresse e-mail ou identifiant",
+        filters=[_strip],
+        validators=[_required("votre adresse e-mail ou votre identifiant")],
+    )
+    password = PasswordField("Mot de passe", validators=[_required("votre mot de passe")])
+
+
+class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+    current_password = PasswordField(
+        "Mot de passe actuel", validators=[_required("votre mot de passe actuel")]
+    )
+    password, password_confirm = _new_password_fields("Nouveau mot de passe")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user is not None and user.must_change_password:
+            # A temporary password was just typed to log in: asking it again helps no one.
+            del self.current_password
+
+    def password_context(self) -> tuple[str, ...]:
+        user = self.user
+        if user is None:
+            return ()
+        return (user.first_name, user.last_name, (user.email or user.username or "").split("@")[0])
+
+    def validate_current_password(self, field):
+        if not verify_password(self.user.password_hash, field.data or ""):
+            raise ValidationError("Le mot de passe actuel est incorrect.")
+
+    def validate_password(self, field):
+        super().validate_password(field)
+        if self.user is not None and verify_password(self.user.password_hash, field.data or ""):
+            raise ValidationError("Choisissez un mot de passe différent de l'actuel.")
+
+
+class ResetRequestForm(FlaskForm):
+    email = _email_field()
+
+
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    password, password_confirm = _new_password_fields("Nouveau mot de passe")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def password_context(self) -> tuple[str, ...]:
+        if self.user is None:
+            return ()
+        return (self.user.first_name, self.user.last_name,
+                (self.user.email or "").split("@")[0])

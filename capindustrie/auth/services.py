@@ -1,0 +1,269 @@
+"""Accounts: registration, authentication, password change and reset (no `request` here)."""
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import case, exists, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from capindustrie.auth.passwords import hash_password, needs_rehash, verify_password
+from capindustrie.emails.services import queue_email
+from capindustrie.extensions import db
+from capindustrie.models import Company, CompanyStatus, Filiere, Role, School, User
+from capindustrie.text import search_key
+from capindustrie.validation import normalise_siret
+
+log = logging.getLogger(__name__)
+
+RESET_SALT = "password-reset"
+SCHOOL_RESULTS_LIMIT = 10
+SCHOOL_QUERY_MIN_LENGTH = 2
+# Verified when no account matches, so that an unknown login costs the same time as a wrong
+# password (argon2 dominates the response time) and timing does not reveal who has an account.
+_DUMMY_HASH = hash_password(secrets.token_urlsafe(24))
+
+DUPLICATE_SIRET = (
+    "Cette entreprise a déjà un compte sur Cap Industrie (SIRET déjà inscrit). Connectez-vous, "
+    "ou contactez le Département si vous n'avez pas accès à ce compte."
+)
+DUPLICATE_EMAIL = (
+    "Un compte existe déjà avec cette adresse e-mail. Connectez-vous, ou utilisez « Mot de passe "
+    "oublié »."
+)
+
+
+class AccountConflict(Exception):
+    """A unique value (SIRET, e-mail) was taken between the form check and the insert."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def normalise_email(email: str | None) -> str:
+    # Stored lower-cased: PostgreSQL compares strings case-sensitively.
+    return (email or "").strip().lower()
+
+
+def email_taken(email: str) -> bool:
+    return db.session.scalar(select(exists().where(User.email == normalise_email(email))))
+
+
+def siret_taken(siret: str) -> bool:
+    return db.session.scalar(select(exists().where(Company.siret == normalise_siret(siret))))
+
+
+def email_domain(email: str) -> str:
+    return normalise_email(email).rpartition("@")[2]
+
+
+# Registration ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    first_name: str
+    last_name: str
+    email: str
+    password: str
+
+
+def register_company(*, company_name: str, siret: str, filiere: Filiere,
+                     person: PersonDetails) -> User:
+    """The company (pending moderation) and its first user, in one transaction."""
+    company = Company(
+        name=company_name.strip(),
+        siret=normalise_siret(siret),
+        filiere=Filiere(filiere),
+        status=CompanyStatus.PENDING,
+    )
+    user = _new_user(Role.COMPANY, person, company=company)
+    _commit_new_account(company, user)
+    log.info("company %s registered with user %s", company.id, user.id)
+    return user
+
+
+def register_teacher(*, school_id: int, person: PersonDetails) -> User:
+    user = _new_user(Role.TEACHER, person, school_id=school_id)
+    _commit_new_account(user)
+    log.info("teacher %s registered at school %s", user.id, school_id)
+    return user
+
+
+def create_staff(*, person: PersonDetails) -> User:
+    user = _new_user(Role.STAFF, person)
+    _commit_new_account(user)
+    log.info("staff account %s created", user.id)
+    return user
+
+
+def _new_user(role: Role, person: PersonDetails, **links) -> User:
+    return User(
+        role=role,
+        email=normalise_email(person.email),
+        password_hash=hash_password(person.password),
+        first_name=person.first_name.strip(),
+        last_name=person.last_name.strip(),
+        **links,
+    )
+
+
+def _commit_new_account(*objects) -> None:
+    db.session.add_all(objects)
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        # Two registrations raced past the form's uniqueness checks: the constraint decides.
+        text = str(error.orig).lower()
+        if "siret" in text:
+            raise AccountConflict("siret", DUPLICATE_SIRET) from None
+        if "email" in text:
+            raise AccountConflict("email", DUPLICATE_EMAIL) from None
+        raise
+
+
+# Schools -----------------------------------------------------------------------------------
+
+
+def search_schools(query: str | None, limit: int = SCHOOL_RESULTS_LIMIT) -> list[School]:
+    """Schools whose name, commune or postcode contain every word typed, open schools first."""
+    words = search_key(query).split()
+    if len("".join(words)) < SCHOOL_QUERY_MIN_LENGTH:
+        return []
+    # search_key keeps only letters, digits and spaces: no LIKE wildcard can slip in.
+    conditions = [School.search_key.contains(word) for word in words]
+    statement = (
+        select(School)
+        .where(*conditions)
+        .order_by(case((School.open.is_(True), 0), else_=1), School.name, School.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(statement))
+
+
+def school_label(school: School) -> str:
+    label = f"{school.name} — {school.commune.name} ({school.postcode or school.commune_insee})"
+    return label if school.open else f"{label} — fermé"
+
+
+# Login -------------------------------------------------------------------------------------
+
+
+def find_login_user(identifier: str) -> User | None:
+    """Pupils log in with a username, every other role with an e-mail address."""
+    raw = (identifier or "").strip()
+    lowered = raw.lower()
+    if not raw:
+        return None
+    return db.session.scalar(
+        select(User).where(or_(User.email == lowered, User.username.in_({raw, lowered})))
+    )
+
+
+def authenticate(identifier: str, password: str, *, now: datetime, max_failed: int,
+                 lock_minutes: int) -> User | None:
+    """The user when the password is right and the account usable; None otherwise, for every
+    reason alike (unknown, wrong password, locked, deactivated), so that nothing is revealed."""
+    user = find_login_user(identifier)
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        return None
+    password_ok = verify_password(user.password_hash, password)
+    if not user.active or (user.locked_until is not None and user.locked_until > now):
+        log.info("login refused for locked or inactive user %s", user.id)
+        return None
+    if not password_ok:
+        _count_failure(user, now, max_failed, lock_minutes)
+        return None
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    db.session.commit()
+    return user
+
+
+def _count_failure(user: User, now: datetime, max_failed: int, lock_minutes: int) -> None:
+    # A concurrent-safe increment: several workers may count failures of the same account.
+    user.failed_logins = User.failed_logins + 1
+    db.session.flush()
+    db.session.refresh(user, ["failed_logins"])
+    if user.failed_logins >= max_failed:
+        user.locked_until = now + timedelta(minutes=lock_minutes)
+        user.failed_logins = 0
+        log.warning("user %s locked until %s after repeated failed logins", user.id,
+                    user.locked_until)
+    db.session.commit()
+
+
+# Passwords ---------------------------------------------------------------------------------
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password ends every session of the user (their session id carries the version)."""
+    user.password_hash = hash_password(password)
+    user.session_version = user.session_version + 1
+    user.must_change_password = False
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.commit()
+    log.info("password changed for user %s", user.id)
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=RESET_SALT)
+
+
+def _fingerprint(password_hash: str) -> str:
+    # The token dies once the password changes (it was used, or the user remembered it).
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:20]
+
+
+def reset_token(user: User, secret_key: str) -> str:
+    return _serializer(secret_key).dumps({"uid": user.id, "fp": _fingerprint(user.password_hash)})
+
+
+def user_from_reset_token(token: str, secret_key: str, max_age: int) -> User | None:
+    """The user a valid, unexpired, unused token was made for; None otherwise."""
+    try:
+        data = _serializer(secret_key).loads(token, max_age=max_age)
+    except BadSignature:  # SignatureExpired is a BadSignature too
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
+        return None
+    user = db.session.get(User, data["uid"])
+    if user is None or not user.active or data.get("fp") != _fingerprint(user.password_hash):
+        return None
+    return user
+
+
+def request_password_reset(email: str, *, secret_key: str, max_age: int,
+                           link_for: Callable[[str], str]) -> None:
+    """Queue a reset link when an active account has this e-mail; do nothing visible otherwise."""
+    user = db.session.scalar(
+        select(User).where(User.email == normalise_email(email), User.active.is_(True))
+    )
+    if user is None:
+        return
+    minutes = max_age // 60
+    body = (
+        f"Bonjour {user.first_name},\n\n"
+        "Une réinitialisation du mot de passe de votre compte Cap Industrie a été demandée.\n"
+        f"Pour choisir un nouveau mot de passe, ouvrez ce lien (valable {minutes} minutes, "
+        "une seule fois) :\n\n"
+        f"{link_for(reset_token(user, secret_key))}\n\n"
+        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de "
+        "passe actuel reste valable.\n\n"
+        "Cap Industrie — Département de Seine-et-Marne\n"
+    )
+    queue_email(user.email, "Cap Industrie — réinitialisation de votre mot de passe", body)
+    db.session.commit()
+    log.info("password reset link queued for user %s", user.id)

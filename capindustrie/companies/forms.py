@@ -1,0 +1,228 @@
+"""Forms of the company space. Every state change goes through one of them (CSRF)."""
+
+from urllib.parse import urlsplit
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.meta import DefaultMeta
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from capindustrie.auth.passwords import password_problem
+from capindustrie.companies import services
+from capindustrie.models import FILIERE_LABELS, Commune, Filiere, SizeBand
+from capindustrie.offers.rules import plain_text_problem
+
+REQUIRED = "Ce champ est obligatoire."
+PRESENTATION_MAX = 2000
+
+
+class FrenchForm(FlaskForm):
+    """WTForms' own French messages for what no validator says (e.g. « not an integer »):
+    Flask-WTF only translates through Babel, which the project does not use."""
+
+    class Meta:
+        locales = ("fr_FR", "fr")
+
+        def get_translations(self, form):
+            return DefaultMeta.get_translations(self, form)
+
+
+def _plain_text(max_length: int):
+    def check(form, field):
+        problem = plain_text_problem(field.data, max_length)
+        if problem:
+            raise ValidationError(problem)
+
+    return check
+
+
+class ActionForm(FrenchForm):
+    """A bare button (close, reopen): only the CSRF token."""
+
+
+class SeatsForm(FrenchForm):
+    # The 1–20 rule and the « seats already taken » floor live in offers.rules.check_seats.
+    seats = IntegerField(
+        "Places",
+        validators=[InputRequired(message="Indiquez un nombre de places.")],
+        render_kw={"min": 1, "max": 20, "inputmode": "numeric", "class": "input-seats"},
+    )
+
+
+DUPLICATE_CHOICES = [
+    ("same", "Les mêmes niveaux"),
+    ("3e", "3e uniquement (une semaine de 5 jours)"),
+    ("2nde", "2nde uniquement (une quinzaine de 10 jours)"),
+]
+
+
+class DuplicateForm(FrenchForm):
+    levels = SelectField("Niveaux de la copie", choices=DUPLICATE_CHOICES, default="same")
+
+
+class ProfileForm(FrenchForm):
+    name = StringField(
+        "Nom de l'entreprise",
+        validators=[
+            DataRequired(message=REQUIRED),
+            Length(max=200, message="200 caractères au plus."),
+            _plain_text(200),
+        ],
+    )
+    filiere = SelectField(
+        "Filière",
+        choices=[(f.value, FILIERE_LABELS[f]) for f in Filiere],
+        validators=[InputRequired(message="Choisissez une filière.")],
+    )
+    address = StringField(
+        "Adresse du siège",
+        validators=[
+            DataRequired(message=REQUIRED),
+            Length(max=300, message="300 caractères au plus."),
+            _plain_text(300),
+        ],
+    )
+    postcode = StringField(
+        "Code postal",
+        validators=[
+            DataRequired(message=REQUIRED),
+            Regexp(r"^\d{5}$", message="Le code postal compte 5 chiffres, par exemple 77000."),
+        ],
+        render_kw={"inputmode": "numeric", "maxlength": 5, "class": "input-postcode"},
+    )
+    # Choices depend on the postcode: set by `set_communes` before rendering or validating.
+    commune = SelectField("Commune", choices=[], validate_choice=False)
+    size_band = SelectField(
+        "Effectif",
+        choices=[("", "Non précisé")]
+        + [(band.value, services.SIZE_BAND_LABELS[band]) for band in SizeBand],
+        default="",
+    )
+    presentation = TextAreaField(
+        "Présentation courte", validators=[_plain_text(PRESENTATION_MAX)]
+    )
+    website = URLField(
+        "Site web",
+        validators=[
+            Optional(),
+            Length(max=300, message="300 caractères au plus."),
+            URL(require_tld=True, message="Indiquez une adresse web complète, par exemple https://www.exemple.fr."),
+        ],
+    )
+
+    communes: list[Commune] = []
+
+    def set_communes(self, communes: list[Commune]) -> None:
+        self.communes = communes
+        self.commune.choices = [(c.insee, c.name) for c in communes]
+        if len(communes) > 1:
+            self.commune.choices = [("", "Choisissez la commune")] + self.commune.choices
+
+    def validate_website(self, field):
+        scheme = urlsplit(field.data or "").scheme.lower()
+        if field.data and scheme not in ("http", "https"):
+            raise ValidationError("L'adresse du site doit commencer par https:// ou http://.")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.postcode.errors:
+            return False
+        communes = services.communes_for_postcode(self.postcode.data)
+        self.set_communes(communes)
+        if not communes:
+            self.postcode.errors = [
+                *self.postcode.errors,
+                "Ce code postal ne correspond à aucune commune de Seine-et-Marne.",
+            ]
+            return False
+        if len(communes) == 1:
+            self.commune.data = communes[0].insee
+        elif self.commune.data not in {c.insee for c in communes}:
+            self.commune.errors = [
+                *self.commune.errors,
+                "Plusieurs communes ont ce code postal : choisissez la vôtre.",
+            ]
+            return False
+        return valid
+
+    def profile_data(self) -> services.ProfileData:
+        return services.ProfileData(
+            name=self.name.data.strip(),
+            filiere=Filiere(self.filiere.data),
+            address=self.address.data.strip(),
+            postcode=self.postcode.data,
+            commune_insee=self.commune.data,
+            size_band=SizeBand(self.size_band.data) if self.size_band.data else None,
+            presentation=(self.presentation.data or "").strip() or None,
+            website=(self.website.data or "").strip() or None,
+        )
+
+
+class InviteForm(FrenchForm):
+    email = EmailField(
+        "Adresse e-mail de votre collègue",
+        validators=[
+            DataRequired(message=REQUIRED),
+            Length(max=254, message="254 caractères au plus."),
+            Email(message="Adresse e-mail invalide, par exemple prenom.nom@entreprise.fr."),
+        ],
+    )
+
+    def validate_email(self, field):
+        if services.email_registered(field.data):
+            raise ValidationError(
+                "Un compte Cap Industrie existe déjà avec cette adresse e-mail : "
+                "une même adresse ne peut servir qu'à un seul compte."
+            )
+
+
+class AcceptInvitationForm(FrenchForm):
+    first_name = StringField(
+        "Prénom",
+        validators=[DataRequired(message=REQUIRED), Length(max=100, message="100 caractères au plus."),
+                    _plain_text(100)],
+    )
+    last_name = StringField(
+        "Nom",
+        validators=[DataRequired(message=REQUIRED), Length(max=100, message="100 caractères au plus."),
+                    _plain_text(100)],
+    )
+    password = PasswordField("Mot de passe", validators=[DataRequired(message=REQUIRED)])
+    confirmation = PasswordField(
+        "Confirmation du mot de passe",
+        validators=[
+            DataRequired(message=REQUIRED),
+            EqualTo("password", message="Les deux mots de passe ne correspondent pas."),
+        ],
+    )
+
+    invited_email: str = ""
+
+    def validate_password(self, field):
+        problem = password_problem(
+            field.data or "",
+            self.first_name.data or "",
+            self.last_name.data or "",
+            self.invited_email,
+            self.invited_email.partition("@")[0],
+        )
+        if problem:
+            raise ValidationError(problem)

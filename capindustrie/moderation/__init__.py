@@ -1,0 +1,7 @@
+"""Staff moderation: the queue of submitted offers and new companies, decisions e-mailed."""
+
+from flask import Blueprint
+
+bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+
+from capindustrie.moderation import routes  # noqa: E402, F401

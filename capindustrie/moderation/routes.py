@@ -1,0 +1,206 @@
+"""Moderation views (staff only). Decisions: POST forms, 303 to the queue, HX-Redirect for htmx.
+
+A decision the lifecycle refuses answers 422 (not 409) with the page and the French message:
+htmx swaps 422 (see base.html's responseHandling), so the message shows with or without JS.
+"""
+
+from flask import current_app, flash, render_template, request, url_for
+from werkzeug.routing import BuildError
+from flask_login import current_user
+
+from capindustrie.authz import get_for_user_or_404, role_required
+from capindustrie.extensions import db
+from capindustrie.htmx import redirect_to, render
+from capindustrie.moderation import bp, services
+from capindustrie.moderation.forms import DecisionForm, OfferFilterForm, ReasonForm
+from capindustrie.models import Company, CompanyStatus, Filiere, Offer, OfferStatus, Role
+from capindustrie.offers.lifecycle import STATUS_LABELS, TransitionError
+
+PER_PAGE = 25
+# Where a company finds its own offer and its space; the first endpoint that exists wins
+# (the company space is another blueprint), the home page otherwise.
+COMPANY_OFFER_ENDPOINTS = ("offers.preview", "offers.review", "offers.edit", "offers.wizard")
+COMPANY_SPACE_ENDPOINTS = ("companies.dashboard", "companies.profile")
+
+
+@bp.get("/")
+@role_required(Role.STAFF)
+def queue():
+    return render_template(
+        "moderation/queue.html",
+        offers=services.submitted_offers(),
+        companies=services.pending_companies(),
+        status_labels=STATUS_LABELS,
+    )
+
+
+@bp.get("/offres")
+@role_required(Role.STAFF)
+def offers():
+    form = OfferFilterForm(request.args, epci_choices=services.epci_choices())
+    form.clean()
+    filters = services.OfferFilters(
+        status=OfferStatus(form.statut.data) if form.statut.data else None,
+        filiere=Filiere(form.filiere.data) if form.filiere.data else None,
+        epci_siren=form.epci.data or None,
+    )
+    page = db.paginate(
+        services.offers_select(filters),
+        page=_page_number(),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    return render(
+        "moderation/offers.html",
+        "moderation/_offer_results.html",
+        form=form,
+        page=page,
+        query=_filter_query(form),
+        status_labels=STATUS_LABELS,
+    )
+
+
+@bp.get("/offres/<int:offer_id>")
+@role_required(Role.STAFF)
+def offer_detail(offer_id: int):
+    offer = get_for_user_or_404(Offer, offer_id)
+    return _render_offer(offer, DecisionForm(prefix="publish"), ReasonForm(prefix="reject"))
+
+
+@bp.post("/offres/<int:offer_id>/publier")
+@role_required(Role.STAFF)
+def publish_offer(offer_id: int):
+    offer = get_for_user_or_404(Offer, offer_id)
+    form = DecisionForm(prefix="publish")
+    if not form.validate_on_submit():
+        return _render_offer(offer, form, ReasonForm(prefix="reject"), status=422)
+    try:
+        services.publish_offer(offer, current_user, _public_offer_url(offer))
+    except TransitionError as exc:
+        db.session.rollback()
+        return _render_offer(offer, form, ReasonForm(prefix="reject"), error=str(exc), status=422)
+    db.session.commit()
+    flash(f"L'offre « {offer.title} » est publiée ; l'entreprise est prévenue par e-mail.", "success")
+    return redirect_to("moderation.queue")
+
+
+@bp.post("/offres/<int:offer_id>/refuser")
+@role_required(Role.STAFF)
+def reject_offer(offer_id: int):
+    offer = get_for_user_or_404(Offer, offer_id)
+    form = ReasonForm(prefix="reject")
+    if not form.validate_on_submit():
+        return _render_offer(offer, DecisionForm(prefix="publish"), form, status=422)
+    try:
+        services.reject_offer(offer, current_user, form.reason.data, _company_offer_url(offer))
+    except TransitionError as exc:
+        db.session.rollback()
+        return _render_offer(offer, DecisionForm(prefix="publish"), form, error=str(exc), status=422)
+    db.session.commit()
+    flash(f"L'offre « {offer.title} » est refusée ; le motif est envoyé à l'entreprise.", "success")
+    return redirect_to("moderation.queue")
+
+
+@bp.get("/entreprises/<int:company_id>")
+@role_required(Role.STAFF)
+def company_detail(company_id: int):
+    company = get_for_user_or_404(Company, company_id)
+    return _render_company(company, DecisionForm(prefix="approve"), ReasonForm(prefix="reject"))
+
+
+@bp.post("/entreprises/<int:company_id>/valider")
+@role_required(Role.STAFF)
+def approve_company(company_id: int):
+    company = get_for_user_or_404(Company, company_id)
+    form = DecisionForm(prefix="approve")
+    if not form.validate_on_submit():
+        return _render_company(company, form, ReasonForm(prefix="reject"), status=422)
+    try:
+        services.approve_company(company, _company_space_url())
+    except services.CompanyDecisionError as exc:
+        db.session.rollback()
+        return _render_company(company, form, ReasonForm(prefix="reject"), error=str(exc), status=422)
+    db.session.commit()
+    flash(f"L'entreprise « {company.name} » est validée ; ses utilisateurs sont prévenus.", "success")
+    return redirect_to("moderation.queue")
+
+
+@bp.post("/entreprises/<int:company_id>/refuser")
+@role_required(Role.STAFF)
+def reject_company(company_id: int):
+    company = get_for_user_or_404(Company, company_id)
+    form = ReasonForm(prefix="reject")
+    if not form.validate_on_submit():
+        return _render_company(company, DecisionForm(prefix="approve"), form, status=422)
+    try:
+        services.reject_company(company, form.reason.data, _company_space_url())
+    except services.CompanyDecisionError as exc:
+        db.session.rollback()
+        return _render_company(company, DecisionForm(prefix="approve"), form, error=str(exc), status=422)
+    db.session.commit()
+    flash(f"L'entreprise « {company.name} » est refusée ; le motif lui est envoyé.", "success")
+    return redirect_to("moderation.queue")
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def _render_offer(offer, publish_form, reject_form, error=None, status=200):
+    return render(
+        "moderation/offer_detail.html",
+        "moderation/_offer_decision.html",
+        status=status,
+        offer=offer,
+        log=services.transition_log(offer),
+        submitted_at=services.last_submitted_at(offer),
+        publish_form=publish_form,
+        reject_form=reject_form,
+        error=error,
+        status_labels=STATUS_LABELS,
+        company_statuses=CompanyStatus,
+    )
+
+
+def _render_company(company, approve_form, reject_form, error=None, status=200):
+    return render(
+        "moderation/company_detail.html",
+        "moderation/_company_decision.html",
+        status=status,
+        company=company,
+        approve_form=approve_form,
+        reject_form=reject_form,
+        error=error,
+        company_statuses=CompanyStatus,
+    )
+
+
+def _page_number() -> int:
+    page = request.args.get("page", default=1, type=int)
+    return page if page and page > 0 else 1
+
+
+def _filter_query(form: OfferFilterForm) -> dict[str, str]:
+    """The known filters, for pagination links (unknown values are not carried on)."""
+    return {f.name: f.data for f in (form.statut, form.filiere, form.epci) if f.data}
+
+
+def _public_offer_url(offer: Offer) -> str:
+    return url_for("public.offer", offer_id=offer.id, _external=True)
+
+
+def _first_url(endpoints, **values) -> str | None:
+    for endpoint in endpoints:
+        if endpoint in current_app.view_functions:
+            try:
+                return url_for(endpoint, _external=True, **values)
+            except BuildError:
+                continue
+    return None
+
+
+def _company_offer_url(offer: Offer) -> str:
+    return _first_url(COMPANY_OFFER_ENDPOINTS, offer_id=offer.id) or _company_space_url()
+
+
+def _company_space_url() -> str:
+    return _first_url(COMPANY_SPACE_ENDPOINTS) or url_for("main.index", _external=True)

@@ -1,0 +1,5 @@
+"""Company offers: the turnkey offer wizard, its rules, lifecycle and program templates."""
+
+from flask import Blueprint
+
+bp = Blueprint("offers", __name__, url_prefix="/entreprise/offres")

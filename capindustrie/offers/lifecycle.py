@@ -1,0 +1,177 @@
+"""The offer lifecycle: the allowed transitions, in one place, each one recorded.
+
+draft → submitted (company) → published (staff) or rejected with a reason (staff);
+rejected → submitted (company, after editing); submitted → draft (company takes it back);
+published → submitted (a substantive edit sends it back to review);
+published → closed (the company closes it, or no seat is left) → published (reopened);
+published/closed → archived (every period is past).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from capindustrie.extensions import db
+from capindustrie.models import (
+    CompanyStatus,
+    Offer,
+    OfferStatus,
+    OfferTransition,
+    Period,
+    Role,
+    User,
+    utcnow,
+)
+
+S = OfferStatus
+
+# (from, to) -> roles allowed to make it; None means the system (a job) may make it.
+TRANSITIONS: dict[tuple[OfferStatus, OfferStatus], frozenset] = {
+    (S.DRAFT, S.SUBMITTED): frozenset({Role.COMPANY}),
+    (S.SUBMITTED, S.DRAFT): frozenset({Role.COMPANY}),
+    (S.SUBMITTED, S.PUBLISHED): frozenset({Role.STAFF}),
+    (S.SUBMITTED, S.REJECTED): frozenset({Role.STAFF}),
+    (S.REJECTED, S.SUBMITTED): frozenset({Role.COMPANY}),
+    (S.PUBLISHED, S.SUBMITTED): frozenset({Role.COMPANY}),
+    (S.PUBLISHED, S.CLOSED): frozenset({Role.COMPANY, Role.STAFF, None}),
+    (S.CLOSED, S.PUBLISHED): frozenset({Role.COMPANY}),
+    (S.PUBLISHED, S.ARCHIVED): frozenset({None}),
+    (S.CLOSED, S.ARCHIVED): frozenset({None}),
+}
+
+STATUS_LABELS = {
+    S.DRAFT: "Brouillon",
+    S.SUBMITTED: "En attente de modération",
+    S.PUBLISHED: "Publiée",
+    S.REJECTED: "Refusée",
+    S.CLOSED: "Fermée",
+    S.ARCHIVED: "Archivée",
+}
+
+
+class TransitionError(Exception):
+    """A transition the lifecycle does not allow; the message is French, for the user."""
+
+
+@dataclass(frozen=True)
+class Completeness:
+    missing: list[str]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def completeness(offer: Offer, today: date) -> Completeness:
+    """What still blocks submission, in the words of the wizard's steps."""
+    missing = []
+    if not offer.title or not offer.levels:
+        missing.append("Étape 1 : le titre et le niveau de l'offre.")
+    expected_days = 10 if offer.for_2nde else 5
+    if len(offer.program_days) < expected_days:
+        missing.append(f"Étape 2 : le programme des {expected_days} jours.")
+    if offer.observation_commitment_at is None:
+        missing.append("Étape 2 : l'engagement « observation uniquement » doit être accepté.")
+    if offer.latitude is None or not offer.site_address:
+        missing.append("Étape 3 : l'adresse du lieu de stage.")
+    if not [p for p in offer.periods if p.end_date >= today]:
+        missing.append("Étape 4 : au moins une période à venir, avec ses places.")
+    if not (offer.tutor_name and offer.tutor_email and offer.tutor_phone):
+        missing.append("Étape 5 : le tuteur (nom, e-mail et téléphone).")
+    if offer.day_start is None or offer.day_end is None:
+        missing.append("Étape 5 : les horaires de la journée.")
+    return Completeness(missing)
+
+
+def record_creation(offer: Offer, actor: User | None, now: datetime | None = None) -> None:
+    """The first line of the log: the draft and who created it."""
+    db.session.add(
+        OfferTransition(
+            offer=offer, actor_id=actor.id if actor else None, from_status=None,
+            to_status=OfferStatus.DRAFT, created_at=now or utcnow(),
+        )
+    )
+
+
+def can_transition(offer: Offer, to_status: OfferStatus, actor: User | None) -> bool:
+    roles = TRANSITIONS.get((offer.status, to_status))
+    return roles is not None and (actor.role if actor else None) in roles
+
+
+def transition(
+    offer: Offer,
+    to_status: OfferStatus,
+    actor: User | None,
+    message: str | None = None,
+    now: datetime | None = None,
+) -> OfferTransition:
+    """Move `offer` to `to_status`, or raise TransitionError. The caller commits."""
+    now = now or utcnow()
+    if not can_transition(offer, to_status, actor):
+        raise TransitionError(
+            f"Impossible de passer l'offre de « {STATUS_LABELS[offer.status]} » "
+            f"à « {STATUS_LABELS[to_status]} »."
+        )
+    _check_guards(offer, to_status, message, now.date())
+    record = OfferTransition(
+        offer=offer,
+        actor_id=actor.id if actor else None,
+        from_status=offer.status,
+        to_status=to_status,
+        message=message,
+        created_at=now,
+    )
+    offer.status = to_status
+    if to_status == S.PUBLISHED:
+        offer.published_at = now
+        offer.rejection_reason = None
+    if to_status == S.REJECTED:
+        offer.rejection_reason = message
+    db.session.add(record)
+    return record
+
+
+def _check_guards(offer: Offer, to_status: OfferStatus, message: str | None, today: date) -> None:
+    if to_status == S.SUBMITTED:
+        state = completeness(offer, today)
+        if not state.complete:
+            raise TransitionError("L'offre est incomplète : " + " ".join(state.missing))
+    if to_status == S.REJECTED and not (message and message.strip()):
+        raise TransitionError("Indiquez le motif du refus : il est envoyé à l'entreprise.")
+    if to_status == S.PUBLISHED and offer.company.status != CompanyStatus.APPROVED:
+        raise TransitionError(
+            "L'entreprise n'est pas encore validée : validez-la avant de publier son offre."
+        )
+    if to_status == S.PUBLISHED and offer.status == S.CLOSED and not has_free_future_seat(offer, today):
+        raise TransitionError("Aucune place n'est libre sur une période à venir : ajoutez-en d'abord.")
+
+
+def has_free_future_seat(offer: Offer, today: date) -> bool:
+    return any(p.seats_left > 0 and p.start_date > today for p in offer.periods)
+
+
+def close_if_full(offer: Offer, now: datetime | None = None) -> bool:
+    """Called when a seat is taken: a published offer with no seat left closes itself."""
+    now = now or utcnow()
+    if offer.status == S.PUBLISHED and not has_free_future_seat(offer, now.date()):
+        transition(offer, S.CLOSED, None, "Toutes les places sont attribuées.", now)
+        return True
+    return False
+
+
+def archive_past_offers(now: datetime | None = None) -> int:
+    """Scheduler job: published or closed offers whose every period is over become archived."""
+    now = now or utcnow()
+    today = now.date()
+    still_running = select(Period.offer_id).where(Period.end_date >= today)
+    offers = db.session.scalars(
+        select(Offer).where(
+            Offer.status.in_([S.PUBLISHED, S.CLOSED]),
+            Offer.id.not_in(still_running),
+        )
+    ).all()
+    for offer in offers:
+        transition(offer, S.ARCHIVED, None, "Toutes les périodes sont passées.", now)
+    db.session.commit()
+    return len(offers)

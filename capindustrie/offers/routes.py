@@ -1,0 +1,252 @@
+"""The offer wizard: one step per screen, HTMX-driven, usable without JavaScript."""
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_login import current_user
+
+from capindustrie.authz import get_for_user_or_404, role_required
+from capindustrie.extensions import db
+from capindustrie.geo.geocoding import GeocodingError
+from capindustrie.htmx import is_fragment_request, render
+from capindustrie.models import Filiere, Level, Offer, Role, utcnow
+from capindustrie.offers import bp, forms, lifecycle, services, wizard
+from capindustrie.offers.program_templates import OBSERVATION_COMMITMENT
+
+STEP_FORMS = {
+    1: forms.LevelFiliereForm,
+    2: forms.ProgramForm,
+    3: forms.SiteForm,
+    4: forms.PeriodsForm,
+    5: forms.PracticalForm,
+    6: forms.SubmitForm,
+}
+BLANK_PERIOD_ROWS = 2
+
+
+@bp.post("/nouvelle")
+@role_required(Role.COMPANY)
+def new():
+    offer = services.create_draft(current_user.company, current_user)
+    db.session.commit()
+    return redirect(url_for("offers.wizard_step", offer_id=offer.id, step=1), code=303)
+
+
+def load_editable_offer(offer_id: int) -> Offer:
+    offer = get_for_user_or_404(Offer, offer_id)
+    if offer.status not in wizard.EDITABLE:
+        abort(404)
+    return offer
+
+
+@bp.route("/<int:offer_id>/etape/<int:step>", methods=["GET", "POST"])
+@role_required(Role.COMPANY)
+def wizard_step(offer_id: int, step: int):
+    offer = load_editable_offer(offer_id)
+    if step not in wizard.STEPS:
+        abort(404)
+    form = build_form(offer, step)
+    if request.method == "GET":
+        return show_step(offer, step, form)
+    direction = request.form.get("direction", "next")
+    if step == 2 and direction == "template":
+        return reset_to_template(offer, form)
+    if step == wizard.LAST_STEP:
+        return submit_offer(offer, form)
+    if not form.validate():
+        return show_step(offer, step, form, status=422)
+    before = wizard.content_snapshot(offer)
+    problem = SAVERS[step](offer, form)
+    if problem is not None:
+        db.session.rollback()
+        return show_step(wizard_reload(offer_id), step, form, status=422, **problem)
+    wizard.finish_step(offer, step, before, current_user, utcnow())
+    target = {"back": step - 1, "stay": step}.get(direction, step + 1)
+    return go_to_step(offer, max(1, min(target, wizard.LAST_STEP)))
+
+
+def wizard_reload(offer_id: int) -> Offer:
+    return db.session.get(Offer, offer_id)
+
+
+def go_to_step(offer: Offer, step: int):
+    url = url_for("offers.wizard_step", offer_id=offer.id, step=step)
+    if is_fragment_request():
+        from htmx_flask import make_response
+
+        response = show_step(offer, step, build_form(offer, step))
+        return make_response(response, push_url=url)
+    return redirect(url, code=303)
+
+
+def show_step(offer: Offer, step: int, form, status: int = 200, **extra):
+    context = {
+        "offer": offer,
+        "step": step,
+        "steps": wizard.STEPS,
+        "form": form,
+        "status_label": lifecycle.STATUS_LABELS[offer.status],
+        "commitment_text": OBSERVATION_COMMITMENT,
+        **extra,
+    }
+    if step == wizard.LAST_STEP:
+        context["completeness"] = lifecycle.completeness(offer, utcnow().date())
+    return render("offers/wizard.html", "offers/_wizard.html", status=status, **context)
+
+
+# --- Forms prefilled from the offer -------------------------------------------------------------
+
+
+def build_form(offer: Offer, step: int):
+    form_class = STEP_FORMS[step]
+    if request.method == "POST":
+        return form_class()
+    return form_class(data=PREFILL[step](offer))
+
+
+def prefill_level(offer: Offer) -> dict:
+    return {
+        "title": offer.title or "",
+        "for_3e": offer.for_3e,
+        "for_2nde": offer.for_2nde,
+        "filiere": offer.filiere.value,
+    }
+
+
+def prefill_program(offer: Offer) -> dict:
+    days = [
+        {"title": d.title, "activities": d.activities, "with_whom": d.with_whom or "", "safety": d.safety or ""}
+        for d in offer.program_days
+    ] or wizard.template_days(offer)
+    return {"days": days, "commitment": offer.observation_commitment_at is not None}
+
+
+def prefill_site(offer: Offer) -> dict:
+    return {
+        "site_address": offer.site_address or "",
+        "site_postcode": offer.site_postcode or "",
+        "site_commune_insee": offer.site_commune_insee or "",
+    }
+
+
+def prefill_periods(offer: Offer) -> dict:
+    rows = [
+        {"period_id": str(p.id), "level": p.level.value, "start_date": p.start_date,
+         "end_date": p.end_date, "seats": p.seats}
+        for p in offer.periods
+    ]
+    rows += [{"period_id": "", "level": ""} for _ in range(BLANK_PERIOD_ROWS)]
+    return {"periods": rows, "reserved_priority_education": offer.reserved_priority_education}
+
+
+def prefill_practical(offer: Offer) -> dict:
+    from capindustrie.offers.rules import display_phone
+
+    data = {name: getattr(offer, name) for name in wizard.PRACTICAL_FIELDS}
+    data["tutor_phone"] = display_phone(offer.tutor_phone)
+    return data
+
+
+PREFILL = {
+    1: prefill_level,
+    2: prefill_program,
+    3: prefill_site,
+    4: prefill_periods,
+    5: prefill_practical,
+    6: lambda offer: {},
+}
+
+
+# --- Savers: None when saved, else extra context for the 422 page ---------------------------------
+
+
+def save_level(offer: Offer, form) -> dict | None:
+    wizard.save_level_filiere(
+        offer, form.title.data, form.for_3e.data, form.for_2nde.data, Filiere(form.filiere.data)
+    )
+    return None
+
+
+def save_program(offer: Offer, form) -> dict | None:
+    expected = services.days_for(offer.for_2nde)
+    if len(form.days.entries) != expected:
+        form.form_errors.append(f"Le programme doit compter {expected} jours.")
+        return {}
+    wizard.save_program(offer, [entry.data for entry in form.days.entries], form.commitment.data, utcnow())
+    return None
+
+
+def save_site(offer: Offer, form) -> dict | None:
+    try:
+        wizard.save_site(
+            offer, form.site_address.data, form.site_postcode.data, form.site_commune_insee.data
+        )
+    except GeocodingError as error:
+        form.site_postcode.errors.append(error.message)
+        return {}
+    return None
+
+
+def save_periods(offer: Offer, form) -> dict | None:
+    rows, indexes = [], []
+    for index, entry in enumerate(form.periods.entries):
+        if entry.form.is_blank() and not entry.form.period_id.data:
+            continue
+        raw_id = entry.form.period_id.data
+        rows.append(
+            wizard.PeriodRow(
+                period_id=int(raw_id) if raw_id and raw_id.isdigit() else None,
+                level=entry.form.level.data or "",
+                start_date=entry.form.start_date.data,
+                end_date=entry.form.end_date.data,
+                seats=entry.form.seats.data,
+            )
+        )
+        indexes.append(index)
+    result = wizard.save_periods(
+        offer, rows, form.reserved_priority_education.data, utcnow().date(), current_app.config
+    )
+    if result.ok:
+        return None
+    for row_index, errors in result.row_errors.items():
+        form.periods.entries[indexes[row_index]].form.seats.errors = list(errors)
+    form.form_errors.extend(result.form_errors)
+    return {}
+
+
+def save_practical(offer: Offer, form) -> dict | None:
+    check = wizard.save_practical(offer, form.data)
+    if not check.ok:
+        form.day_start.errors = list(check.errors)
+        return {"schedule_warnings": check.warnings}
+    if check.warnings:
+        flash(" ".join(check.warnings), "info")
+    return None
+
+
+SAVERS = {1: save_level, 2: save_program, 3: save_site, 4: save_periods, 5: save_practical}
+
+
+def reset_to_template(offer: Offer, form):
+    """Step 2's « Repartir du programme type »: the template replaces the form, not yet saved."""
+    fresh = forms.ProgramForm(formdata=None, data={"days": wizard.template_days(offer),
+                                                   "commitment": form.commitment.data})
+    return show_step(offer, 2, fresh, template_loaded=True)
+
+
+def submit_offer(offer: Offer, form):
+    if not form.validate():
+        return show_step(offer, wizard.LAST_STEP, form, status=422)
+    try:
+        wizard.submit(offer, current_user)
+    except lifecycle.TransitionError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return show_step(wizard_reload(offer.id), wizard.LAST_STEP, form, status=422)
+    flash("Votre offre est envoyée au Département pour modération. Vous recevrez un e-mail à sa publication.", "success")
+    from capindustrie.htmx import redirect_to
+
+    if "companies.dashboard" in current_app.view_functions:
+        return redirect_to("companies.dashboard")
+    return redirect_to("main.index")
+
+
+__all__ = ["Level"]

@@ -1,0 +1,437 @@
+"""Pure domain rules for offers: legal hours for minors, internship periods, seats, tutor
+phone, free text. No Flask request, no database: callers pass `today` and the config mapping.
+
+Every message is French and names the rule it enforces (DESIGN §4), so a company knows why its
+input was refused.
+"""
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+
+from capindustrie.config import seconde_period
+from capindustrie.filters import french_date
+from capindustrie.models.offers import Level
+
+# --- Hours for minors --------------------------------------------------------------------------
+
+MAX_DAILY_MINUTES = 7 * 60
+MAX_WEEKLY_MINUTES = 35 * 60
+ADVISED_WEEKLY_MINUTES_UNDER_15 = 30 * 60
+MAX_CONTINUOUS_MINUTES = 4 * 60 + 30
+MIN_BREAK_MINUTES = 30
+MAX_DAYS_PER_WEEK = 5
+# Night for pupils under 16 (Code du travail L. 3163-1, 2°); 3e pupils are 14–15, so the
+# stricter under-16 window applies to every offer.
+EARLIEST_START = time(6, 0)
+LATEST_END = time(20, 0)
+
+NIGHT_RULE = (
+    "travail de nuit interdit aux mineurs (entre 20 h et 6 h) "
+    "(Code du travail, L. 3163-1 et L. 3163-2)"
+)
+BREAK_RULE = (
+    "au-delà de 4 h 30 de présence continue, une pause d'au moins 30 minutes consécutives "
+    "est obligatoire (Code du travail, L. 3162-3)"
+)
+
+
+@dataclass
+class ScheduleCheck:
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    daily_minutes: int = 0
+    weekly_minutes: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _minutes(t: time) -> int:
+    # Forms give hours and minutes; seconds are not part of a schedule.
+    return t.hour * 60 + t.minute
+
+
+def format_duration(minutes: int) -> str:
+    """`7 h`, `7 h 05`, `29 min`."""
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h" if rest == 0 else f"{hours} h {rest:02d}"
+
+
+def format_clock(t: time) -> str:
+    """`6 h`, `5 h 59`, `20 h 01`."""
+    return f"{t.hour} h" if t.minute == 0 else f"{t.hour} h {t.minute:02d}"
+
+
+def check_schedule(
+    day_start: time,
+    day_end: time,
+    break_start: time | None,
+    break_end: time | None,
+    days_per_week: int = 5,
+) -> ScheduleCheck:
+    """Check one daily schedule (the same every day of the period) against the legal limits
+    for minors. Presence = departure − arrival − break; a single break is modelled."""
+    result = ScheduleCheck()
+    errors = result.errors
+    start, end = _minutes(day_start), _minutes(day_end)
+
+    if end <= start:
+        errors.append("L'heure de départ doit être après l'heure d'arrivée.")
+        return result
+    if day_start < EARLIEST_START:
+        errors.append(f"Arrivée à {format_clock(day_start)} : {NIGHT_RULE}.")
+    if day_end > LATEST_END:
+        errors.append(f"Départ à {format_clock(day_end)} : {NIGHT_RULE}.")
+    if days_per_week < 1:
+        errors.append("Indiquez au moins un jour de présence par semaine.")
+        return result
+    if days_per_week > MAX_DAYS_PER_WEEK:
+        errors.append(
+            f"{days_per_week} jours de présence par semaine : un mineur a droit à deux jours "
+            "de repos consécutifs par semaine, soit au plus 5 jours de présence "
+            "(Code du travail, L. 3164-2)."
+        )
+
+    breaks = _break_problems(start, end, break_start, break_end)
+    if breaks:
+        errors.extend(breaks)
+        return result
+
+    pause = _minutes(break_end) - _minutes(break_start) if break_start is not None else 0
+    result.daily_minutes = end - start - pause
+    result.weekly_minutes = result.daily_minutes * days_per_week
+
+    _check_durations(result, days_per_week)
+    _check_break_rule(result, start, end, break_start, break_end)
+    return result
+
+
+def _break_problems(
+    start: int, end: int, break_start: time | None, break_end: time | None
+) -> list[str]:
+    if (break_start is None) != (break_end is None):
+        return ["Indiquez le début et la fin de la pause, ou aucun des deux."]
+    if break_start is None:
+        return []
+    b_start, b_end = _minutes(break_start), _minutes(break_end)
+    if b_end <= b_start:
+        return ["La fin de la pause doit être après son début."]
+    if b_start <= start or b_end >= end:
+        return ["La pause doit commencer après l'arrivée et finir avant le départ."]
+    return []
+
+
+def _check_durations(result: ScheduleCheck, days_per_week: int) -> None:
+    daily, weekly = result.daily_minutes, result.weekly_minutes
+    # A week that only exceeds 35 h because each day exceeds 7 h is the daily rule's
+    # fault: name the weekly rule only if the week stays too long once the days are fixed.
+    too_long_anyway = min(daily, MAX_DAILY_MINUTES) * days_per_week > MAX_WEEKLY_MINUTES
+    if daily > MAX_DAILY_MINUTES:
+        result.errors.append(
+            f"Durée de présence de {format_duration(daily)} par jour : la limite légale pour "
+            "un mineur est de 7 h par jour (Code du travail, L. 3162-1)."
+        )
+    if weekly > MAX_WEEKLY_MINUTES and too_long_anyway:
+        result.errors.append(
+            f"Durée de présence de {format_duration(weekly)} par semaine : la limite légale "
+            "pour un mineur est de 35 h par semaine (Code du travail, L. 3162-1)."
+        )
+    elif weekly > ADVISED_WEEKLY_MINUTES_UNDER_15:
+        result.warnings.append(
+            f"Durée de présence de {format_duration(weekly)} par semaine : au-delà de 30 h "
+            "par semaine, déconseillé pour les élèves de moins de 15 ans."
+        )
+
+
+def _check_break_rule(
+    result: ScheduleCheck, start: int, end: int, break_start: time | None, break_end: time | None
+) -> None:
+    daily = result.daily_minutes
+    if break_start is None:
+        if daily > MAX_CONTINUOUS_MINUTES:
+            result.errors.append(f"Présence de {format_duration(daily)} sans pause : {BREAK_RULE}.")
+        return
+    b_start, b_end = _minutes(break_start), _minutes(break_end)
+    # A short break is legal on a short day; it only fails the rule once 4 h 30 is reached.
+    if daily > MAX_CONTINUOUS_MINUTES and b_end - b_start < MIN_BREAK_MINUTES:
+        result.errors.append(f"Pause de {format_duration(b_end - b_start)} : {BREAK_RULE}.")
+    for label, stretch in (("avant", b_start - start), ("après", end - b_end)):
+        if stretch > MAX_CONTINUOUS_MINUTES:
+            result.errors.append(
+                f"Présence continue de {format_duration(stretch)} {label} la pause : {BREAK_RULE}."
+            )
+
+
+# --- School years, public holidays, periods ----------------------------------------------------
+
+
+def school_year_of(d: date) -> int:
+    """The school year is named by the calendar year of its September."""
+    return d.year if d.month >= 9 else d.year - 1
+
+
+def school_year_label(school_year: int) -> str:
+    return f"{school_year}-{school_year + 1}"
+
+
+def troisieme_span(school_year: int) -> tuple[date, date]:
+    """When a 3e observation week may take place in `school_year`.
+
+    Source wording (DESIGN §4, after the circulaire du 12-7-2024): « from the first Monday
+    after 1 September to the last Friday before 1 June ». "After 1 September" is read as
+    "from 1 September on": the first Monday strictly after 31 August, so 1 September itself
+    when it is a Monday (as in 2025, the day of the rentrée). "Before 1 June" is strict, and
+    1 June being excluded changes nothing for a Friday bound: the last Friday on or before
+    31 May.
+    """
+    sept_first = date(school_year, 9, 1)
+    first_monday = sept_first + timedelta(days=(0 - sept_first.weekday()) % 7)
+    may_last = date(school_year + 1, 5, 31)
+    last_friday = may_last - timedelta(days=(may_last.weekday() - 4) % 7)
+    return first_monday, last_friday
+
+
+def easter_sunday(year: int) -> date:
+    """Gregorian Easter (anonymous algorithm, Meeus/Jones/Butcher)."""
+    a = year % 19
+    b, c = divmod(year, 100)
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    leap = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * leap) // 451
+    month, day = divmod(h + leap - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def french_public_holidays(year: int) -> dict[date, str]:
+    """The 11 public holidays of metropolitan France (Code du travail L. 3133-1). Alsace-Moselle's
+    two extra days do not apply in Seine-et-Marne."""
+    easter = easter_sunday(year)
+    return {
+        date(year, 1, 1): "jour de l'An",
+        easter + timedelta(days=1): "lundi de Pâques",
+        date(year, 5, 1): "fête du Travail",
+        date(year, 5, 8): "Victoire 1945",
+        easter + timedelta(days=39): "Ascension",
+        easter + timedelta(days=50): "lundi de Pentecôte",
+        date(year, 7, 14): "fête nationale",
+        date(year, 8, 15): "Assomption",
+        date(year, 11, 1): "Toussaint",
+        date(year, 11, 11): "Armistice 1918",
+        date(year, 12, 25): "Noël",
+    }
+
+
+def seconde_fortnight(config: Mapping, school_year: int) -> tuple[date, date] | None:
+    """The national 2nde fortnight (configuration key SECONDE_PERIODS), or None if unknown."""
+    return seconde_period(config, school_year)
+
+
+def _range_fr(start: date, end: date) -> str:
+    return f"du {french_date(start)} au {french_date(end)}"
+
+
+def check_period(
+    level: Level | str, start: date, end: date, today: date, config: Mapping
+) -> list[str]:
+    """Refusals for one period of an offer; an empty list means it is allowed.
+
+    3e: one Monday–Friday week within the school year's span. The period may start later or
+    end earlier than Monday/Friday only around a public holiday: it must hold the 5 working
+    days of its week, or 4 when a public holiday falls on a weekday of that week (e.g.
+    Monday→Friday or Tuesday→Friday in the week of Easter Monday).
+    2nde: exactly the national fortnight, or exactly one of its two Monday–Friday weeks.
+    """
+    if end < start:
+        return ["La date de fin doit être le jour de début ou après."]
+    errors = []
+    if start <= today:
+        errors.append(
+            f"La période commence le {french_date(start)} : elle doit commencer après "
+            f"aujourd'hui ({french_date(today)})."
+        )
+    if Level(level) is Level.TROISIEME:
+        errors.extend(_troisieme_problems(start, end))
+    else:
+        errors.extend(_seconde_problems(start, end, config))
+    return errors
+
+
+def _troisieme_problems(start: date, end: date) -> list[str]:
+    # The end date names the school year, so that a week straddling 1 September is measured
+    # against the year it reaches into.
+    span_start, span_end = troisieme_span(school_year_of(end))
+    errors = []
+    if start < span_start or end > span_end:
+        errors.append(
+            "Pour la 3e, le stage a lieu entre le premier lundi de septembre et le dernier "
+            f"vendredi avant le 1er juin : cette année scolaire, {_range_fr(span_start, span_end)}."
+        )
+    if start.weekday() > 4 or end.weekday() > 4:
+        errors.append(
+            "Pour la 3e, la période commence et finit un jour de semaine (lundi à vendredi)."
+        )
+        return errors
+    if start.isocalendar()[:2] != end.isocalendar()[:2]:
+        errors.append(
+            "Pour la 3e, la période tient dans une seule semaine, du lundi au vendredi : "
+            f"le {french_date(start)} et le {french_date(end)} sont dans deux semaines différentes."
+        )
+        return errors
+    errors.extend(_troisieme_days_problems(start, end))
+    return errors
+
+
+def _troisieme_days_problems(start: date, end: date) -> list[str]:
+    monday = start - timedelta(days=start.weekday())
+    week = [monday + timedelta(days=n) for n in range(5)]
+    holidays = french_public_holidays(monday.year) | french_public_holidays(week[-1].year)
+    off = [d for d in week if d in holidays]
+    worked = sum(1 for d in week if start <= d <= end and d not in holidays)
+    off_text = ", ".join(f"{french_date(d)} ({holidays[d]})" for d in off)
+    if len(off) > 1:
+        return [
+            f"Cette semaine compte {len(off)} jours fériés ({off_text}) : il n'y reste pas les "
+            "4 jours de stage nécessaires en 3e. Choisissez une autre semaine."
+        ]
+    if not off and worked != 5:
+        return [
+            f"Pour la 3e, le stage dure 5 jours, du lundi au vendredi : cette période en compte "
+            f"{worked}."
+        ]
+    if off and worked != 4:
+        return [
+            f"Pour la 3e, le stage dure 4 jours quand la semaine compte un jour férié "
+            f"({off_text}) : cette période en compte {worked}."
+        ]
+    return []
+
+
+def _seconde_problems(start: date, end: date, config: Mapping) -> list[str]:
+    school_year = school_year_of(start)
+    national = seconde_fortnight(config, school_year)
+    if national is None:
+        return [
+            "Les dates nationales du stage de seconde ne sont pas encore fixées pour l'année "
+            f"scolaire {school_year_label(school_year)}."
+        ]
+    n_start, n_end = national
+    first_week = (n_start, n_start + timedelta(days=4))
+    second_week = (n_end - timedelta(days=4), n_end)
+    if (start, end) in (national, first_week, second_week):
+        return []
+    return [
+        "Pour la 2nde, la période est la quinzaine nationale, "
+        f"{_range_fr(n_start, n_end)}, ou l'une de ses deux semaines : "
+        f"{_range_fr(*first_week)}, ou {_range_fr(*second_week)}."
+    ]
+
+
+def check_seats(seats: int | None, max_seats: int = 20, already_taken: int = 0) -> list[str]:
+    """Seats of one period: 1 to `max_seats`, never below the seats already given."""
+    if seats is None or isinstance(seats, bool) or not isinstance(seats, int):
+        return ["Indiquez un nombre de places."]
+    errors = []
+    if seats < 1:
+        errors.append("Une période compte au moins 1 place.")
+    elif seats > max_seats:
+        errors.append(f"Une période compte au plus {max_seats} places.")
+    if already_taken and seats < already_taken:
+        taken = (
+            "la place déjà attribuée"
+            if already_taken == 1
+            else f"les {already_taken} places déjà attribuées"
+        )
+        errors.append(f"Impossible de descendre sous {taken}.")
+    return errors
+
+
+def overlapping_periods(periods: list[tuple[date, date]]) -> list[tuple[int, int]]:
+    """Index pairs (i < j) of periods sharing at least one day (bounds included)."""
+    return [
+        (i, j)
+        for i, (start_i, end_i) in enumerate(periods)
+        for j, (start_j, end_j) in enumerate(periods)
+        if i < j and start_i <= end_j and start_j <= end_i
+    ]
+
+
+def overlap_messages(periods: list[tuple[date, date]]) -> list[str]:
+    """One French message per overlapping pair, periods numbered from 1 as on screen."""
+    return [
+        f"Les périodes n° {i + 1} ({_range_fr(*periods[i])}) et n° {j + 1} "
+        f"({_range_fr(*periods[j])}) se chevauchent."
+        for i, j in overlapping_periods(periods)
+    ]
+
+
+# --- Tutor phone -------------------------------------------------------------------------------
+
+# Stored form: E.164, "+33XXXXXXXXX" — one unambiguous spelling that fits tel: links and the
+# 20-character column; `display_phone` gives the French "0X XX XX XX XX" for pages and PDFs.
+PHONE_MESSAGE = (
+    "Numéro de téléphone français attendu, par exemple 01 23 45 67 89 ou +33 1 23 45 67 89."
+)
+_SEPARATORS = re.compile(r"[\s.\-/]")
+_NATIONAL = re.compile(r"0([1-9][0-9]{8})")
+_INTERNATIONAL = re.compile(r"(?:\+33|0033)(?:\(0\))?([1-9][0-9]{8})")
+
+
+def _phone_digits(value: str | None) -> str | None:
+    """The 9 digits after the leading 0, or None when `value` is not a French number."""
+    compact = _SEPARATORS.sub("", value or "")
+    match = _NATIONAL.fullmatch(compact) or _INTERNATIONAL.fullmatch(compact)
+    return match.group(1) if match else None
+
+
+def phone_problem(value: str | None) -> str | None:
+    """Accepts 0X XX XX XX XX (spaces, dots, dashes or nothing between pairs) and
+    +33 X XX XX XX XX (also +33 (0)X…, 0033 X…). Blank is a problem: an optional field
+    should not call this."""
+    if not (value or "").strip():
+        return "Indiquez un numéro de téléphone."
+    return None if _phone_digits(value) else PHONE_MESSAGE
+
+
+def normalize_phone(value: str) -> str:
+    """`01.23.45.67.89` → `+33123456789`. Raises ValueError on a number `phone_problem` refuses."""
+    digits = _phone_digits(value)
+    if digits is None:
+        raise ValueError(PHONE_MESSAGE)
+    return f"+33{digits}"
+
+
+def display_phone(value: str | None) -> str:
+    """`+33123456789` → `01 23 45 67 89`; anything unrecognised is shown unchanged."""
+    digits = _phone_digits(value)
+    if digits is None:
+        return value or ""
+    national = "0" + digits
+    return " ".join(national[n : n + 2] for n in range(0, 10, 2))
+
+
+# --- Free text ---------------------------------------------------------------------------------
+
+_ALLOWED_CONTROLS = {"\n", "\r", "\t"}
+
+
+def plain_text_problem(value: str | None, max_length: int) -> str | None:
+    """Refuse over-long text and control characters. HTML is kept as typed: Jinja escapes it
+    on output, so stripping it would only damage text such as « 5 < 10 »."""
+    if not value:
+        return None
+    # Browsers send a textarea's line breaks as CRLF but count them as one character.
+    if len(value.replace("\r\n", "\n")) > max_length:
+        return f"Ce texte dépasse {max_length} caractères."
+    if any(unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS for ch in value):
+        return "Ce texte contient un caractère de contrôle non autorisé."
+    return None

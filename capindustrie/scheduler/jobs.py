@@ -1,0 +1,62 @@
+"""The scheduler's jobs: plain functions called with `now` (naive UTC), each registered here.
+
+Adding a job is one entry in JOBS, e.g.
+    "mystage77_export": Job(export_nightly, daily_at(1, 30), "Export MyStage77"),
+Jobs must be idempotent (they keep "what is due" in the app's tables and claim rows atomically),
+so a run repeated after a crash or by hand does no harm. Times are Europe/Paris.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import tzinfo
+
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from capindustrie.emails.services import send_pending
+
+# On daylight-saving nights 02:00–03:00 is skipped (March) or happens twice (October).
+DST_HOUR = 2
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """When a job runs, kept as plain data so `list` can describe it before anything starts."""
+
+    kind: str  # "interval" or "cron"
+    fields: dict = field(default_factory=dict)
+    label: str = ""
+
+    def build(self, timezone: tzinfo) -> BaseTrigger:
+        if self.kind == "interval":
+            return IntervalTrigger(timezone=timezone, **self.fields)
+        return CronTrigger(timezone=timezone, **self.fields)
+
+
+def every(*, minutes: int) -> Trigger:
+    label = "toutes les minutes" if minutes == 1 else f"toutes les {minutes} minutes"
+    return Trigger("interval", {"minutes": minutes}, label)
+
+
+def daily_at(hour: int, minute: int = 0) -> Trigger:
+    return cron(f"chaque jour à {hour:02d} h {minute:02d}", hour=hour, minute=minute)
+
+
+def cron(label: str, **fields) -> Trigger:
+    """A cron trigger (fields of APScheduler's CronTrigger), refusing the daylight-saving hour."""
+    if str(fields.get("hour")) == str(DST_HOUR):
+        raise ValueError("Nightly jobs must not run between 02:00 and 03:00 (daylight saving).")
+    return Trigger("cron", fields, label)
+
+
+@dataclass(frozen=True)
+class Job:
+    func: Callable[..., object]  # called as func(now=<naive UTC datetime>)
+    trigger: Trigger
+    description: str
+
+
+JOBS: dict[str, Job] = {
+    "outbox": Job(send_pending, every(minutes=1), "Envoi des e-mails en attente"),
+}

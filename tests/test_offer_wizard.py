@@ -1,0 +1,285 @@
+"""The offer wizard over HTTP: each step saves, refuses bad input in French, and checks
+ownership. The clock is frozen on 25 November 2026 so the period rules are stable."""
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from sqlalchemy import func, select
+
+from capindustrie.extensions import db
+from capindustrie.models import Level, Offer, OfferStatus, OfferTransition, Period, Role
+from tests import factories as f
+
+TODAY = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    with time_machine.travel(TODAY, tick=True):
+        yield
+
+
+def login(client, user):
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def company_user(app):
+    user = f.user(Role.COMPANY)
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def company_client(client, company_user):
+    login(client, company_user)
+    return client
+
+
+def step_url(offer_id, step):
+    return f"/entreprise/offres/{offer_id}/etape/{step}"
+
+
+def new_offer(client) -> int:
+    response = client.post("/entreprise/offres/nouvelle")
+    assert response.status_code == 303
+    return int(response.headers["Location"].split("/")[-3])
+
+
+def program_data(days, commitment=True):
+    data = {}
+    for n, day in enumerate(days):
+        for key, value in day.items():
+            data[f"days-{n}-{key}"] = value or ""
+    if commitment:
+        data["commitment"] = "y"
+    return data
+
+
+def fill_offer(client, offer_id, levels=("3e",)):
+    """Steps 1 to 5 with good data, as a company would."""
+    data = {"title": "Découvrir la maintenance", "filiere": "industrie_du_futur", "direction": "next"}
+    data.update({f"for_{lvl}": "y" for lvl in levels})
+    assert client.post(step_url(offer_id, 1), data=data).status_code == 303
+    days = f.db.session.get(Offer, offer_id).program_days
+    payload = program_data([
+        {"title": d.title, "activities": d.activities, "with_whom": d.with_whom, "safety": d.safety}
+        for d in days
+    ])
+    assert client.post(step_url(offer_id, 2), data=payload).status_code == 303
+    site = {"site_address": "12 rue des Fabriques", "site_postcode": "77100"}
+    assert client.post(step_url(offer_id, 3), data=site).status_code == 303
+    periods = {"periods-0-level": "3e", "periods-0-start_date": "2027-01-11",
+               "periods-0-end_date": "2027-01-15", "periods-0-seats": "3"}
+    assert client.post(step_url(offer_id, 4), data=periods).status_code == 303
+    assert client.post(step_url(offer_id, 5), data=PRACTICAL).status_code == 303
+
+
+PRACTICAL = {
+    "tutor_name": "Sam Leroy", "tutor_role": "Responsable maintenance",
+    "tutor_email": "sam.leroy@exemple.fr", "tutor_phone": "01 64 00 00 00",
+    "day_start": "09:00", "day_end": "16:30", "break_start": "12:00", "break_end": "13:00",
+    "dress_code": "Pantalon long", "meals": "Restaurant d'entreprise",
+}
+
+
+def test_new_draft_is_recorded(company_client, company_user):
+    offer_id = new_offer(company_client)
+    offer = db.session.get(Offer, offer_id)
+    assert offer.status == OfferStatus.DRAFT and offer.company_id == company_user.company_id
+    assert [t.to_status for t in offer.transitions] == [OfferStatus.DRAFT]
+
+
+def test_step1_needs_a_level_and_saves_nothing_when_invalid(company_client):
+    offer_id = new_offer(company_client)
+    response = company_client.post(step_url(offer_id, 1), data={"title": "Titre valable", "filiere": "logistique"})
+    assert response.status_code == 422
+    assert "Choisissez au moins un niveau" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Offer, offer_id).title == ""
+
+
+def test_step1_fills_the_program_from_the_filiere_template(company_client):
+    offer_id = new_offer(company_client)
+    data = {"title": "Logistique en entrepôt", "filiere": "logistique", "for_2nde": "y"}
+    response = company_client.post(step_url(offer_id, 1), data=data)
+    assert response.headers["Location"].endswith(step_url(offer_id, 2))
+    db.session.expire_all()
+    offer = db.session.get(Offer, offer_id)
+    assert len(offer.program_days) == 10
+    page = company_client.get(step_url(offer_id, 2)).get_data(as_text=True)
+    assert offer.program_days[0].title in page and "D. 4153-15" in page
+
+
+def test_program_needs_the_observation_commitment(company_client):
+    offer_id = new_offer(company_client)
+    company_client.post(step_url(offer_id, 1), data={"title": "Titre valable", "filiere": "logistique", "for_3e": "y"})
+    db.session.expire_all()
+    days = [{"title": d.title, "activities": d.activities} for d in db.session.get(Offer, offer_id).program_days]
+    response = company_client.post(step_url(offer_id, 2), data=program_data(days, commitment=False))
+    assert response.status_code == 422
+    assert "observation uniquement" in response.get_data(as_text=True)
+    tampered = program_data(days[:3])
+    assert company_client.post(step_url(offer_id, 2), data=tampered).status_code == 422
+
+
+def test_html_in_the_program_is_escaped(company_client):
+    offer_id = new_offer(company_client)
+    company_client.post(step_url(offer_id, 1), data={"title": "<script>alert(1)</script> atelier", "filiere": "logistique", "for_3e": "y"})
+    page = company_client.get(step_url(offer_id, 2)).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_site_falls_back_to_the_commune_and_refuses_unknown_postcodes(company_client):
+    offer_id = new_offer(company_client)
+    bad = company_client.post(step_url(offer_id, 3), data={"site_address": "1 rue X", "site_postcode": "77999"})
+    assert bad.status_code == 422 and "Commune introuvable" in bad.get_data(as_text=True)
+    good = company_client.post(step_url(offer_id, 3), data={"site_address": "2 rue de la Gare", "site_postcode": "77000"})
+    assert good.status_code == 303
+    db.session.expire_all()
+    offer = db.session.get(Offer, offer_id)
+    assert offer.site_commune.name == "Melun" and offer.geo_precision.value == "commune"
+    assert (offer.latitude, offer.longitude) == (offer.site_commune.latitude_townhall, offer.site_commune.longitude_townhall)
+    page = company_client.get(step_url(offer_id, 3)).get_data(as_text=True)
+    assert "commune (point de la mairie)" in page
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ({"level": "3e", "start_date": "2026-11-02", "end_date": "2026-11-06", "seats": "2"}, "après aujourd"),
+        ({"level": "3e", "start_date": "2027-01-13", "end_date": "2027-01-19", "seats": "2"}, ""),
+        ({"level": "3e", "start_date": "2027-01-11", "end_date": "2027-01-15", "seats": "21"}, "au plus 20 places"),
+        ({"level": "3e", "start_date": "2027-01-11", "end_date": "2027-01-15", "seats": "0"}, "au moins 1 place"),
+        ({"level": "2nde", "start_date": "2027-06-07", "end_date": "2027-06-18", "seats": "2"}, "n'est pas proposée"),
+    ],
+)
+def test_bad_periods_are_refused_and_nothing_is_saved(company_client, row, message):
+    offer_id = new_offer(company_client)
+    company_client.post(step_url(offer_id, 1), data={"title": "Titre valable", "filiere": "logistique", "for_3e": "y"})
+    data = {f"periods-0-{k}": v for k, v in row.items()}
+    response = company_client.post(step_url(offer_id, 4), data=data)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Period.id)).where(Period.offer_id == offer_id)) == 0
+
+
+def test_seconde_period_must_be_the_national_fortnight(company_client):
+    offer_id = new_offer(company_client)
+    company_client.post(step_url(offer_id, 1), data={"title": "Titre valable", "filiere": "logistique", "for_2nde": "y"})
+    wrong = {"periods-0-level": "2nde", "periods-0-start_date": "2027-06-07", "periods-0-end_date": "2027-06-18", "periods-0-seats": "2"}
+    response = company_client.post(step_url(offer_id, 4), data=wrong)
+    assert response.status_code == 422 and "14 juin 2027" in response.get_data(as_text=True)
+    right = {"periods-0-level": "2nde", "periods-0-start_date": "2027-06-14", "periods-0-end_date": "2027-06-25", "periods-0-seats": "2"}
+    assert company_client.post(step_url(offer_id, 4), data=right).status_code == 303
+
+
+def test_overlapping_periods_are_refused(company_client):
+    offer_id = new_offer(company_client)
+    company_client.post(step_url(offer_id, 1), data={"title": "Titre valable", "filiere": "logistique", "for_3e": "y"})
+    data = {}
+    for n in range(2):
+        data.update({f"periods-{n}-level": "3e", f"periods-{n}-start_date": "2027-01-11",
+                     f"periods-{n}-end_date": "2027-01-15", f"periods-{n}-seats": "2"})
+    response = company_client.post(step_url(offer_id, 4), data=data)
+    assert response.status_code == 422 and "se chevauchent" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "changes, rule",
+    [
+        ({"day_start": "08:00", "day_end": "16:30"}, "7 h"),
+        ({"day_start": "05:30"}, "travail de nuit"),
+        ({"break_start": "", "break_end": "", "day_start": "09:00", "day_end": "14:30"}, "pause"),
+        ({"tutor_phone": "12345"}, "Numéro de téléphone français"),
+        ({"tutor_email": "pas-un-email"}, "Adresse e-mail invalide"),
+    ],
+)
+def test_practical_step_names_the_broken_rule(company_client, changes, rule):
+    offer_id = new_offer(company_client)
+    response = company_client.post(step_url(offer_id, 5), data={**PRACTICAL, **changes})
+    assert response.status_code == 422
+    assert rule in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Offer, offer_id).tutor_name is None
+
+
+def test_complete_wizard_submits_the_offer(company_client):
+    offer_id = new_offer(company_client)
+    fill_offer(company_client, offer_id)
+    review = company_client.get(step_url(offer_id, 6)).get_data(as_text=True)
+    assert "Sam Leroy" in review and "Melun" not in review and "Fontainebleau" not in review
+    response = company_client.post(step_url(offer_id, 6), data={"direction": "submit"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    offer = db.session.get(Offer, offer_id)
+    assert offer.status == OfferStatus.SUBMITTED
+    assert offer.tutor_phone == "+33164000000"
+    assert offer.periods[0].level == Level.TROISIEME
+
+
+def test_incomplete_offer_is_not_submitted(company_client):
+    offer_id = new_offer(company_client)
+    response = company_client.post(step_url(offer_id, 6), data={"direction": "submit"})
+    assert response.status_code == 422
+    assert "Étape 5" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Offer, offer_id).status == OfferStatus.DRAFT
+
+
+def test_editing_a_published_offer_sends_it_back_to_review(company_client, company_user):
+    offer = f.complete_offer(company_user.company, status=OfferStatus.PUBLISHED)
+    db.session.commit()
+    same = {"title": offer.title, "filiere": offer.filiere.value, "for_3e": "y"}
+    assert company_client.post(step_url(offer.id, 1), data=same).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Offer, offer.id).status == OfferStatus.PUBLISHED
+    changed = {**same, "title": "Un tout autre programme"}
+    company_client.post(step_url(offer.id, 1), data=changed)
+    db.session.expire_all()
+    assert db.session.get(Offer, offer.id).status == OfferStatus.SUBMITTED
+    last = db.session.scalars(select(OfferTransition).where(OfferTransition.offer_id == offer.id)
+                              .order_by(OfferTransition.id.desc())).first()
+    assert (last.from_status, last.to_status) == (OfferStatus.PUBLISHED, OfferStatus.SUBMITTED)
+
+
+def test_htmx_step_answers_the_next_fragment_and_pushes_its_url(company_client):
+    offer_id = new_offer(company_client)
+    data = {"title": "Titre valable", "filiere": "logistique", "for_3e": "y", "direction": "next"}
+    response = company_client.post(step_url(offer_id, 1), data=data, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and 'id="wizard"' in body and "Étape 2 sur 6" in body
+    assert response.headers["HX-Push-Url"].endswith(step_url(offer_id, 2))
+
+
+def test_back_button_saves_and_goes_to_the_previous_step(company_client):
+    offer_id = new_offer(company_client)
+    response = company_client.post(step_url(offer_id, 3), data={"site_address": "1 place de l'Hôtel de Ville", "site_postcode": "77100", "direction": "back"})
+    assert response.headers["Location"].endswith(step_url(offer_id, 2))
+    db.session.expire_all()
+    assert db.session.get(Offer, offer_id).site_commune.name == "Meaux"
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 4, 5, 6])
+def test_another_companys_offer_is_not_found(client, step):
+    foreign = f.complete_offer()
+    intruder = f.user(Role.COMPANY)
+    db.session.commit()
+    login(client, intruder)
+    assert client.get(step_url(foreign.id, step)).status_code == 404
+    assert client.post(step_url(foreign.id, step), data={"direction": "next"}).status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.PUPIL, Role.TEACHER, Role.STAFF])
+def test_other_roles_cannot_use_the_wizard(client, role):
+    offer = f.complete_offer()
+    user = f.user(role)
+    db.session.commit()
+    login(client, user)
+    assert client.post("/entreprise/offres/nouvelle").status_code == 403
+    assert client.get(step_url(offer.id, 1)).status_code == 403

@@ -103,6 +103,20 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(geo_bp)
 
+    from capindustrie.moderation import bp as moderation_bp
+    from capindustrie.public import bp as public_bp
+
+    app.register_blueprint(moderation_bp)
+    app.register_blueprint(public_bp)
+
+    from capindustrie.companies import bp as companies_bp
+
+    app.register_blueprint(companies_bp)
+
+    from capindustrie.offers import bp as offers_bp
+
+    app.register_blueprint(offers_bp)
+
 
 def _register_template_helpers(app: Flask) -> None:
     from capindustrie import filters

@@ -43,6 +43,8 @@ DEFAULTS = {
     "GEOCODER_DOMAIN": "data.geopf.fr/geocodage",
     "GEOCODER_TIMEOUT": 5,
     "GEOCODER_MIN_DELAY_SECONDS": 0.05,
+    # geopy waits 5 s before its retry by default: too long inside a form submission.
+    "GEOCODER_ERROR_WAIT_SECONDS": 0.5,
     # Internship rules. The national 2nde fortnight is configuration, keyed by school year start.
     "SECONDE_PERIODS": {
         2023: ("2024-06-17", "2024-06-28"),

@@ -9,6 +9,7 @@ import pytest
 
 from capindustrie import create_app
 from capindustrie.config import DEFAULT_SECRET_KEY, seconde_period
+from capindustrie.extensions import db
 
 REAL_KEY = "k3y-" + "x" * 60
 
@@ -48,7 +49,11 @@ def test_production_starts_with_a_real_secret_key(monkeypatch, database_url):
 
     assert app.config["ENV"] == "production"
     assert app.config["SECRET_KEY"] == REAL_KEY
-    assert app.test_client().get("/sante").status_code == 200
+    try:
+        assert app.test_client().get("/sante").status_code == 200
+    finally:
+        with app.app_context():
+            db.engine.dispose()
 
 
 def test_development_accepts_the_default_key():

@@ -149,7 +149,9 @@ def test_teacher_class_and_pupils(loaded):
 
 def test_demo_passwords_work_and_pass_the_policy(loaded):
     assert {a.role for a in loaded.accounts} == set(Role)
-    for account in loaded.accounts:
+    assert len({a.login for a in loaded.accounts}) == 12
+    one_per_role = {a.role: a for a in loaded.accounts}.values()  # argon2 is slow: 4 checks
+    for account in one_per_role:
         assert password_problem(account.password) is None
         user = db.session.scalar(
             select(User).where((User.email == account.login) | (User.username == account.login))
@@ -177,6 +179,26 @@ def test_luhn_sirets_are_computed():
     siret = demo.demo_siret("83241756")
     assert len(siret) == 14 and siret_problem(siret) is None
     assert luhn_valid(siret[:9])  # the SIREN carries its own key too
+
+
+@pytest.mark.parametrize(("today", "school_year"), [
+    (date(2026, 7, 1), 2026), (date(2026, 11, 2), 2026), (date(2027, 1, 29), 2026),
+    (date(2027, 2, 1), 2027), (date(2027, 9, 6), 2027),
+])
+def test_demo_school_year_keeps_a_period_to_come(today, school_year):
+    assert demo.demo_school_year(today) == school_year
+
+
+def test_late_in_the_season_every_offer_still_publishes(app):
+    demo.load_demo(now=datetime(2027, 1, 29, 8, 0))
+    offers = db.session.scalars(select(Offer)).all()
+    assert len(offers) == 7 and all(o.status == OfferStatus.PUBLISHED for o in offers)
+
+
+def test_missing_national_dates_are_refused_in_french_and_nothing_is_saved(app):
+    with pytest.raises(demo.DemoError, match="SECONDE_PERIODS"):
+        demo.load_demo(now=datetime(2027, 3, 1, 8, 0))  # 2027-2028 is not configured
+    assert count(Company) == 0 and count(User) == 0
 
 
 def _staff() -> User:

@@ -43,8 +43,10 @@ def step_url(offer_id, step):
     return f"/entreprise/offres/{offer_id}/etape/{step}"
 
 
-def new_offer(client) -> int:
-    response = client.post("/entreprise/offres/nouvelle")
+def new_offer(client, levels=("3e",), filiere="logistique", title="Découvrir la logistique") -> int:
+    data = {"title": title, "filiere": filiere, "direction": "next"}
+    data.update({f"for_{lvl}": "y" for lvl in levels})
+    response = client.post("/entreprise/offres/nouvelle", data=data)
     assert response.status_code == 303
     return int(response.headers["Location"].split("/")[-3])
 
@@ -86,27 +88,35 @@ PRACTICAL = {
 }
 
 
-def test_new_draft_is_recorded(company_client, company_user):
+def test_new_offer_starts_with_step_one_and_is_recorded(company_client, company_user):
+    page = company_client.get("/entreprise/offres/nouvelle")
+    assert page.status_code == 200 and "Étape 1 sur 6" in page.get_data(as_text=True)
     offer_id = new_offer(company_client)
     offer = db.session.get(Offer, offer_id)
     assert offer.status == OfferStatus.DRAFT and offer.company_id == company_user.company_id
     assert [t.to_status for t in offer.transitions] == [OfferStatus.DRAFT]
+    assert len(offer.program_days) == 5
 
 
-def test_step1_needs_a_level_and_saves_nothing_when_invalid(company_client):
-    offer_id = new_offer(company_client)
-    response = company_client.post(step_url(offer_id, 1), data={"title": "Titre valable", "filiere": "logistique"})
+def test_step1_needs_a_level_and_creates_nothing_when_invalid(company_client):
+    response = company_client.post(
+        "/entreprise/offres/nouvelle", data={"title": "Titre valable", "filiere": "logistique"}
+    )
     assert response.status_code == 422
     assert "Choisissez au moins un niveau" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Offer.id))) == 0
+
+
+def test_step1_refuses_a_too_short_title_on_an_existing_offer(company_client):
+    offer_id = new_offer(company_client)
+    response = company_client.post(step_url(offer_id, 1), data={"title": "Ab", "filiere": "logistique", "for_3e": "y"})
+    assert response.status_code == 422 and "Entre 5 et 160" in response.get_data(as_text=True)
     db.session.expire_all()
-    assert db.session.get(Offer, offer_id).title == ""
+    assert db.session.get(Offer, offer_id).title == "Découvrir la logistique"
 
 
 def test_step1_fills_the_program_from_the_filiere_template(company_client):
-    offer_id = new_offer(company_client)
-    data = {"title": "Logistique en entrepôt", "filiere": "logistique", "for_2nde": "y"}
-    response = company_client.post(step_url(offer_id, 1), data=data)
-    assert response.headers["Location"].endswith(step_url(offer_id, 2))
+    offer_id = new_offer(company_client, levels=("2nde",))
     db.session.expire_all()
     offer = db.session.get(Offer, offer_id)
     assert len(offer.program_days) == 10
@@ -127,8 +137,7 @@ def test_program_needs_the_observation_commitment(company_client):
 
 
 def test_html_in_the_program_is_escaped(company_client):
-    offer_id = new_offer(company_client)
-    company_client.post(step_url(offer_id, 1), data={"title": "<script>alert(1)</script> atelier", "filiere": "logistique", "for_3e": "y"})
+    offer_id = new_offer(company_client, title="<script>alert(1)</script> atelier")
     page = company_client.get(step_url(offer_id, 2)).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -152,10 +161,10 @@ def test_site_falls_back_to_the_commune_and_refuses_unknown_postcodes(company_cl
     "row, message",
     [
         ({"level": "3e", "start_date": "2026-11-02", "end_date": "2026-11-06", "seats": "2"}, "après aujourd"),
-        ({"level": "3e", "start_date": "2027-01-13", "end_date": "2027-01-19", "seats": "2"}, ""),
+        ({"level": "3e", "start_date": "2027-01-13", "end_date": "2027-01-19", "seats": "2"}, "dans deux semaines différentes"),
         ({"level": "3e", "start_date": "2027-01-11", "end_date": "2027-01-15", "seats": "21"}, "au plus 20 places"),
         ({"level": "3e", "start_date": "2027-01-11", "end_date": "2027-01-15", "seats": "0"}, "au moins 1 place"),
-        ({"level": "2nde", "start_date": "2027-06-07", "end_date": "2027-06-18", "seats": "2"}, "n'est pas proposée"),
+        ({"level": "2nde", "start_date": "2027-06-07", "end_date": "2027-06-18", "seats": "2"}, "pas proposée aux élèves de 2nde"),
     ],
 )
 def test_bad_periods_are_refused_and_nothing_is_saved(company_client, row, message):

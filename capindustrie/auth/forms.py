@@ -2,7 +2,14 @@
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import (
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from capindustrie.auth import services
@@ -108,8 +115,8 @@ class RegisterCompanyForm(PersonFieldsMixin, NewPasswordMixin, FlaskForm):
     )
     filiere = SelectField(
         "Filière",
-        choices=[("", "Choisissez la filière")]
-        + [(f.value, label) for f, label in FILIERE_LABELS.items()],
+        choices=[SelectChoice("", "Choisissez la filière")]
+        + [SelectChoice(f.value, label) for f, label in FILIERE_LABELS.items()],
         validators=[_required("la filière de l'entreprise")],
         validate_choice=False,
     )

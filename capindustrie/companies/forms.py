@@ -58,20 +58,29 @@ class ActionForm(FrenchForm):
     """A bare button (close, reopen): only the CSRF token."""
 
 
+class WholeNumberField(IntegerField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Indiquez un nombre entier, par exemple 5.") from exc
+
+
 class SeatsForm(FrenchForm):
     # The 1–20 rule and the « seats already taken » floor live in offers.rules.check_seats.
-    seats = IntegerField(
+    seats = WholeNumberField(
         "Places",
         validators=[InputRequired(message="Indiquez un nombre de places.")],
         render_kw={"min": 1, "max": 20, "inputmode": "numeric", "class": "input-seats"},
     )
 
 
-DUPLICATE_CHOICES = [
-    ("same", "Les mêmes niveaux"),
-    ("3e", "3e uniquement (une semaine de 5 jours)"),
-    ("2nde", "2nde uniquement (une quinzaine de 10 jours)"),
-]
+# {value: label}: WTForms 3.3 deprecates choices given as tuples.
+DUPLICATE_CHOICES = {
+    "same": "Les mêmes niveaux",
+    "3e": "3e uniquement (une semaine de 5 jours)",
+    "2nde": "2nde uniquement (une quinzaine de 10 jours)",
+}
 
 
 class DuplicateForm(FrenchForm):
@@ -89,7 +98,7 @@ class ProfileForm(FrenchForm):
     )
     filiere = SelectField(
         "Filière",
-        choices=[(f.value, FILIERE_LABELS[f]) for f in Filiere],
+        choices={f.value: FILIERE_LABELS[f] for f in Filiere},
         validators=[InputRequired(message="Choisissez une filière.")],
     )
     address = StringField(
@@ -109,11 +118,11 @@ class ProfileForm(FrenchForm):
         render_kw={"inputmode": "numeric", "maxlength": 5, "class": "input-postcode"},
     )
     # Choices depend on the postcode: set by `set_communes` before rendering or validating.
-    commune = SelectField("Commune", choices=[], validate_choice=False)
+    commune = SelectField("Commune", choices={}, validate_choice=False)
     size_band = SelectField(
         "Effectif",
-        choices=[("", "Non précisé")]
-        + [(band.value, services.SIZE_BAND_LABELS[band]) for band in SizeBand],
+        choices={"": "Non précisé"}
+        | {band.value: services.SIZE_BAND_LABELS[band] for band in SizeBand},
         default="",
     )
     presentation = TextAreaField(
@@ -132,9 +141,8 @@ class ProfileForm(FrenchForm):
 
     def set_communes(self, communes: list[Commune]) -> None:
         self.communes = communes
-        self.commune.choices = [(c.insee, c.name) for c in communes]
-        if len(communes) > 1:
-            self.commune.choices = [("", "Choisissez la commune")] + self.commune.choices
+        choices = {c.insee: c.name for c in communes}
+        self.commune.choices = {"": "Choisissez la commune"} | choices if len(communes) > 1 else choices
 
     def validate_website(self, field):
         scheme = urlsplit(field.data or "").scheme.lower()

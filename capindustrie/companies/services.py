@@ -6,7 +6,7 @@ No `request` here; callers pass `now` when time matters.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -97,14 +97,21 @@ def duplicate_offer(offer: Offer, actor: User, levels: str) -> Offer:
     return offer_services.duplicate(offer, actor, level=level)
 
 
-def change_seats(period: Period, seats: int, now: datetime | None = None) -> list[str]:
-    """French errors, or [] once the seats are changed. Past periods and archived offers keep
-    theirs: nobody can apply to them any more."""
-    now = now or utcnow()
+def seats_locked_reason(period: Period, today: date) -> str | None:
+    """Why a period's seats may no longer change: nobody can apply to it any more."""
     if period.offer.status == OfferStatus.ARCHIVED:
-        return ["Cette offre est archivée : ses places ne changent plus."]
-    if period.end_date < now.date():
-        return ["Cette période est terminée : ses places ne changent plus."]
+        return "Cette offre est archivée : ses places ne changent plus."
+    if period.end_date < today:
+        return "Cette période est terminée : ses places ne changent plus."
+    return None
+
+
+def change_seats(period: Period, seats: int, now: datetime | None = None) -> list[str]:
+    """French errors, or [] once the seats are changed."""
+    now = now or utcnow()
+    locked = seats_locked_reason(period, now.date())
+    if locked:
+        return [locked]
     return offer_services.set_seats(period, seats, now)
 
 
@@ -205,6 +212,10 @@ def validity_text(seconds: int) -> str:
     return f"{hours} heure{'s' if hours > 1 else ''}"
 
 
+def invitation_validity() -> str:
+    return validity_text(_max_age())
+
+
 def invite_colleague(
     company: Company, inviter: User, email: str, link_for: Callable[[str], str]
 ) -> OutboxMessage:
@@ -217,7 +228,7 @@ def invite_colleague(
         f"{inviter.display_name} vous invite à rejoindre l'espace de l'entreprise "
         f"{company.name} sur Cap Industrie, le service du Département de Seine-et-Marne pour "
         "les stages d'observation de 3e et de 2nde dans l'industrie.\n\n"
-        f"Pour créer votre compte, ouvrez ce lien (valable {validity_text(_max_age())}) :\n"
+        f"Pour créer votre compte, ouvrez ce lien (valable {invitation_validity()}) :\n"
         f"{link}\n\n"
         "Si vous ne connaissez pas cette personne, ignorez ce message : aucun compte ne sera "
         "créé.\n\n"

@@ -38,7 +38,7 @@ class ReasonForm(FlaskForm):
 
 def _known_choice(form, field):
     """Unknown values (a hand-typed URL, an old bookmark) are reported, then ignored."""
-    if field.data and field.data not in {value for value, _ in field.choices}:
+    if field.data and field.data not in field.choices:  # choices are a {value: label} dict
         raise ValidationError("Valeur inconnue, ignorée : tous les choix sont affichés.")
 
 
@@ -50,26 +50,27 @@ class OfferFilterForm(FlaskForm):
 
     statut = SelectField(
         "Statut",
-        choices=[("", "Tous les statuts")] + [(s.value, label) for s, label in STATUS_LABELS.items()],
+        choices={"": "Tous les statuts"} | {s.value: label for s, label in STATUS_LABELS.items()},
         validate_choice=False,
         validators=[_known_choice],
     )
     filiere = SelectField(
         "Filière",
-        choices=[("", "Toutes les filières")] + [(f.value, label) for f, label in FILIERE_LABELS.items()],
+        choices={"": "Toutes les filières"}
+        | {f.value: label for f, label in FILIERE_LABELS.items()},
         validate_choice=False,
         validators=[_known_choice],
     )
     epci = SelectField(
         "Intercommunalité (EPCI)",
-        choices=[("", "Toutes les intercommunalités")],
+        choices={"": "Toutes les intercommunalités"},
         validate_choice=False,
         validators=[_known_choice],
     )
 
-    def __init__(self, *args, epci_choices: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, epci_choices: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.epci.choices = [("", "Toutes les intercommunalités"), *epci_choices]
+        self.epci.choices = {"": "Toutes les intercommunalités"} | epci_choices
 
     def clean(self) -> bool:
         """Validate, then drop every unknown value (its message stays beside the field)."""

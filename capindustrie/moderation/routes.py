@@ -5,22 +5,19 @@ htmx swaps 422 (see base.html's responseHandling), so the message shows with or 
 """
 
 from flask import current_app, flash, render_template, request, url_for
-from werkzeug.routing import BuildError
 from flask_login import current_user
+from werkzeug.routing import BuildError
 
 from capindustrie.authz import get_for_user_or_404, role_required
 from capindustrie.extensions import db
 from capindustrie.htmx import redirect_to, render
+from capindustrie.models import Company, CompanyStatus, Filiere, Offer, OfferStatus, Role
 from capindustrie.moderation import bp, services
 from capindustrie.moderation.forms import DecisionForm, OfferFilterForm, ReasonForm
-from capindustrie.models import Company, CompanyStatus, Filiere, Offer, OfferStatus, Role
 from capindustrie.offers.lifecycle import STATUS_LABELS, TransitionError
+from capindustrie.offers.wizard import LAST_STEP
 
 PER_PAGE = 25
-# Where a company finds its own offer and its space; the first endpoint that exists wins
-# (the company space is another blueprint), the home page otherwise.
-COMPANY_OFFER_ENDPOINTS = ("offers.preview", "offers.review", "offers.edit", "offers.wizard")
-COMPANY_SPACE_ENDPOINTS = ("companies.dashboard", "companies.profile")
 
 
 @bp.get("/")
@@ -44,7 +41,7 @@ def offers():
         filiere=Filiere(form.filiere.data) if form.filiere.data else None,
         epci_siren=form.epci.data or None,
     )
-    page = db.paginate(
+    results = db.paginate(
         services.offers_select(filters),
         page=_page_number(),
         per_page=PER_PAGE,
@@ -54,7 +51,7 @@ def offers():
         "moderation/offers.html",
         "moderation/_offer_results.html",
         form=form,
-        page=page,
+        results=results,
         query=_filter_query(form),
         status_labels=STATUS_LABELS,
     )
@@ -80,7 +77,9 @@ def publish_offer(offer_id: int):
         db.session.rollback()
         return _render_offer(offer, form, ReasonForm(prefix="reject"), error=str(exc), status=422)
     db.session.commit()
-    flash(f"L'offre « {offer.title} » est publiée ; l'entreprise est prévenue par e-mail.", "success")
+    flash(
+        f"L'offre « {offer.title} » est publiée ; l'entreprise est prévenue par e-mail.", "success"
+    )
     return redirect_to("moderation.queue")
 
 
@@ -95,7 +94,9 @@ def reject_offer(offer_id: int):
         services.reject_offer(offer, current_user, form.reason.data, _company_offer_url(offer))
     except TransitionError as exc:
         db.session.rollback()
-        return _render_offer(offer, DecisionForm(prefix="publish"), form, error=str(exc), status=422)
+        return _render_offer(
+            offer, DecisionForm(prefix="publish"), form, error=str(exc), status=422
+        )
     db.session.commit()
     flash(f"L'offre « {offer.title} » est refusée ; le motif est envoyé à l'entreprise.", "success")
     return redirect_to("moderation.queue")
@@ -119,9 +120,13 @@ def approve_company(company_id: int):
         services.approve_company(company, _company_space_url())
     except services.CompanyDecisionError as exc:
         db.session.rollback()
-        return _render_company(company, form, ReasonForm(prefix="reject"), error=str(exc), status=422)
+        return _render_company(
+            company, form, ReasonForm(prefix="reject"), error=str(exc), status=422
+        )
     db.session.commit()
-    flash(f"L'entreprise « {company.name} » est validée ; ses utilisateurs sont prévenus.", "success")
+    flash(
+        f"L'entreprise « {company.name} » est validée ; ses utilisateurs sont prévenus.", "success"
+    )
     return redirect_to("moderation.queue")
 
 
@@ -136,13 +141,15 @@ def reject_company(company_id: int):
         services.reject_company(company, form.reason.data, _company_space_url())
     except services.CompanyDecisionError as exc:
         db.session.rollback()
-        return _render_company(company, DecisionForm(prefix="approve"), form, error=str(exc), status=422)
+        return _render_company(
+            company, DecisionForm(prefix="approve"), form, error=str(exc), status=422
+        )
     db.session.commit()
     flash(f"L'entreprise « {company.name} » est refusée ; le motif lui est envoyé.", "success")
     return redirect_to("moderation.queue")
 
 
-# --- helpers -----------------------------------------------------------------------------------------
+# --- helpers -------------------------------------------------------------------------------------
 
 
 def _render_offer(offer, publish_form, reject_form, error=None, status=200):
@@ -167,6 +174,9 @@ def _render_company(company, approve_form, reject_form, error=None, status=200):
         "moderation/_company_decision.html",
         status=status,
         company=company,
+        commune=services.company_commune(company),
+        offers=services.company_offers(company),
+        status_labels=STATUS_LABELS,
         approve_form=approve_form,
         reject_form=reject_form,
         error=error,
@@ -188,19 +198,23 @@ def _public_offer_url(offer: Offer) -> str:
     return url_for("public.offer", offer_id=offer.id, _external=True)
 
 
-def _first_url(endpoints, **values) -> str | None:
-    for endpoint in endpoints:
-        if endpoint in current_app.view_functions:
-            try:
-                return url_for(endpoint, _external=True, **values)
-            except BuildError:
-                continue
-    return None
+def _external_url(endpoint: str, **values) -> str | None:
+    if endpoint not in current_app.view_functions:
+        return None
+    try:
+        return url_for(endpoint, _external=True, **values)
+    except BuildError:
+        return None
 
 
 def _company_offer_url(offer: Offer) -> str:
-    return _first_url(COMPANY_OFFER_ENDPOINTS, offer_id=offer.id) or _company_space_url()
+    """The offer's review step (the wizard's last: the company edits and resubmits there), else
+    its dashboard, else the home page: these pages live in other blueprints."""
+    return (
+        _external_url("offers.wizard_step", offer_id=offer.id, step=LAST_STEP)
+        or _company_space_url()
+    )
 
 
 def _company_space_url() -> str:
-    return _first_url(COMPANY_SPACE_ENDPOINTS) or url_for("main.index", _external=True)
+    return _external_url("companies.dashboard") or url_for("main.index", _external=True)

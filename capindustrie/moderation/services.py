@@ -90,8 +90,8 @@ def pending_companies() -> list[Company]:
     )
 
 
-def epci_choices() -> list[tuple[str, str]]:
-    return [(e.siren, e.name) for e in db.session.scalars(select(Epci).order_by(Epci.name))]
+def epci_choices() -> dict[str, str]:
+    return {e.siren: e.name for e in db.session.scalars(select(Epci).order_by(Epci.name))}
 
 
 def offers_select(filters: OfferFilters) -> Select:
@@ -111,10 +111,24 @@ def offers_select(filters: OfferFilters) -> Select:
 def transition_log(offer: Offer) -> list[tuple[OfferTransition, User | None]]:
     """The offer's log, oldest first, each line with its actor (None: the system)."""
     actor_ids = {t.actor_id for t in offer.transitions if t.actor_id is not None}
-    actors = {
-        u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))
-    } if actor_ids else {}
+    actors = (
+        {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
+        if actor_ids
+        else {}
+    )
     return [(t, actors.get(t.actor_id)) for t in offer.transitions]
+
+
+def company_commune(company: Company) -> Commune | None:
+    return db.session.get(Commune, company.commune_insee) if company.commune_insee else None
+
+
+def company_offers(company: Company) -> list[Offer]:
+    return list(
+        db.session.scalars(
+            select(Offer).where(Offer.company_id == company.id).order_by(Offer.id.desc())
+        )
+    )
 
 
 def last_submitted_at(offer: Offer) -> datetime | None:
@@ -122,7 +136,7 @@ def last_submitted_at(offer: Offer) -> datetime | None:
     return max(dates) if dates else None
 
 
-# --- Decisions on offers ---------------------------------------------------------------------------
+# --- Decisions on offers -------------------------------------------------------------------------
 
 
 def publish_offer(offer: Offer, actor: User, offer_url: str, now: datetime | None = None) -> None:
@@ -154,7 +168,7 @@ def reject_offer(
     _mail_company(offer.company, subject, body)
 
 
-# --- Decisions on companies ------------------------------------------------------------------------
+# --- Decisions on companies ----------------------------------------------------------------------
 
 
 def approve_company(company: Company, space_url: str) -> None:
@@ -193,7 +207,7 @@ def reject_company(company: Company, reason: str, space_url: str) -> None:
     _mail_company(company, subject, body)
 
 
-# --- E-mail ------------------------------------------------------------------------------------------
+# --- E-mail --------------------------------------------------------------------------------------
 
 
 def company_recipients(company: Company) -> list[User]:

@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("offers", __name__, url_prefix="/entreprise/offres")
+
+from capindustrie.offers import routes  # noqa: E402, F401

@@ -16,6 +16,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -52,7 +53,7 @@ class LevelFiliereForm(FlaskForm):
     for_3e = BooleanField("3e — stage d'observation d'une semaine")
     for_2nde = BooleanField("2nde — stage de seconde de deux semaines en juin")
     filiere = SelectField(
-        "Filière", choices=[(f.value, label) for f, label in FILIERE_LABELS.items()],
+        "Filière", choices=[SelectChoice(f.value, label) for f, label in FILIERE_LABELS.items()],
         validators=[DataRequired(REQUIRED)],
     )
 
@@ -96,7 +97,9 @@ class SiteForm(FlaskForm):
 class PeriodForm(Form):
     period_id = HiddenField()
     level = SelectField(
-        "Niveau", choices=[("", "—"), (Level.TROISIEME.value, "3e"), (Level.SECONDE.value, "2nde")],
+        "Niveau",
+        choices=[SelectChoice("", "—"), SelectChoice(Level.TROISIEME.value, "3e"),
+                 SelectChoice(Level.SECONDE.value, "2nde")],
         validators=[Optional()],
     )
     start_date = DateField("Du", validators=[Optional()])

@@ -7,7 +7,7 @@ from capindustrie.authz import get_for_user_or_404, role_required
 from capindustrie.extensions import db
 from capindustrie.geo.geocoding import GeocodingError
 from capindustrie.htmx import is_fragment_request, render
-from capindustrie.models import Filiere, Level, Offer, Role, utcnow
+from capindustrie.models import Filiere, Offer, OfferStatus, Role, utcnow
 from capindustrie.offers import bp, forms, lifecycle, services, wizard
 from capindustrie.offers.program_templates import OBSERVATION_COMMITMENT
 
@@ -22,12 +22,22 @@ STEP_FORMS = {
 BLANK_PERIOD_ROWS = 2
 
 
-@bp.post("/nouvelle")
+@bp.route("/nouvelle", methods=["GET", "POST"])
 @role_required(Role.COMPANY)
 def new():
-    offer = services.create_draft(current_user.company, current_user)
-    db.session.commit()
-    return redirect(url_for("offers.wizard_step", offer_id=offer.id, step=1), code=303)
+    """Step 1 of a new offer; the draft is saved once the step is valid."""
+    company = current_user.company
+    form = forms.LevelFiliereForm(data=None if request.method == "POST" else {"filiere": company.filiere.value})
+    offer = Offer(title="", filiere=company.filiere, status=OfferStatus.DRAFT, wizard_step=1)
+    if request.method == "GET" or not form.validate():
+        status = 200 if request.method == "GET" else 422
+        return show_step(offer, 1, form, status=status, action_url=url_for("offers.new"))
+    offer = wizard.create_offer(
+        company, current_user, form.title.data, form.for_3e.data, form.for_2nde.data,
+        Filiere(form.filiere.data),
+    )
+    wizard.finish_step(offer, 1, wizard.content_snapshot(offer), current_user, utcnow())
+    return go_to_step(offer, 1 if request.form.get("direction") == "stay" else 2)
 
 
 def load_editable_offer(offer_id: int) -> Offer:
@@ -79,6 +89,7 @@ def go_to_step(offer: Offer, step: int):
 
 def show_step(offer: Offer, step: int, form, status: int = 200, **extra):
     context = {
+        "action_url": url_for("offers.wizard_step", offer_id=offer.id, step=step) if offer.id else None,
         "offer": offer,
         "step": step,
         "steps": wizard.STEPS,
@@ -248,5 +259,3 @@ def submit_offer(offer: Offer, form):
         return redirect_to("companies.dashboard")
     return redirect_to("main.index")
 
-
-__all__ = ["Level"]

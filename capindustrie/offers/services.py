@@ -21,14 +21,6 @@ def days_for(for_2nde: bool) -> int:
     return 10 if for_2nde else 5
 
 
-def create_draft(company: Company, actor: User) -> Offer:
-    offer = Offer(company=company, title="", filiere=company.filiere, status=OfferStatus.DRAFT)
-    db.session.add(offer)
-    db.session.flush()
-    lifecycle.record_creation(offer, actor)
-    return offer
-
-
 def note_substantive_edit(offer: Offer, actor: User, now: datetime | None = None) -> bool:
     """A published offer whose content changed goes back to review (pupils rely on it)."""
     if offer.status == OfferStatus.PUBLISHED:

@@ -73,6 +73,19 @@ def save_level_filiere(offer: Offer, title: str, for_3e: bool, for_2nde: bool, f
             offer.periods.remove(period)
 
 
+def create_offer(company, actor: User, title: str, for_3e: bool, for_2nde: bool,
+                 filiere: Filiere) -> Offer:
+    """Step 1 of a new offer: the draft exists once it has a title and a level."""
+    offer = Offer(company=company, status=OfferStatus.DRAFT, wizard_step=1)
+    save_level_filiere(offer, title, for_3e, for_2nde, filiere)
+    db.session.add(offer)
+    db.session.flush()
+    from capindustrie.offers.lifecycle import record_creation
+
+    record_creation(offer, actor)
+    return offer
+
+
 def template_days(offer: Offer) -> list[dict]:
     return program_template(offer.filiere, template_level(offer))
 

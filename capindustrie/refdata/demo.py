@@ -37,6 +37,8 @@ from capindustrie.models import (
 )
 from capindustrie.models import OfferStatus as S
 from capindustrie.offers import lifecycle
+from capindustrie.offers.program_templates import program_template
+from capindustrie.offers.rules import school_year_of
 from capindustrie.text import search_key
 
 DEMO_SCHOOL_UAI = "0770002J"  # Collège Denecourt, Bois-le-Roi
@@ -108,7 +110,7 @@ COMPANIES = [
 OFFERS = [
     {
         "company": "brie", "title": "Du lait au brie de Meaux : une semaine en fromagerie",
-        "levels": (Level.TROISIEME,), "periods": [("dec", 4), ("jan2", 4)],
+        "levels": (Level.TROISIEME,), "periods": [("dec", 4), ("feb", 4)],
         "hours": (time(9, 0), time(16, 30)),
         "summary": "Suivre le lait depuis sa réception jusqu'au fromage affiné : fabrication, "
         "moulage, affinage en caves, emballage et contrôles d'hygiène.",
@@ -203,7 +205,8 @@ OFFERS = [
     },
 ]
 BREAK = (time(12, 0), time(13, 0))
-# 3e weeks: the Monday on or after each (month, day); none holds a public holiday.
+# 3e weeks: the Monday on or after each (month, day). Every offer has the "feb" week or the
+# 2nde fortnight, so it keeps a period to come until the demo moves to the next school year.
 THIRD_WEEKS = {"dec": (12, 7), "jan": (1, 11), "jan2": (1, 25), "feb": (2, 1)}
 COMPANY_SPECS = {spec["key"]: spec for spec in COMPANIES}
 
@@ -276,38 +279,43 @@ def demo_siret(siren_without_key: str, nic_without_key: str = "0001") -> str:
     return luhn_complete(luhn_complete(siren_without_key) + nic_without_key)
 
 
-def demo_school_year(now: datetime) -> int:
-    """The school year whose 3e season (December–February) is still ahead or under way."""
-    return now.year if now.month >= 3 else now.year - 1
+def demo_school_year(today: date) -> int:
+    """The first school year whose last demo 3e week is still ahead: every demo offer then has
+    a period to come, which publication requires."""
+    year = school_year_of(today)
+    return year if today < third_weeks(year)["feb"][1] else year + 1
 
 
 def monday_on_or_after(day: date) -> date:
     return day + timedelta(days=(7 - day.weekday()) % 7)
 
 
-def demo_weeks(school_year: int) -> dict[str, tuple[Level, date, date]]:
-    """The demo periods: four 3e weeks between December and February (no public holiday falls
-    in them), and the national 2nde fortnight from the configuration."""
+def third_weeks(school_year: int) -> dict[str, tuple[Level, date, date]]:
+    """Four Monday–Friday 3e weeks between December and February (none holds a public holiday)."""
     weeks = {}
     for key, (month, day) in THIRD_WEEKS.items():
         year = school_year if month >= 9 else school_year + 1
         monday = monday_on_or_after(date(year, month, day))
         weeks[key] = (Level.TROISIEME, monday, monday + timedelta(days=4))
+    return weeks
+
+
+def demo_weeks(school_year: int) -> dict[str, tuple[Level, date, date]]:
+    """The demo periods: the 3e weeks and the national 2nde fortnight from the configuration."""
     fortnight = seconde_period(current_app.config, school_year)
     if fortnight is None:
         raise DemoError(
             f"Les dates nationales du stage de seconde {school_year}-{school_year + 1} ne sont "
             "pas configurées (SECONDE_PERIODS) : la démo ne peut pas créer ses offres de 2nde."
         )
-    weeks["seconde"] = (Level.SECONDE, *fortnight)
-    return weeks
+    return third_weeks(school_year) | {"seconde": (Level.SECONDE, *fortnight)}
 
 
 def load_demo(now: datetime | None = None) -> DemoReport:
     """Create what is missing of the demo and commit; raise DemoError when it cannot."""
     now = now or utcnow()
     school = _reference_school()
-    school_year = demo_school_year(now)
+    school_year = demo_school_year(now.date())
     weeks = demo_weeks(school_year)
     loader = _Loader(now)
     staff = loader.user(Role.STAFF, **STAFF)
@@ -339,19 +347,22 @@ def _reference_school() -> School:
     return school
 
 
+_HASHES: dict[str, str] = {}
+
+
 class _Loader:
     """Get-or-create for each demo object, counting what it creates."""
 
     def __init__(self, now: datetime):
         self.now = now
         self.report = DemoReport()
-        self._hashes: dict[str, str] = {}
 
-    def _hash(self, password: str) -> str:
-        # argon2 costs ~0.1 s: hash each demo password once.
-        if password not in self._hashes:
-            self._hashes[password] = hash_password(password)
-        return self._hashes[password]
+    @staticmethod
+    def _hash(password: str) -> str:
+        # argon2 costs ~0.1 s: each demo password is hashed once per process.
+        if password not in _HASHES:
+            _HASHES[password] = hash_password(password)
+        return _HASHES[password]
 
     def user(self, role: Role, *, first_name: str, last_name: str, email: str | None = None,
              username: str | None = None, company: Company | None = None,
@@ -360,7 +371,8 @@ class _Loader:
         login = email or username
         # A demo password that the site itself would refuse would teach the wrong thing.
         problem = password_problem(password, first_name, last_name, login)
-        assert problem is None, (role, problem)
+        if problem:
+            raise ValueError(f"demo password for {role.value} refused: {problem}")
         self.report.accounts.append(DemoAccount(role, login, password))
         key = User.email == email if email else User.username == username
         user = db.session.scalar(select(User).where(key))
@@ -405,8 +417,11 @@ class _Loader:
         db.session.add(offer)
         db.session.flush()
         lifecycle.record_creation(offer, company_user, self.now)
-        lifecycle.transition(offer, S.SUBMITTED, company_user, now=self.now)
-        lifecycle.transition(offer, S.PUBLISHED, staff, now=self.now)
+        try:
+            lifecycle.transition(offer, S.SUBMITTED, company_user, now=self.now)
+            lifecycle.transition(offer, S.PUBLISHED, staff, now=self.now)
+        except lifecycle.TransitionError as exc:
+            raise DemoError(f"L'offre de démonstration « {offer.title} » : {exc}") from exc
         self.report.created["offer"] += 1
         self.report.created["period"] += len(offer.periods)
         return offer
@@ -450,8 +465,6 @@ def login_name(first_name: str, last_name: str) -> str:
 
 
 def _build_offer(spec: dict, company: Company, weeks: dict, now: datetime) -> Offer:
-    from capindustrie.offers.program_templates import program_template
-
     commune = db.session.get(Commune, company.commune_insee)
     levels = spec["levels"]
     tutor_name, tutor_role, tutor_phone = spec["tutor"]

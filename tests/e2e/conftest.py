@@ -15,6 +15,7 @@ from tests.e2e.helpers import CSP_LISTENER, PageWatch
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` selection reads the markers
 def pytest_collection_modifyitems(items):
     here = Path(__file__).parent
     for item in items:

@@ -117,6 +117,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(offers_bp)
 
+    from capindustrie.search import bp as search_bp
+
+    app.register_blueprint(search_bp)
+
 
 def _register_template_helpers(app: Flask) -> None:
     from capindustrie import filters

@@ -195,10 +195,12 @@ def test_late_in_the_season_every_offer_still_publishes(app):
     assert len(offers) == 7 and all(o.status == OfferStatus.PUBLISHED for o in offers)
 
 
-def test_missing_national_dates_are_refused_in_french_and_nothing_is_saved(app):
-    with pytest.raises(demo.DemoError, match="SECONDE_PERIODS"):
-        demo.load_demo(now=datetime(2027, 3, 1, 8, 0))  # 2027-2028 is not configured
-    assert count(Company) == 0 and count(User) == 0
+def test_missing_national_dates_are_refused_in_french_and_nothing_is_saved(make_app):
+    only_2026 = {2026: ("2027-06-14", "2027-06-25")}
+    with make_app(SECONDE_PERIODS=only_2026).app_context():
+        with pytest.raises(demo.DemoError, match="SECONDE_PERIODS"):
+            demo.load_demo(now=datetime(2027, 3, 1, 8, 0))  # 2027-2028 is not configured
+        assert count(Company) == 0 and count(User) == 0
 
 
 def _staff() -> User:

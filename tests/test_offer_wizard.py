@@ -263,6 +263,7 @@ def test_htmx_step_answers_the_next_fragment_and_pushes_its_url(company_client):
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert "<html" not in body and 'id="wizard"' in body and "Étape 2 sur 6" in body
+    assert body.count('class="program-day"') == 5  # the saved program, not the posted step
     assert response.headers["HX-Push-Url"].endswith(step_url(offer_id, 2))
 
 

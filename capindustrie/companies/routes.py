@@ -1,6 +1,6 @@
 """The company space over HTTP: dashboard actions, profile, colleagues, invitation links."""
 
-from flask import abort, flash, request, session, url_for
+from flask import abort, current_app, flash, request, session, url_for
 from flask_login import current_user, login_user
 from sqlalchemy.exc import IntegrityError
 
@@ -15,7 +15,7 @@ from capindustrie.companies.forms import (
     SeatsForm,
 )
 from capindustrie.errors import render_error
-from capindustrie.extensions import db
+from capindustrie.extensions import db, limiter
 from capindustrie.filters import french_date
 from capindustrie.htmx import is_fragment_request, redirect_to, render
 from capindustrie.models import Offer, OfferStatus, Role, utcnow
@@ -202,9 +202,21 @@ def postcode_communes():
 
 # --- Colleagues and invitations ----------------------------------------------------------------
 
+# Each invitation sends an e-mail to an address typed by the user: bound it per account.
+INVITATIONS_RATE_LIMIT = "20/hour"
+
+
+def _current_user_key() -> str:
+    return f"user:{current_user.get_id()}"
+
+
+def _password_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
 
 @bp.route("/entreprise/collegues", methods=["GET", "POST"])
 @role_required(Role.COMPANY)
+@limiter.limit(INVITATIONS_RATE_LIMIT, methods=["POST"], key_func=_current_user_key)
 def colleagues():
     company = current_user.company
     form = InviteForm()
@@ -230,6 +242,7 @@ def colleagues():
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit(_password_rate_limit, methods=["POST"])
 def accept_invitation(token: str):
     try:
         invitation = services.read_invitation(token)

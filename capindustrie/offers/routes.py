@@ -82,7 +82,7 @@ def go_to_step(offer: Offer, step: int):
     if is_fragment_request():
         from htmx_flask import make_response
 
-        response = show_step(offer, step, build_form(offer, step))
+        response = show_step(offer, step, saved_form(offer, step))
         return make_response(response, push_url=url)
     return redirect(url, code=303)
 
@@ -107,10 +107,14 @@ def show_step(offer: Offer, step: int, form, status: int = 200, **extra):
 
 
 def build_form(offer: Offer, step: int):
-    form_class = STEP_FORMS[step]
+    """The step's form: what was posted, or else what the offer holds."""
     if request.method == "POST":
-        return form_class()
-    return form_class(data=PREFILL[step](offer))
+        return STEP_FORMS[step]()
+    return saved_form(offer, step)
+
+
+def saved_form(offer: Offer, step: int):
+    return STEP_FORMS[step](formdata=None, data=PREFILL[step](offer))
 
 
 def prefill_level(offer: Offer) -> dict:

@@ -1,0 +1,161 @@
+"""The search filters: GET forms (a read, bookmarkable, shareable), so no CSRF token.
+
+Values that no control of the page can send (a hand-edited or stale URL) are refused with a
+French message beside the field; the view answers 400.
+"""
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, RadioField, SearchField, SelectField, StringField
+from wtforms.validators import Length, Optional, ValidationError
+
+from capindustrie.filters import french_date
+from capindustrie.models import FILIERE_LABELS, Level
+from capindustrie.search.services import DEFAULT_RADIUS_KM, KEYWORD_MAX_LENGTH, RADII_KM
+
+ALL_PERIODS = "toutes"
+MY_DATES = "stage"
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _known_choice(message: str):
+    def check(form, field):
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(message)
+
+    return check
+
+
+def _page_number(form, field):
+    raw = field.data or "1"
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1 or len(raw) > 6:
+        raise ValidationError("Numéro de page invalide : il doit s'agir d'un nombre entier à partir de 1.")
+
+
+class FrenchDateField(DateField):
+    """A date input (yyyy-mm-dd) whose parse error is in French."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Date invalide : utilisez le format jj/mm/aaaa.") from exc
+
+
+class _Filters(FlaskForm):
+    class Meta:
+        csrf = False
+
+    rayon = SelectField(
+        "Distance maximale depuis l'établissement",
+        choices=[(str(r), f"{r} km") for r in RADII_KM],
+        default=str(DEFAULT_RADIUS_KM),
+        validate_choice=False,
+        validators=[_known_choice("Rayon invalide : choisissez 5, 10, 20, 30 ou 50 km.")],
+    )
+    filiere = SelectField(
+        "Filière",
+        choices=[("", "Toutes les filières")] + [(f.value, label) for f, label in FILIERE_LABELS.items()],
+        default="",
+        validate_choice=False,
+        validators=[_known_choice("Filière inconnue : choisissez une filière de la liste.")],
+    )
+    q = SearchField(
+        "Mot-clé",
+        filters=[_strip],
+        validators=[
+            Length(max=KEYWORD_MAX_LENGTH,
+                   message=f"Le mot-clé ne peut pas dépasser {KEYWORD_MAX_LENGTH} caractères."),
+        ],
+    )
+    # Not a visible control: pagination links carry it.
+    page = StringField("Page", default="1", validators=[_page_number])
+
+    @property
+    def radius_km(self) -> int:
+        return int(self.rayon.data)
+
+    @property
+    def page_number(self) -> int:
+        return int(self.page.data or "1")
+
+    @property
+    def keyword(self) -> str | None:
+        return self.q.data or None
+
+    def filter_args(self) -> dict[str, str]:
+        """The current filters as URL parameters (page excluded), for links that keep them."""
+        return {
+            f.name: str(f.data)
+            for f in self
+            if f.name != "page" and f.data not in (None, "")
+        }
+
+
+class PupilSearchForm(_Filters):
+    periode = RadioField(
+        "Période",
+        choices=[(MY_DATES, "Mes dates de stage"), (ALL_PERIODS, "Toutes les périodes")],
+        default=MY_DATES,
+        validate_choice=False,
+        validators=[_known_choice("Période inconnue : choisissez « mes dates de stage » ou « toutes les périodes ».")],
+    )
+
+    def __init__(self, *args, internship: tuple[date | None, date | None], **kwargs):
+        super().__init__(*args, **kwargs)
+        start, end = internship
+        self.has_dates = bool(start and end)
+        if self.has_dates:
+            self.periode.choices = [
+                (MY_DATES, f"Mes dates de stage (du {french_date(start)} au {french_date(end)})"),
+                (ALL_PERIODS, "Toutes les périodes"),
+            ]
+
+    def uses_my_dates(self) -> bool:
+        return self.has_dates and self.periode.data == MY_DATES
+
+
+LEVEL_CHOICES = [
+    (Level.TROISIEME.value, "3e (stage d'observation d'une semaine)"),
+    (Level.SECONDE.value, "2nde (stage de seconde, deux semaines en juin)"),
+]
+
+
+class PublicSearchForm(_Filters):
+    etablissement = HiddenField("Établissement", filters=[_strip])
+    niveau = SelectField(
+        "Niveau",
+        choices=LEVEL_CHOICES,
+        validate_choice=False,
+        validators=[_known_choice("Niveau inconnu : choisissez 3e ou 2nde.")],
+    )
+    du = FrenchDateField("Stage à partir du", validators=[Optional()])
+    au = FrenchDateField("Stage jusqu'au", validators=[Optional()])
+
+    def __init__(self, *args, default_level: Level, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.niveau.data:
+            self.niveau.data = default_level.value
+
+    def validate_au(self, field):
+        if field.data and self.du.data and field.data < self.du.data:
+            raise ValidationError("La date de fin doit suivre la date de début.")
+
+    @property
+    def level(self) -> Level:
+        return Level(self.niveau.data)
+
+
+class SchoolPickForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    ecole = SearchField(
+        "Établissement (nom, commune, code postal ou code UAI)",
+        filters=[_strip],
+        validators=[Length(max=100, message="100 caractères au plus.")],
+    )

@@ -1,0 +1,487 @@
+"""Offer search by commute distance from a school (DESIGN §5): exact, without a geodesic per offer.
+
+What is shown
+- Published offers for the level (offer.for_3e / for_2nde) with at least one *open* period of
+  that level: a period with a seat left, overlapping the requested dates when there are any.
+  Full periods are hidden, and so are offers with no open period: a pupil cannot apply to them.
+- Offers reserved to priority education only for REP/REP+ schools.
+- A keyword must match, word by word and accent-insensitively (`search_key` on both sides), the
+  title, summary, company name or commune name.
+- Order: geodesic distance from the school, then title, then id.
+
+How it stays fast and exact (measured by bench/search.py)
+1. SQL keeps the published offers inside the bounding box of the radius (index on status,
+   latitude, longitude) that pass every other filter, and computes for each a local planar
+   approximation `a` of the distance: a polynomial in the degree differences, with the WGS-84
+   ellipsoid's km-per-degree around the school as coefficients. No trigonometry in SQL: the same
+   expression runs on SQLite and PostgreSQL. Within 75 km in Seine-et-Marne |a/g - 1| < 1e-5
+   against geopy's geodesic g (200,000 random pairs); EPSILON = 1e-4 leaves a tenfold margin.
+2. Offers with a <= r(1 - EPSILON) are surely inside the radius: counted in SQL, never measured.
+   Those with a > r(1 + EPSILON) are surely outside. The thin band between gets the geodesic.
+3. For page p, with k = p x per_page and a_k the k-th smallest a among the surely-inside offers,
+   every offer among the k nearest by geodesic has a <= a_k (1 + EPSILON) / (1 - EPSILON): only
+   those get the geodesic, then they are sorted by (distance, title, id) and sliced.
+So about one page of geodesics is computed per request, and the result equals the naive
+computation (`search_offers_naive`, compared on random data by tests/test_search.py).
+
+A keyword cannot be matched accent-insensitively in portable SQL without a stored normalised
+column; the candidates' texts are then fetched and matched in Python (`KeywordMatcher`), and steps
+2 and 3 run in Python on the matches.
+"""
+
+import heapq
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from capindustrie.extensions import db
+from capindustrie.geo.distance import (
+    TravelEstimate,
+    bounding_box,
+    distance_km,
+    estimate_travel_minutes,
+)
+from capindustrie.models import (
+    Commune,
+    Company,
+    Filiere,
+    Level,
+    Offer,
+    OfferStatus,
+    Period,
+    Pupil,
+    School,
+    SchoolClass,
+    SchoolType,
+    User,
+)
+from capindustrie.text import search_key
+
+RADII_KM = (5, 10, 20, 30, 50)
+DEFAULT_RADIUS_KM = 20
+FEW_RESULTS = 5
+PER_PAGE = 10
+KEYWORD_MAX_LENGTH = 100
+EPSILON = 1e-4
+
+# WGS-84, as geopy's geodesic.
+_EQUATORIAL_RADIUS_KM = 6378.137
+_FLATTENING = 1 / 298.257223563
+_E2 = _FLATTENING * (2 - _FLATTENING)
+_RAD = math.pi / 180
+
+
+# Results ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    offer: Offer
+    distance_km: float
+    travel: TravelEstimate
+    periods: list[Period]
+
+    @property
+    def seats_left(self) -> int:
+        return sum(period.seats_left for period in self.periods)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    items: list[Hit]
+    total: int
+    page: int
+    per_page: int
+    radius_km: float
+
+    @property
+    def pages(self) -> int:
+        return math.ceil(self.total / self.per_page)
+
+    @property
+    def past_end(self) -> bool:
+        return self.page > 1 and self.page > self.pages
+
+    @property
+    def wider_radius(self) -> int | None:
+        """The next radius up when too few offers are inside this one (None at 50 km)."""
+        if self.total >= FEW_RESULTS:
+            return None
+        return next((r for r in RADII_KM if r > self.radius_km), None)
+
+
+@dataclass(frozen=True)
+class Filters:
+    level: Level | None = None
+    filiere: Filiere | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    priority_school: bool = False
+
+
+# The local metric ------------------------------------------------------------------------------
+
+
+def _km_per_degree_latitude(lat: float) -> float:
+    s = math.sin(lat * _RAD)
+    return _EQUATORIAL_RADIUS_KM * (1 - _E2) / (1 - _E2 * s * s) ** 1.5 * _RAD
+
+
+def _km_per_degree_longitude(lat: float) -> float:
+    s = math.sin(lat * _RAD)
+    return _EQUATORIAL_RADIUS_KM / math.sqrt(1 - _E2 * s * s) * math.cos(lat * _RAD) * _RAD
+
+
+@dataclass(frozen=True)
+class LocalMetric:
+    """Squared planar distance around an origin, km-per-degree taken at the mid-latitude of the
+    two points, expanded in the latitude difference so that SQL needs only + and x."""
+
+    lat0: float
+    lon0: float
+    ky0: float
+    ky1: float
+    kx0: float
+    kx1: float
+    kx2: float
+
+    @classmethod
+    def around(cls, lat: float, lon: float, step: float = 0.05) -> "LocalMetric":
+        ky = _km_per_degree_latitude
+        kx = _km_per_degree_longitude
+        # Derivatives by central differences; /2 and /8: evaluated at the mid-latitude.
+        ky1 = (ky(lat + step) - ky(lat - step)) / (2 * step) / 2
+        kx1 = (kx(lat + step) - kx(lat - step)) / (2 * step) / 2
+        kx2 = (kx(lat + step) - 2 * kx(lat) + kx(lat - step)) / (step * step) / 8
+        return cls(lat, lon, ky(lat), ky1, kx(lat), kx1, kx2)
+
+    def squared(self, lat, lon):
+        """Works on floats and on SQL column expressions alike."""
+        dy = lat - self.lat0
+        dx = lon - self.lon0
+        north = (self.ky0 + self.ky1 * dy) * dy
+        east = (self.kx0 + (self.kx1 + self.kx2 * dy) * dy) * dx
+        return north * north + east * east
+
+
+# Keyword matching ------------------------------------------------------------------------------
+
+
+def _fold(char: str) -> str:
+    """What `search_key` makes of one character, separators kept as a space."""
+    decomposed = unicodedata.normalize("NFKD", char)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return "".join(c if c.isalnum() else " " for c in bare)
+
+
+def _fold_tables() -> tuple[dict[str, set[str]], set[str], set[str]]:
+    """Characters whose fold is one ASCII letter/digit (grouped by it), or nothing (combining
+    marks), or a separator. Every other non-ASCII character sends the text to `search_key`."""
+    sources: dict[str, set[str]] = defaultdict(set)
+    vanishing: set[str] = set()
+    separators: set[str] = set()
+    ranges = [range(0x80, 0x250), range(0x300, 0x370), range(0x1E00, 0x1F00), range(0x2000, 0x2070)]
+    for code in (c for r in ranges for c in r):
+        char = chr(code)
+        folded = _fold(char)
+        if folded == "":
+            vanishing.add(char)
+        elif folded == " ":
+            separators.add(char)
+        elif len(folded) == 1 and folded.isascii():
+            sources[folded].add(char)
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        sources[letter].add(letter.upper())
+    return sources, vanishing, separators
+
+
+def _char_class(chars) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+
+_SOURCES, _VANISHING, _SEPARATORS = _fold_tables()
+_SIMPLE_NON_ASCII = {c for group in _SOURCES.values() for c in group if not c.isascii()}
+_SIMPLE_NON_ASCII |= _VANISHING | _SEPARATORS
+_EXOTIC = re.compile("[^\x00-\x7f" + "".join(re.escape(c) for c in sorted(_SIMPLE_NON_ASCII)) + "]")
+_GAP = _char_class(_VANISHING) + "*"
+
+
+class KeywordMatcher:
+    """Does `search_key(text)` contain every word of `search_key(keyword)`?
+
+    `search_key` costs ~100 µs on an offer's texts; this answers the same in a few µs with one
+    regular expression per word: each character of the word matches any character that folds to
+    it (« é », « É », « e », « E » for « e »), with combining marks allowed in between. Texts with
+    a character outside the tables (« œ », ligatures, other scripts) take `search_key` itself."""
+
+    def __init__(self, keyword: str | None):
+        self.words = search_key(keyword).split()
+        self._patterns = [re.compile(self._word_pattern(word)) for word in self.words]
+
+    def __bool__(self) -> bool:
+        return bool(self.words)
+
+    @staticmethod
+    def _word_pattern(word: str) -> str:
+        classes = [_char_class({ch} | _SOURCES.get(ch, set())) for ch in word]
+        return _GAP.join(classes)
+
+    def matches(self, *parts: str | None) -> bool:
+        text = "\n".join(p for p in parts if p)
+        if _EXOTIC.search(text):
+            key = search_key(text)
+            return all(word in key for word in self.words)
+        return all(pattern.search(text) for pattern in self._patterns)
+
+
+# The search ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Candidate:
+    id: int
+    title: str
+    latitude: float
+    longitude: float
+    a2: float
+    distance: float | None = field(default=None)
+
+
+def search_offers(origin_lat: float, origin_lon: float, level: Level | None, radius_km: float,
+                  filiere: Filiere | None = None, period_start: date | None = None,
+                  period_end: date | None = None, keyword: str | None = None,
+                  priority_school: bool = False, page: int = 1,
+                  per_page: int = PER_PAGE) -> SearchResult:
+    """The open offers within `radius_km` of the origin, nearest first (rules in the module doc)."""
+    if page < 1 or per_page < 1 or radius_km <= 0:
+        raise ValueError("page, per_page and radius_km must be positive")
+    filters = Filters(level, filiere, period_start, period_end, priority_school)
+    metric = LocalMetric.around(origin_lat, origin_lon)
+    a2 = metric.squared(Offer.latitude, Offer.longitude)
+    conditions = _offer_conditions(filters, bounding_box(origin_lat, origin_lon, radius_km))
+    inner2 = (radius_km * (1 - EPSILON)) ** 2
+    outer2 = (radius_km * (1 + EPSILON)) ** 2
+    needed = page * per_page
+    matcher = KeywordMatcher(keyword)
+    if matcher:
+        surely_inside, candidates = _candidates_by_keyword(conditions, a2, inner2, outer2, needed, matcher)
+    else:
+        surely_inside, candidates = _candidates_in_sql(conditions, a2, inner2, outer2, needed)
+
+    for candidate in candidates:
+        candidate.distance = distance_km(origin_lat, origin_lon, candidate.latitude, candidate.longitude)
+    inside = [c for c in candidates if c.distance <= radius_km]
+    total = surely_inside + sum(1 for c in inside if c.a2 > inner2)
+    inside.sort(key=lambda c: (c.distance, c.title, c.id))
+    page_rows = inside[(page - 1) * per_page:needed]
+    return SearchResult(_hits(page_rows, filters), total, page, per_page, radius_km)
+
+
+def _period_conditions(filters: Filters) -> list:
+    conditions = [Period.seats_taken < Period.seats]
+    if filters.level is not None:
+        conditions.append(Period.level == filters.level)
+    if filters.period_start is not None:
+        conditions.append(Period.end_date >= filters.period_start)
+    if filters.period_end is not None:
+        conditions.append(Period.start_date <= filters.period_end)
+    return conditions
+
+
+def _offer_conditions(filters: Filters, box: tuple[float, float, float, float]) -> list:
+    min_lat, max_lat, min_lon, max_lon = box
+    conditions = [
+        Offer.status == OfferStatus.PUBLISHED,
+        Offer.latitude.between(min_lat, max_lat),
+        Offer.longitude.between(min_lon, max_lon),
+        exists().where(Period.offer_id == Offer.id, *_period_conditions(filters)),
+    ]
+    if filters.level == Level.TROISIEME:
+        conditions.append(Offer.for_3e.is_(True))
+    elif filters.level == Level.SECONDE:
+        conditions.append(Offer.for_2nde.is_(True))
+    if filters.filiere is not None:
+        conditions.append(Offer.filiere == filters.filiere)
+    if not filters.priority_school:
+        conditions.append(Offer.reserved_priority_education.is_(False))
+    return conditions
+
+
+def _widened(a2_kth: float) -> float:
+    return a2_kth * ((1 + EPSILON) / (1 - EPSILON)) ** 2
+
+
+def _candidates_in_sql(conditions, a2, inner2, outer2, needed) -> tuple[int, list[_Candidate]]:
+    """(offers surely inside, candidates to measure): the band, and the surely-inside offers
+    that may rank among the first `needed`."""
+    surely_inside = db.session.scalar(
+        select(func.count()).select_from(Offer).where(*conditions, a2 <= inner2)
+    )
+    columns = (Offer.id, Offer.title, Offer.latitude, Offer.longitude, a2)
+    statement = select(*columns).where(*conditions, a2 <= outer2)
+    if surely_inside >= needed:
+        kth = db.session.scalar(
+            select(a2).where(*conditions, a2 <= inner2).order_by(a2).offset(needed - 1).limit(1)
+        )
+        statement = statement.where(or_(a2 > inner2, a2 <= _widened(kth)))
+    rows = db.session.execute(statement).all()
+    return surely_inside, [_Candidate(*row) for row in rows]
+
+
+def _candidates_by_keyword(conditions, a2, inner2, outer2, needed,
+                           matcher: KeywordMatcher) -> tuple[int, list[_Candidate]]:
+    """Same as `_candidates_in_sql`, the keyword matched in Python on every candidate's texts."""
+    statement = (
+        select(Offer.id, Offer.title, Offer.latitude, Offer.longitude, a2,
+               Offer.summary, Company.name, Commune.name)
+        .join(Company, Company.id == Offer.company_id)
+        .outerjoin(Commune, Commune.insee == Offer.site_commune_insee)
+        .where(*conditions, a2 <= outer2)
+    )
+    matched = [
+        _Candidate(*row[:5])
+        for row in db.session.execute(statement)
+        if matcher.matches(row[1], row[5], row[6], row[7])
+    ]
+    surely = [c for c in matched if c.a2 <= inner2]
+    band = [c for c in matched if c.a2 > inner2]
+    if len(surely) >= needed:
+        bound = _widened(heapq.nsmallest(needed, (c.a2 for c in surely))[-1])
+        surely_kept = [c for c in surely if c.a2 <= bound]
+    else:
+        surely_kept = surely
+    return len(surely), surely_kept + band
+
+
+def _hits(rows: Sequence[_Candidate], filters: Filters) -> list[Hit]:
+    """The page's offers with company, commune and their open periods: three small queries."""
+    if not rows:
+        return []
+    ids = [row.id for row in rows]
+    offers = {
+        offer.id: offer
+        for offer in db.session.scalars(
+            select(Offer)
+            .where(Offer.id.in_(ids))
+            .options(joinedload(Offer.company), joinedload(Offer.site_commune))
+        )
+    }
+    periods: dict[int, list[Period]] = defaultdict(list)
+    for period in db.session.scalars(
+        select(Period)
+        .where(Period.offer_id.in_(ids), *_period_conditions(filters))
+        .order_by(Period.start_date, Period.id)
+    ):
+        periods[period.offer_id].append(period)
+    return [
+        Hit(offers[row.id], row.distance, estimate_travel_minutes(row.distance), periods[row.id])
+        for row in rows
+    ]
+
+
+def search_offers_naive(origin_lat: float, origin_lon: float, level: Level | None,
+                        radius_km: float, filiere: Filiere | None = None,
+                        period_start: date | None = None, period_end: date | None = None,
+                        keyword: str | None = None, priority_school: bool = False,
+                        page: int = 1, per_page: int = PER_PAGE) -> SearchResult:
+    """The reference: every published offer loaded, a geodesic for each, the rules written the
+    obvious way. For tests and the benchmark only (far too slow for requests at scale)."""
+    words = search_key(keyword).split()
+    offers = db.session.scalars(
+        select(Offer)
+        .where(Offer.status == OfferStatus.PUBLISHED)
+        .options(selectinload(Offer.periods), selectinload(Offer.company),
+                 selectinload(Offer.site_commune))
+    ).all()
+    found = []
+    for offer in offers:
+        if offer.latitude is None:
+            continue
+        if level is not None and level not in offer.levels:
+            continue
+        if filiere is not None and offer.filiere != filiere:
+            continue
+        if offer.reserved_priority_education and not priority_school:
+            continue
+        periods = [
+            p for p in offer.periods
+            if p.seats_left > 0
+            and (level is None or p.level == level)
+            and (period_start is None or p.end_date >= period_start)
+            and (period_end is None or p.start_date <= period_end)
+        ]
+        if not periods:
+            continue
+        if words:
+            text = search_key(offer.title, offer.summary, offer.company.name,
+                              offer.site_commune.name if offer.site_commune else None)
+            if not all(word in text for word in words):
+                continue
+        km = distance_km(origin_lat, origin_lon, offer.latitude, offer.longitude)
+        if km <= radius_km:
+            found.append((km, offer.title, offer.id, offer, periods))
+    found.sort(key=lambda item: item[:3])
+    page_items = found[(page - 1) * per_page:page * per_page]
+    hits = [Hit(o, km, estimate_travel_minutes(km), ps) for km, _t, _i, o, ps in page_items]
+    return SearchResult(hits, len(found), page, per_page, radius_km)
+
+
+# Origins ---------------------------------------------------------------------------------------
+
+
+def pupil_profile(user: User) -> Pupil | None:
+    """The pupil row of a pupil account, with class and school (one query)."""
+    return db.session.scalar(
+        select(Pupil)
+        .where(Pupil.user_id == user.id)
+        .options(
+            joinedload(Pupil.school_class).joinedload(SchoolClass.school).joinedload(School.commune)
+        )
+    )
+
+
+UAI = re.compile(r"\d{7}[A-Z]")
+
+
+def normalise_uai(value: str | None) -> str:
+    return (value or "").strip().upper()[:20]
+
+
+def school_by_uai(uai: str) -> School | None:
+    if not UAI.fullmatch(uai):
+        return None
+    return db.session.scalar(
+        select(School).where(School.uai == uai).options(joinedload(School.commune))
+    )
+
+
+def default_level(school: School) -> Level:
+    """A collège's pupils look for a 3e internship, a lycée's for a 2nde one."""
+    return Level.TROISIEME if school.kind == SchoolType.COLLEGE else Level.SECONDE
+
+
+SCHOOL_RESULTS = 12
+
+
+def find_schools(query: str | None, limit: int = SCHOOL_RESULTS) -> list[School]:
+    """Open schools whose name, commune, postcode or UAI contain every word typed."""
+    words = search_key(query).split()
+    if len("".join(words)) < 2:
+        return []
+    # search_key keeps only letters, digits and spaces: no LIKE wildcard can slip in.
+    return list(
+        db.session.scalars(
+            select(School)
+            .where(School.open.is_(True), *[School.search_key.contains(word) for word in words])
+            .options(joinedload(School.commune))
+            .order_by(School.name, School.id)
+            .limit(limit)
+        )
+    )

@@ -1,5 +1,6 @@
 """Cap Industrie: turnkey industry internships for the pupils of Seine-et-Marne."""
 
+import copy
 import logging
 from pathlib import Path
 
@@ -18,7 +19,8 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    app.config.from_mapping(DEFAULTS)
+    # A deep copy: nested defaults (SECONDE_PERIODS) must not be shared between apps.
+    app.config.from_mapping(copy.deepcopy(DEFAULTS))
     app.config.from_prefixed_env("CAPINDUSTRIE")
     if config:
         app.config.from_mapping(config)

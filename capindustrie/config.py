@@ -1,6 +1,6 @@
 """Configuration: defaults in code, overridden by CAPINDUSTRIE_* environment variables."""
 
-from datetime import date
+from datetime import date, timedelta
 
 DEFAULT_SECRET_KEY = "dev-only-change-me"
 
@@ -62,12 +62,16 @@ DEFAULTS = {
 }
 
 
-def seconde_period(config, school_year_start: int) -> tuple[date, date] | None:
-    """The national 2nde fortnight of the school year starting in September `school_year_start`."""
+def seconde_period(config, school_year_start: int) -> tuple[date, date]:
+    """The national 2nde fortnight of the school year starting in September `school_year_start`:
+    the configured dates when the ministry has published them, otherwise the rule the circulaire
+    has followed since 2024 — the two Monday–Friday weeks ending on the last Friday before 1 July."""
     raw = config["SECONDE_PERIODS"].get(school_year_start) or config["SECONDE_PERIODS"].get(
         str(school_year_start)
     )
-    if raw is None:
-        return None
-    start, end = raw
-    return date.fromisoformat(start), date.fromisoformat(end)
+    if raw is not None:
+        start, end = raw
+        return date.fromisoformat(start), date.fromisoformat(end)
+    june_30 = date(school_year_start + 1, 6, 30)
+    last_friday = june_30 - timedelta(days=(june_30.weekday() - 4) % 7)
+    return last_friday - timedelta(days=11), last_friday

@@ -7,8 +7,6 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from flask import g, has_app_context
-from flask import g, has_app_context
 from flask.testing import FlaskClient
 
 from capindustrie import create_app
@@ -73,32 +71,18 @@ class CSRFClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         send_csrf = kwargs.pop("csrf", True)
-        if has_app_context():
-            # Tests keep an app context open around requests: Flask-Login's per-request user
-            # cache in `g` would otherwise survive from one request to the next.
-            g.pop("_login_user", None)
         method = (kwargs.get("method") or "GET").upper()
         if send_csrf and method in {"POST", "PUT", "PATCH", "DELETE"}:
             headers = dict(kwargs.pop("headers", None) or {})
             headers.setdefault("X-CSRFToken", self.csrf_token())
             kwargs["headers"] = headers
-        _forget_request_globals()
         return super().open(*args, **kwargs)
 
     def csrf_token(self) -> str:
-        _forget_request_globals()
         page = super().open("/", method="GET")
         match = CSRF_IN_PAGE.search(page.get_data(as_text=True))
         assert match, "the page carries no CSRF token for htmx"
         return match.group(1)
-
-
-def _forget_request_globals() -> None:
-    """The `app` fixture keeps one app context pushed for the whole test and Flask reuses it, with
-    its `g`, for every request. Flask-Login caches the user in `g`: without this, the user of one
-    request would leak into the next request of another client (a server has one `g` a request)."""
-    if has_app_context():
-        g.__dict__.clear()
 
 
 @pytest.fixture
@@ -118,8 +102,6 @@ def make_app(migrated_database):
     if apps:
         with apps[0].app_context():
             empty_non_reference_tables()
-    for app in apps:
-        with app.app_context():
             db.engine.dispose()
 
 

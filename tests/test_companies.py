@@ -167,7 +167,7 @@ def test_dashboard_offers_the_actions_the_lifecycle_allows(company_client, compa
     assert f"/entreprise/offres/{draft.id}/fermer" not in html
     assert f"/entreprise/offres/{draft.id}/etape/1" in html
     assert f"/offres/{published.id}\"" in html  # the public page of a published offer
-    assert 'action="/entreprise/offres/nouvelle"' in html
+    assert 'href="/entreprise/offres/nouvelle"' in html
 
 
 # --- Close and reopen --------------------------------------------------------------------------

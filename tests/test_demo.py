@@ -195,12 +195,15 @@ def test_late_in_the_season_every_offer_still_publishes(app):
     assert len(offers) == 7 and all(o.status == OfferStatus.PUBLISHED for o in offers)
 
 
-def test_missing_national_dates_are_refused_in_french_and_nothing_is_saved(make_app):
+def test_next_school_year_uses_the_national_rule_when_dates_are_not_configured(make_app):
     only_2026 = {2026: ("2027-06-14", "2027-06-25")}
     with make_app(SECONDE_PERIODS=only_2026).app_context():
-        with pytest.raises(demo.DemoError, match="SECONDE_PERIODS"):
-            demo.load_demo(now=datetime(2027, 3, 1, 8, 0))  # 2027-2028 is not configured
-        assert count(Company) == 0 and count(User) == 0
+        demo.load_demo(now=datetime(2027, 3, 1, 8, 0))  # 2027-2028 is not configured
+        seconde = db.session.scalars(select(Period).where(Period.level == Level.SECONDE)).all()
+        # The two Monday–Friday weeks ending on the last Friday before 1 July 2028.
+        assert seconde and {(p.start_date, p.end_date) for p in seconde} == {
+            (date(2028, 6, 19), date(2028, 6, 30))
+        }
 
 
 def _staff() -> User:

@@ -302,15 +302,14 @@ def test_seconde_other_period_is_refused_with_national_dates(start, end):
     ]
 
 
-def test_seconde_dates_come_from_configuration():
-    config = {"SECONDE_PERIODS": {"2027": ("2028-06-19", "2028-06-30")}}
-    assert seconde_fortnight(config, 2027) == (date(2028, 6, 19), date(2028, 6, 30))
-    assert period("2nde", "2028-06-19", "2028-06-23", today=SECONDE_TODAY, config=config) == []
-    unknown = period("2nde", "2029-06-18", "2029-06-29", today=SECONDE_TODAY, config=config)
-    assert unknown == [
-        "Les dates nationales du stage de seconde ne sont pas encore fixées pour l'année "
-        "scolaire 2028-2029."
-    ]
+def test_seconde_dates_come_from_configuration_else_from_the_national_rule():
+    # A configured year wins, even against the rule (the ministry may shift a year).
+    config = {"SECONDE_PERIODS": {"2027": ("2028-06-12", "2028-06-23")}}
+    assert seconde_fortnight(config, 2027) == (date(2028, 6, 12), date(2028, 6, 23))
+    assert period("2nde", "2028-06-12", "2028-06-16", today=SECONDE_TODAY, config=config) == []
+    # An unconfigured year: the two weeks ending on the last Friday before 1 July.
+    assert seconde_fortnight(config, 2028) == (date(2029, 6, 18), date(2029, 6, 29))
+    assert period("2nde", "2029-06-18", "2029-06-29", today=SECONDE_TODAY, config=config) == []
 
 
 # --- Seats and overlaps --------------------------------------------------------------------------

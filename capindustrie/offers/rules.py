@@ -231,8 +231,8 @@ def french_public_holidays(year: int) -> dict[date, str]:
     }
 
 
-def seconde_fortnight(config: Mapping, school_year: int) -> tuple[date, date] | None:
-    """The national 2nde fortnight (configuration key SECONDE_PERIODS), or None if unknown."""
+def seconde_fortnight(config: Mapping, school_year: int) -> tuple[date, date]:
+    """The national 2nde fortnight: configured (SECONDE_PERIODS), else by the national rule."""
     return seconde_period(config, school_year)
 
 
@@ -319,11 +319,6 @@ def _troisieme_days_problems(start: date, end: date) -> list[str]:
 def _seconde_problems(start: date, end: date, config: Mapping) -> list[str]:
     school_year = school_year_of(start)
     national = seconde_fortnight(config, school_year)
-    if national is None:
-        return [
-            "Les dates nationales du stage de seconde ne sont pas encore fixées pour l'année "
-            f"scolaire {school_year_label(school_year)}."
-        ]
     n_start, n_end = national
     first_week = (n_start, n_start + timedelta(days=4))
     second_week = (n_end - timedelta(days=4), n_end)

@@ -301,13 +301,9 @@ def third_weeks(school_year: int) -> dict[str, tuple[Level, date, date]]:
 
 
 def demo_weeks(school_year: int) -> dict[str, tuple[Level, date, date]]:
-    """The demo periods: the 3e weeks and the national 2nde fortnight from the configuration."""
+    """The demo periods: the 3e weeks and the national 2nde fortnight (configured or, for a
+    year the ministry has not published yet, computed by the national rule)."""
     fortnight = seconde_period(current_app.config, school_year)
-    if fortnight is None:
-        raise DemoError(
-            f"Les dates nationales du stage de seconde {school_year}-{school_year + 1} ne sont "
-            "pas configurées (SECONDE_PERIODS) : la démo ne peut pas créer ses offres de 2nde."
-        )
     return third_weeks(school_year) | {"seconde": (Level.SECONDE, *fortnight)}
 
 

@@ -8,6 +8,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SearchField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from capindustrie.filters import french_date
@@ -24,7 +25,7 @@ def _strip(value):
 
 def _known_choice(message: str):
     def check(form, field):
-        if field.data not in {value for value, _label in field.choices}:
+        if field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(message)
 
     return check
@@ -52,14 +53,15 @@ class _Filters(FlaskForm):
 
     rayon = SelectField(
         "Distance maximale depuis l'établissement",
-        choices=[(str(r), f"{r} km") for r in RADII_KM],
+        choices=[SelectChoice(str(r), f"{r} km") for r in RADII_KM],
         default=str(DEFAULT_RADIUS_KM),
         validate_choice=False,
         validators=[_known_choice("Rayon invalide : choisissez 5, 10, 20, 30 ou 50 km.")],
     )
     filiere = SelectField(
         "Filière",
-        choices=[("", "Toutes les filières")] + [(f.value, label) for f, label in FILIERE_LABELS.items()],
+        choices=[SelectChoice("", "Toutes les filières")]
+        + [SelectChoice(f.value, label) for f, label in FILIERE_LABELS.items()],
         default="",
         validate_choice=False,
         validators=[_known_choice("Filière inconnue : choisissez une filière de la liste.")],
@@ -99,7 +101,7 @@ class _Filters(FlaskForm):
 class PupilSearchForm(_Filters):
     periode = RadioField(
         "Période",
-        choices=[(MY_DATES, "Mes dates de stage"), (ALL_PERIODS, "Toutes les périodes")],
+        choices=[SelectChoice(MY_DATES, "Mes dates de stage"), SelectChoice(ALL_PERIODS, "Toutes les périodes")],
         default=MY_DATES,
         validate_choice=False,
         validators=[_known_choice("Période inconnue : choisissez « mes dates de stage » ou « toutes les périodes ».")],
@@ -111,8 +113,8 @@ class PupilSearchForm(_Filters):
         self.has_dates = bool(start and end)
         if self.has_dates:
             self.periode.choices = [
-                (MY_DATES, f"Mes dates de stage (du {french_date(start)} au {french_date(end)})"),
-                (ALL_PERIODS, "Toutes les périodes"),
+                SelectChoice(MY_DATES, f"Mes dates de stage (du {french_date(start)} au {french_date(end)})"),
+                SelectChoice(ALL_PERIODS, "Toutes les périodes"),
             ]
 
     def uses_my_dates(self) -> bool:
@@ -120,8 +122,8 @@ class PupilSearchForm(_Filters):
 
 
 LEVEL_CHOICES = [
-    (Level.TROISIEME.value, "3e (stage d'observation d'une semaine)"),
-    (Level.SECONDE.value, "2nde (stage de seconde, deux semaines en juin)"),
+    SelectChoice(Level.TROISIEME.value, "3e (stage d'observation d'une semaine)"),
+    SelectChoice(Level.SECONDE.value, "2nde (stage de seconde, deux semaines en juin)"),
 ]
 
 
@@ -135,11 +137,6 @@ class PublicSearchForm(_Filters):
     )
     du = FrenchDateField("Stage à partir du", validators=[Optional()])
     au = FrenchDateField("Stage jusqu'au", validators=[Optional()])
-
-    def __init__(self, *args, default_level: Level, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.niveau.data:
-            self.niveau.data = default_level.value
 
     def validate_au(self, field):
         if field.data and self.du.data and field.data < self.du.data:

@@ -411,7 +411,7 @@ def search_offers_naive(origin_lat: float, origin_lon: float, level: Level | Non
         if offer.reserved_priority_education and not priority_school:
             continue
         periods = [
-            p for p in offer.periods
+            p for p in sorted(offer.periods, key=lambda p: (p.start_date, p.id))
             if p.seats_left > 0
             and (level is None or p.level == level)
             and (period_start is None or p.end_date >= period_start)

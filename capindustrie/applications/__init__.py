@@ -1,0 +1,7 @@
+"""Applications: pupils apply to a period of an offer, companies answer, pupils choose; timers."""
+
+from flask import Blueprint
+
+bp = Blueprint("applications", __name__)
+
+from capindustrie.applications import routes  # noqa: E402, F401

@@ -1,0 +1,300 @@
+"""Applications over HTTP: the pupil applies, withdraws, chooses; the company accepts or refuses.
+
+Every route checks the role (role_required) and loads the application through
+get_for_user_or_404: another pupil's or another company's application is simply not found.
+A refused action answers 422 with the page (or, for htmx, the card) and the French message.
+"""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from capindustrie.applications import bp, services, states
+from capindustrie.applications.forms import ActionForm, AnswerForm, ApplyForm, CompanyFilterForm
+from capindustrie.applications.states import S, TransitionError
+from capindustrie.authz import get_for_user_or_404, owned_select, role_required
+from capindustrie.extensions import db
+from capindustrie.htmx import is_fragment_request, redirect_to, render
+from capindustrie.models import Application, Offer, Role, utcnow
+
+# --- Pupil ---------------------------------------------------------------------------------------
+
+
+@bp.get("/candidatures")
+@role_required(Role.PUPIL)
+def pupil_dashboard():
+    return _render_pupil_dashboard()
+
+
+@bp.get("/candidatures/<int:application_id>")
+@role_required(Role.PUPIL)
+def detail(application_id: int):
+    application = get_for_user_or_404(Application, application_id)
+    return _render_pupil("applications/detail.html", application=application)
+
+
+@bp.route("/candidatures/nouvelle/<int:period_id>", methods=["GET", "POST"])
+@role_required(Role.PUPIL)
+def new(period_id: int):
+    pupil = _current_pupil()
+    try:
+        period = services.open_period(period_id)
+    except services.NotApplicable:
+        abort(404)
+    existing = services.existing_application(pupil, period)
+    if existing is not None:
+        return _already_applied(existing, posted=request.method == "POST")
+    form = ApplyForm()
+    now = utcnow()
+    if request.method == "GET":
+        problem = services.apply_problem(pupil, period, now.date())
+        return _render_apply(period, pupil, form, problem, status=422 if problem else 200)
+    if not form.validate_on_submit():
+        problem = services.apply_problem(pupil, period, now.date())
+        return _render_apply(period, pupil, form, problem, status=422)
+    try:
+        application = services.apply(pupil, period, form.message.data, now)
+        db.session.commit()
+    except services.AlreadyApplied as exc:
+        db.session.rollback()
+        return _already_applied(exc.application, posted=True)
+    except services.ApplyError as exc:
+        db.session.rollback()
+        return _render_apply(period, pupil, form, str(exc), status=422)
+    except IntegrityError:
+        # The unique (pupil, period) constraint: the other click of a double click won.
+        db.session.rollback()
+        existing = services.existing_application(pupil, period)
+        if existing is None:
+            raise
+        return _already_applied(existing, posted=True)
+    flash(
+        "Candidature envoyée : l'entreprise est prévenue. Suivez sa réponse sur cette page.",
+        "success",
+    )
+    return redirect_to("applications.detail", application_id=application.id)
+
+
+@bp.post("/candidatures/<int:application_id>/retirer")
+@role_required(Role.PUPIL)
+def withdraw(application_id: int):
+    application = get_for_user_or_404(Application, application_id)
+    was_accepted = application.status == S.ACCEPTED
+    return _pupil_action(
+        application,
+        services.withdraw,
+        "Proposition déclinée : la place est libérée pour un autre élève."
+        if was_accepted
+        else "Candidature retirée.",
+    )
+
+
+@bp.post("/candidatures/<int:application_id>/choisir")
+@role_required(Role.PUPIL)
+def choose(application_id: int):
+    application = get_for_user_or_404(Application, application_id)
+
+    def action(app_, user, now):
+        withdrawn = services.choose(app_, user, now)
+        if withdrawn:
+            flash(
+                f"{len(withdrawn)} autre(s) candidature(s) sur les mêmes dates ont été retirées "
+                "automatiquement.",
+                "info",
+            )
+
+    return _pupil_action(
+        application,
+        action,
+        "Stage choisi ! Votre professeur principal doit maintenant le valider.",
+    )
+
+
+def _pupil_action(application: Application, action, success: str):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        action(application, current_user, utcnow())
+    except TransitionError as exc:
+        db.session.rollback()
+        return _render_pupil_dashboard(
+            status=422, card_message=(application.id, "error", str(exc))
+        )
+    db.session.commit()
+    flash(success, "success")
+    return redirect_to("applications.pupil_dashboard", _anchor=f"candidature-{application.id}")
+
+
+def _current_pupil():
+    pupil = services.pupil_of(current_user)
+    if pupil is None:
+        # A pupil account without its class: nothing to apply from.
+        abort(403)
+    return pupil
+
+
+def _already_applied(application: Application, posted: bool):
+    if posted:
+        flash("Vous avez déjà candidaté sur cette période : voici votre candidature.", "info")
+    return redirect_to("applications.detail", application_id=application.id)
+
+
+def _render_apply(period, pupil, form, problem, status=200):
+    return render(
+        "applications/apply.html",
+        "applications/_apply_form.html",
+        status=status,
+        period=period,
+        offer=period.offer,
+        pupil=pupil,
+        form=form,
+        problem=problem,
+        max_active=current_app.config["MAX_ACTIVE_APPLICATIONS"],
+    )
+
+
+def _render_pupil_dashboard(status=200, card_message=None):
+    pupil = _current_pupil()
+    return _render_pupil(
+        "applications/pupil_dashboard.html",
+        status=status,
+        applications=services.pupil_applications(pupil),
+        card_message=card_message,
+        max_active=current_app.config["MAX_ACTIVE_APPLICATIONS"],
+        active_count=services.active_count(pupil),
+    )
+
+
+def _render_pupil(template: str, status=200, **context):
+    config = current_app.config
+    return render_template(
+        template,
+        labels=states.LABELS,
+        next_step=lambda a: services.next_step_for(a, config),
+        deadline=lambda a: services.deadline(a, config),
+        can=lambda a, to: states.can(a, to, current_user),
+        statuses=S,
+        actor_label=_actor_label,
+        **context,
+    ), status
+
+
+def _actor_label(transition) -> str:
+    """Who made a transition, as the pupil may know it (no company user's name)."""
+    if transition.actor_id is None:
+        return "automatique"
+    if transition.actor_id == current_user.id:
+        return "vous"
+    if transition.to_status in (S.VALIDATED, S.REFUSED_BY_TEACHER):
+        return "votre professeur"
+    return "l'entreprise"
+
+
+# --- Company -------------------------------------------------------------------------------------
+
+
+@bp.get("/entreprise/candidatures")
+@role_required(Role.COMPANY)
+def company_list():
+    return _render_company()
+
+
+@bp.post("/entreprise/candidatures/<int:application_id>/accepter")
+@role_required(Role.COMPANY)
+def accept(application_id: int):
+    application = get_for_user_or_404(Application, application_id)
+    return _company_answer(
+        application, services.accept,
+        "Candidature acceptée : l'élève doit maintenant confirmer son choix.",
+    )
+
+
+@bp.post("/entreprise/candidatures/<int:application_id>/refuser")
+@role_required(Role.COMPANY)
+def refuse(application_id: int):
+    application = get_for_user_or_404(Application, application_id)
+    return _company_answer(application, services.refuse, "Candidature refusée.")
+
+
+def _company_answer(application: Application, action, success: str):
+    form = AnswerForm(prefix=f"answer-{application.id}")
+    if not form.validate_on_submit():
+        return _render_company(focus=application, status=422, answer_form=form)
+    try:
+        action(application, current_user, form.message.data or None, utcnow())
+    except TransitionError as exc:
+        db.session.rollback()
+        return _render_company(
+            focus=application, status=422, answer_form=form,
+            card_message=(application.id, "error", str(exc)),
+        )
+    db.session.commit()
+    if is_fragment_request():
+        return _render_company(focus=application, card_message=(application.id, "success", success))
+    flash(success, "success")
+    return redirect(
+        url_for(
+            "applications.company_list",
+            offre=application.period.offer_id,
+            _anchor=f"candidature-{application.id}",
+        ),
+        code=303,
+    )
+
+
+def _render_company(focus: Application | None = None, status=200, answer_form=None,
+                    card_message=None):
+    """The page (filtered by the query string), or for htmx the card of `focus`."""
+    offers = services.company_offers(current_user.company_id)
+    form = CompanyFilterForm(request.args, offer_choices={str(o.id): o.title for o in offers})
+    form.clean()
+    if is_fragment_request() and focus is not None:
+        groups = []
+    else:
+        groups = services.company_applications(
+            owned_select(Application, current_user),
+            offer_id=int(form.offre.data) if form.offre.data else None,
+            status=S(form.statut.data) if form.statut.data else None,
+        )
+    shown = [a for g in groups for pg in g.periods for a in pg.applications]
+    if focus is not None and focus not in shown:
+        shown.append(focus)
+    answer_forms = {
+        a.id: AnswerForm(formdata=None, prefix=f"answer-{a.id}")
+        for a in shown
+        if a.status == S.SUBMITTED
+    }
+    if answer_form is not None and focus is not None and focus.status == S.SUBMITTED:
+        answer_forms[focus.id] = answer_form
+    return render(
+        "applications/company_list.html",
+        "applications/_company_card.html",
+        status=status,
+        filter_form=form,
+        groups=groups,
+        application=focus,
+        answer_forms=answer_forms,
+        card_message=card_message,
+        labels=states.LABELS,
+        short_name=services.pupil_short_name,
+        statuses=S,
+    )
+
+
+# --- The public offer page's « Postuler » ------------------------------------------------------
+
+
+@bp.app_context_processor
+def _apply_helpers():
+    return {"pupil_period_states": _pupil_period_states}
+
+
+def _pupil_period_states(offer: Offer):
+    """Each period of `offer` for the logged-in pupil (why not, or their application); [] for
+    anyone else. Called by templates/public/offer.html."""
+    if not (current_user.is_authenticated and current_user.role == Role.PUPIL):
+        return []
+    pupil = services.pupil_of(current_user)
+    if pupil is None:
+        return []
+    return services.period_states(pupil, offer, utcnow().date())

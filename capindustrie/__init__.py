@@ -123,6 +123,14 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(search_bp)
 
+    from capindustrie.applications import bp as applications_bp
+
+    app.register_blueprint(applications_bp)
+
+    from capindustrie.classes import bp as classes_bp
+
+    app.register_blueprint(classes_bp)
+
 
 def _register_template_helpers(app: Flask) -> None:
     from capindustrie import filters

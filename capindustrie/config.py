@@ -22,6 +22,8 @@ DEFAULTS = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
     "LOGIN_RATE_LIMIT": "10/minute;50/hour",
+    # Per client address, all accounts together: a whole class logs in at once behind a school NAT.
+    "LOGIN_IP_RATE_LIMIT": "200/minute;2000/hour",
     "MAX_FAILED_LOGINS": 10,
     "ACCOUNT_LOCK_MINUTES": 15,
     # E-mail: sent through SMTP when MAIL_SERVER is set, otherwise only logged.

@@ -38,7 +38,7 @@ def siret_problem(value: str | None) -> str | None:
         valid = luhn_valid(siret)
     if not valid:
         return (
-            "Ce numéro SIRET n'existe pas : sa clé de contrôle est fausse. Vérifiez-le sur "
+            "Ce numéro SIRET n'est pas valide : sa clé de contrôle est fausse. Vérifiez-le sur "
             "votre extrait Kbis ou votre avis de situation INSEE."
         )
     return None

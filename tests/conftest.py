@@ -7,6 +7,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 
 from capindustrie import create_app
@@ -76,13 +77,23 @@ class CSRFClient(FlaskClient):
             headers = dict(kwargs.pop("headers", None) or {})
             headers.setdefault("X-CSRFToken", self.csrf_token())
             kwargs["headers"] = headers
+        _forget_request_globals()
         return super().open(*args, **kwargs)
 
     def csrf_token(self) -> str:
+        _forget_request_globals()
         page = super().open("/", method="GET")
         match = CSRF_IN_PAGE.search(page.get_data(as_text=True))
         assert match, "the page carries no CSRF token for htmx"
         return match.group(1)
+
+
+def _forget_request_globals() -> None:
+    """The `app` fixture keeps one app context pushed for the whole test and Flask reuses it, with
+    its `g`, for every request. Flask-Login caches the user in `g`: without this, the user of one
+    request would leak into the next request of another client (a server has one `g` a request)."""
+    if has_app_context():
+        g.__dict__.clear()
 
 
 @pytest.fixture

@@ -267,6 +267,12 @@ def test_autocomplete_finds_college_denecourt(client, denecourt, typed):
     assert "HX-Request" in response.headers.get("Vary", "")
 
 
+def test_words_typed_together_come_first(denecourt):
+    # "bois" and "le" also occur apart in other schools (Collège la Grange du Bois, Savigny-le-…).
+    found = services.search_schools("bois-le")
+    assert len(found) > 1 and found[0] == denecourt
+
+
 def test_autocomplete_returns_ten_results_at_most_open_schools_first(client):
     html = page(client.get("/inscription/etablissements", query_string={"q": "college"},
                            headers={"HX-Request": "true"}))
@@ -445,10 +451,38 @@ def test_login_is_rate_limited_with_a_french_page(make_app):
         client = app.test_client()
         for _ in range(3):
             assert login(client, "x@exemple.fr", "y" * 12).status_code == 422
-        limited = login(client, "x@exemple.fr", "y" * 12)
+        limited = login(client, "X@exemple.fr ", "y" * 12)
         assert limited.status_code == 429
         assert "Trop de tentatives" in page(limited) and '<html lang="fr">' in page(limited)
         assert client.get("/connexion").status_code == 200  # reading the page is not limited
+        # Another account from the same address (a class behind its school's NAT) goes on.
+        assert login(client, "autre@exemple.fr", "y" * 12).status_code == 422
+
+
+def test_one_address_is_limited_across_accounts(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_IP_RATE_LIMIT="4/minute")
+    with app.app_context():
+        client = app.test_client()
+        codes = [login(client, f"eleve.{n}", "y" * 12).status_code for n in range(5)]
+        assert codes == [422, 422, 422, 422, 429]
+
+
+def test_reset_requests_and_password_changes_are_rate_limited(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2/minute")
+    with app.app_context():
+        user = f.user(Role.COMPANY)
+        db.session.commit()
+        client = app.test_client()
+        codes = [client.post("/mot-de-passe/oubli", data={"email": user.email}).status_code
+                 for _ in range(3)]
+        assert codes == [303, 303, 429]
+        assert count(OutboxMessage) == 2
+
+        assert login(client, user.email).status_code == 303
+        wrong = {"current_password": "devine-devine", "password": NEW_PASSWORD,
+                 "password_confirm": NEW_PASSWORD}
+        codes = [client.post("/mot-de-passe", data=wrong).status_code for _ in range(3)]
+        assert codes == [422, 422, 429]
 
 
 @pytest.mark.parametrize(

@@ -126,7 +126,9 @@ def test_dashboard_counts_applications_per_period(company_client, company_user):
     pupils = [factories.pupil(klass, first_name=f"Élève{n}") for n in range(7)]
     for period, statuses in per_period.items():
         for pupil, status in zip(pupils, statuses, strict=False):
-            db.session.add(Application(pupil=pupil, period=period, status=status, message="Bonjour"))
+            db.session.add(
+                Application(pupil=pupil, period=period, status=status, message="Bonjour")
+            )
     db.session.commit()
 
     blocks = period_blocks(company_client.get("/entreprise/").get_data(as_text=True))
@@ -662,7 +664,8 @@ def test_invite_an_already_registered_email_is_refused(company_client):
     response = invite(company_client, "Prof.Dupont@ac-creteil.fr")
 
     assert response.status_code == 422
-    assert "Un compte Cap Industrie existe déjà avec cette adresse" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "Un compte Cap Industrie existe déjà avec cette adresse" in html
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
 
 
@@ -685,7 +688,8 @@ def test_expired_invitation_is_refused(make_app):
         page = client.get(f"/invitation/{token}")
         accepted = accept(client, token)
 
-        assert page.status_code == 400 and "Cette invitation a expiré" in page.get_data(as_text=True)
+        assert page.status_code == 400
+        assert "Cette invitation a expiré" in page.get_data(as_text=True)
         assert accepted.status_code == 400
         assert db.session.scalar(select(User).where(User.email == "tard@exemple.fr")) is None
 

@@ -293,7 +293,9 @@ def choose(application: Application, pupil_user: User, now: datetime) -> list[Ap
 def accept(application: Application, company_user: User, message: str | None,
            now: datetime) -> None:
     if application.period.start_date <= now.date():
-        raise TransitionError("Cette période a déjà commencé : la candidature ne peut plus être acceptée.")
+        raise TransitionError(
+            "Cette période a déjà commencé : la candidature ne peut plus être acceptée."
+        )
     transition(application, S.ACCEPTED, company_user, message, now)
     application.answer_message = message
     _notify_teachers_answer(application, accepted=True)

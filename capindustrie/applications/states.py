@@ -5,8 +5,8 @@
     submitted → withdrawn           pupil, or system (the pupil chose an overlapping internship)
     submitted → expired             system (no answer after APPLICATION_EXPIRY_DAYS)
     accepted  → confirmed           pupil (« Je choisis ce stage »)
-    accepted  → withdrawn           pupil (declines the acceptance), or system (overlap); frees the seat
-    accepted  → expired             system (not confirmed after ACCEPTANCE_EXPIRY_DAYS); frees the seat
+    accepted  → withdrawn           pupil (declines), or system (overlap); frees the seat
+    accepted  → expired             system (not confirmed in time); frees the seat
     confirmed → validated           teacher
     confirmed → refused_by_teacher  teacher; frees the seat
 
@@ -77,7 +77,9 @@ NEXT_STEPS = {
     ),
     S.REFUSED: "Cette entreprise ne peut pas vous accueillir : candidatez à une autre offre.",
     S.WITHDRAWN: "Cette candidature est retirée : vous pouvez candidater à d'autres offres.",
-    S.EXPIRED: "Cette candidature a expiré faute de réponse à temps : candidatez à une autre offre.",
+    S.EXPIRED: (
+        "Cette candidature a expiré faute de réponse à temps : candidatez à une autre offre."
+    ),
     S.CONFIRMED: "Votre professeur principal doit maintenant valider ce stage.",
     S.VALIDATED: "Stage validé : la convention de stage va être préparée pour signature.",
     S.REFUSED_BY_TEACHER: (

@@ -150,12 +150,12 @@ class SchoolChoiceField(HiddenField):
 
 
 class RegisterTeacherForm(PersonFieldsMixin, NewPasswordMixin, FlaskForm):
+    # First, as on the page. The id is the visible search box's: error links lead to it.
+    school_id = SchoolChoiceField("Votre établissement", id="school-query")
     first_name = _name_field("Prénom", "votre prénom")
     last_name = _name_field("Nom", "votre nom")
     email = _email_field("Adresse e-mail académique")
     password, password_confirm = _new_password_fields()
-    # The id is the visible search box's, so error links and labels lead to it.
-    school_id = SchoolChoiceField("Votre établissement", id="school-query")
 
     def validate_email(self, field):
         domain = current_app.config["ACADEMIC_EMAIL_DOMAIN"].lower()

@@ -1,8 +1,10 @@
 """Login, logout, registration, password change and reset: HTTP only, the rules are in services."""
 
+import hashlib
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from capindustrie.auth import bp, services
@@ -27,11 +29,32 @@ RESET_REQUESTED = (
     "pour choisir un nouveau mot de passe. Pensez à regarder dans les courriers indésirables."
 )
 # Where each role lands after login, when that area exists (later pieces add them).
-HOME_ENDPOINTS = {Role.COMPANY: "companies.dashboard", Role.STAFF: "moderation.queue"}
+HOME_ENDPOINTS = {
+    Role.COMPANY: "companies.dashboard",
+    Role.PUPIL: "search.pupil_search",
+    Role.STAFF: "moderation.queue",
+}
 
 
 def _login_rate_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _login_ip_rate_limit() -> str:
+    return current_app.config["LOGIN_IP_RATE_LIMIT"]
+
+
+def _address_and_account_key() -> str:
+    """Attempts on one account from one address. Keyed on the address alone, the pupils of a
+    class, who share their school's address, would lock each other out. The login is hashed:
+    the limiter's storage (Redis in production) holds no e-mail address or pupil username."""
+    typed = request.form.get("identifier") or request.form.get("email") or ""
+    digest = hashlib.sha256(typed.strip().lower().encode()).hexdigest()[:16]
+    return f"{get_remote_address()}|{digest}"
+
+
+def _current_user_key() -> str:
+    return f"user:{current_user.get_id()}"
 
 
 def _form_page(template: str, form, **context):
@@ -134,7 +157,8 @@ def _school_choices(schools) -> list[tuple[int, str]]:
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"], key_func=_address_and_account_key)
+@limiter.limit(_login_ip_rate_limit, methods=["POST"])
 def login():
     form = LoginForm()
     next_url = safe_next(request.args.get("next"))
@@ -174,7 +198,7 @@ def logout():
 
 @bp.route("/mot-de-passe", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_login_rate_limit, methods=["POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"], key_func=_current_user_key)
 def change_password():
     user = current_user._get_current_object()
     form = ChangePasswordForm(user=user)
@@ -188,7 +212,8 @@ def change_password():
 
 
 @bp.route("/mot-de-passe/oubli", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"], key_func=_address_and_account_key)
+@limiter.limit(_login_ip_rate_limit, methods=["POST"])
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():

@@ -139,10 +139,16 @@ def search_schools(query: str | None, limit: int = SCHOOL_RESULTS_LIMIT) -> list
         return []
     # search_key keeps only letters, digits and spaces: no LIKE wildcard can slip in.
     conditions = [School.search_key.contains(word) for word in words]
+    # Open schools first; then the words typed together ("bois le" in "bois le roi") first.
     statement = (
         select(School)
         .where(*conditions)
-        .order_by(case((School.open.is_(True), 0), else_=1), School.name, School.id)
+        .order_by(
+            case((School.open.is_(True), 0), else_=1),
+            case((School.search_key.contains(" ".join(words)), 0), else_=1),
+            School.name,
+            School.id,
+        )
         .limit(limit)
     )
     return list(db.session.scalars(statement))

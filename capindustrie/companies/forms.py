@@ -133,7 +133,10 @@ class ProfileForm(FrenchForm):
         validators=[
             Optional(),
             Length(max=300, message="300 caractères au plus."),
-            URL(require_tld=True, message="Indiquez une adresse web complète, par exemple https://www.exemple.fr."),
+            URL(
+                require_tld=True,
+                message="Indiquez une adresse web complète, par exemple https://www.exemple.fr.",
+            ),
         ],
     )
 
@@ -142,7 +145,9 @@ class ProfileForm(FrenchForm):
     def set_communes(self, communes: list[Commune]) -> None:
         self.communes = communes
         choices = {c.insee: c.name for c in communes}
-        self.commune.choices = {"": "Choisissez la commune"} | choices if len(communes) > 1 else choices
+        if len(communes) > 1:
+            choices = {"": "Choisissez la commune"} | choices
+        self.commune.choices = choices
 
     def validate_website(self, field):
         scheme = urlsplit(field.data or "").scheme.lower()
@@ -202,17 +207,17 @@ class InviteForm(FrenchForm):
             )
 
 
+def _name_validators() -> list:
+    return [
+        DataRequired(message=REQUIRED),
+        Length(max=100, message="100 caractères au plus."),
+        _plain_text(100),
+    ]
+
+
 class AcceptInvitationForm(FrenchForm):
-    first_name = StringField(
-        "Prénom",
-        validators=[DataRequired(message=REQUIRED), Length(max=100, message="100 caractères au plus."),
-                    _plain_text(100)],
-    )
-    last_name = StringField(
-        "Nom",
-        validators=[DataRequired(message=REQUIRED), Length(max=100, message="100 caractères au plus."),
-                    _plain_text(100)],
-    )
+    first_name = StringField("Prénom", validators=_name_validators())
+    last_name = StringField("Nom", validators=_name_validators())
     password = PasswordField("Mot de passe", validators=[DataRequired(message=REQUIRED)])
     confirmation = PasswordField(
         "Confirmation du mot de passe",

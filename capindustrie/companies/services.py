@@ -254,7 +254,9 @@ def read_invitation(token: str) -> Invitation:
     email = data.get("email") if isinstance(data, dict) else None
     company = db.session.get(Company, company_id) if isinstance(company_id, int) else None
     if company is None or not isinstance(email, str) or not email:
-        raise InvitationError("Ce lien d'invitation n'est pas valide. Demandez une nouvelle invitation.")
+        raise InvitationError(
+            "Ce lien d'invitation n'est pas valide. Demandez une nouvelle invitation."
+        )
     if email_registered(email):
         raise InvitationError(
             "Cette invitation a déjà été utilisée : un compte existe pour cette adresse. "

@@ -14,7 +14,9 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from capindustrie.applications.jobs import expire_stale_applications
 from capindustrie.emails.services import send_pending
+from capindustrie.offers.lifecycle import archive_past_offers
 
 # On daylight-saving nights 02:00–03:00 is skipped (March) or happens twice (October).
 DST_HOUR = 2
@@ -59,4 +61,12 @@ class Job:
 
 JOBS: dict[str, Job] = {
     "outbox": Job(send_pending, every(minutes=1), "Envoi des e-mails en attente"),
+    "application_timers": Job(
+        expire_stale_applications, every(minutes=60),
+        "Relances et expiration des candidatures sans réponse ou non confirmées",
+    ),
+    "archive_offers": Job(
+        archive_past_offers, daily_at(1, 15),
+        "Archivage des offres dont toutes les périodes sont passées",
+    ),
 }

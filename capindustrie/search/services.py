@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from capindustrie.extensions import db
@@ -320,19 +320,39 @@ def _widened(a2_kth: float) -> float:
 
 def _candidates_in_sql(conditions, a2, inner2, outer2, needed) -> tuple[int, list[_Candidate]]:
     """(offers surely inside, candidates to measure): the band, and the surely-inside offers
-    that may rank among the first `needed`."""
-    surely_inside = db.session.scalar(
-        select(func.count()).select_from(Offer).where(*conditions, a2 <= inner2)
-    )
+    that may rank among the first `needed`.
+
+    One scan usually does it: the candidates nearest by `a` (band offers come last in that
+    order, being the farthest) with, through window functions, how many there are in all and
+    how many are surely inside. A second query is needed only when more than `slack` offers
+    lie within 0.02 % of the k-th distance (many offers on one point), or when the band (a
+    10 m wide ring at 50 km) holds an offer beyond the first rows."""
+    slack = max(needed, 20)
     columns = (Offer.id, Offer.title, Offer.latitude, Offer.longitude, a2)
-    statement = select(*columns).where(*conditions, a2 <= outer2)
+    rows = db.session.execute(
+        select(*columns, func.count().over(), func.sum(case((a2 <= inner2, 1), else_=0)).over())
+        .where(*conditions, a2 <= outer2)
+        .order_by(a2, Offer.id)
+        .limit(needed + slack)
+    ).all()
+    if not rows:
+        return 0, []
+    in_all, surely_inside = rows[0][5], rows[0][6]
+    candidates = [_Candidate(*row[:5]) for row in rows]
     if surely_inside >= needed:
-        kth = db.session.scalar(
-            select(a2).where(*conditions, a2 <= inner2).order_by(a2).offset(needed - 1).limit(1)
-        )
-        statement = statement.where(or_(a2 > inner2, a2 <= _widened(kth)))
-    rows = db.session.execute(statement).all()
-    return surely_inside, [_Candidate(*row) for row in rows]
+        bound = _widened(candidates[needed - 1].a2)
+        if len(rows) < in_all and candidates[-1].a2 <= bound:
+            candidates = _fetch(columns, *conditions, a2 <= outer2, a2 <= bound)
+        candidates = [c for c in candidates if c.a2 <= bound or c.a2 > inner2]
+    if in_all > surely_inside and len(rows) < in_all:
+        fetched = {c.id for c in candidates}
+        band = _fetch(columns, *conditions, a2 <= outer2, a2 > inner2)
+        candidates += [c for c in band if c.id not in fetched]
+    return surely_inside, candidates
+
+
+def _fetch(columns, *conditions) -> list[_Candidate]:
+    return [_Candidate(*row) for row in db.session.execute(select(*columns).where(*conditions))]
 
 
 def _candidates_by_keyword(conditions, a2, inner2, outer2, needed,

@@ -1,0 +1,176 @@
+"""Forms of the teacher's class pages. Every state change goes through one of them (CSRF)."""
+
+from collections.abc import Mapping
+from datetime import date
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, EmailField, HiddenField, SelectField, StringField
+from wtforms.meta import DefaultMeta
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+
+from capindustrie.auth.services import normalise_email
+from capindustrie.classes import services
+from capindustrie.classes.roster import NAME_MAX_LENGTH, birth_date_problem, clean_name
+from capindustrie.models import Level
+from capindustrie.offers.rules import school_year_label
+
+LEVEL_CHOICES = {
+    Level.TROISIEME.value: "3e — stage d'observation (collège)",
+    Level.SECONDE.value: "2nde générale et technologique — stage de juin (lycée)",
+}
+
+
+def _clean(value):
+    return clean_name(value) if isinstance(value, str) else value
+
+
+def _email(value):
+    return normalise_email(value) if isinstance(value, str) else value
+
+
+class FrenchForm(FlaskForm):
+    """WTForms' own French messages (« Valeur de date invalide ») without Babel."""
+
+    class Meta:
+        locales = ("fr_FR", "fr")
+
+        def get_translations(self, form):
+            return DefaultMeta.get_translations(self, form)
+
+    def add_error(self, field_name: str, message: str) -> None:
+        field = self[field_name]
+        field.errors = [*field.errors, message]
+
+
+class ActionForm(FrenchForm):
+    """A bare button (reset, remove): only the CSRF token."""
+
+
+class PayloadForm(FrenchForm):
+    """The signed payload of a preview or of login slips, posted back."""
+
+    payload = HiddenField(validators=[DataRequired()])
+
+
+class ClassForm(FrenchForm):
+    name = StringField(
+        "Nom de la classe",
+        filters=[_clean],
+        validators=[
+            DataRequired(message="Indiquez le nom de la classe, par exemple « 3e B »."),
+            Length(max=40, message="40 caractères au maximum."),
+        ],
+    )
+    level = SelectField("Niveau", choices=LEVEL_CHOICES, default=Level.TROISIEME.value)
+    school_year = SelectField(
+        "Année scolaire", coerce=int,
+        validators=[InputRequired(message="Choisissez l'année scolaire.")],
+    )
+    internship_start = DateField("Premier jour du stage", validators=[Optional()])
+    internship_end = DateField("Dernier jour du stage", validators=[Optional()])
+
+    def __init__(self, *args, school_id: int, years: list[int], config: Mapping,
+                 class_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school_id = school_id
+        self.class_id = class_id
+        self.config = config
+        self.school_year.choices = {year: school_year_label(year) for year in years}
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        problem = services.class_name_problem(
+            self.school_id, self.school_year.data, self.name.data, exclude_id=self.class_id
+        )
+        if problem:
+            self.add_error("name", problem)
+        for field, message in services.internship_problems(
+            Level(self.level.data), self.internship_start.data, self.internship_end.data,
+            self.school_year.data, self.config,
+        ):
+            self.add_error(field, message)
+        return not self.errors
+
+    def details(self) -> services.ClassDetails:
+        return services.ClassDetails(
+            name=self.name.data,
+            level=Level(self.level.data),
+            school_year=self.school_year.data,
+            internship_start=self.internship_start.data,
+            internship_end=self.internship_end.data,
+        )
+
+
+class ColleagueForm(FrenchForm):
+    email = EmailField(
+        "Adresse e-mail académique du collègue",
+        filters=[_email],
+        validators=[
+            DataRequired(message="Indiquez l'adresse e-mail académique de votre collègue."),
+            Length(max=254, message="254 caractères au maximum."),
+            Email(message="Saisissez une adresse e-mail valide, par exemple prenom.nom@ac-creteil.fr"
+                          "."),
+        ],
+    )
+
+
+def _name(label: str, what: str) -> StringField:
+    return StringField(
+        label,
+        filters=[_clean],
+        validators=[
+            DataRequired(message=f"Indiquez {what} de l'élève."),
+            Length(max=NAME_MAX_LENGTH, message=f"{NAME_MAX_LENGTH} caractères au maximum."),
+        ],
+    )
+
+
+class PupilForm(FrenchForm):
+    last_name = _name("Nom", "le nom")
+    first_name = _name("Prénom", "le prénom")
+    birth_date = DateField("Date de naissance (facultative)", validators=[Optional()])
+
+    def __init__(self, *args, klass, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.klass = klass
+        self.today = today
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        born = self.birth_date.data
+        if born and (problem := birth_date_problem(born, self.today)):
+            self.add_error("birth_date", problem)
+        duplicate = services.duplicate_pupil_problem(
+            self.klass, self.last_name.data, self.first_name.data
+        )
+        if duplicate:
+            self.add_error("last_name", duplicate)
+        return not self.errors
+
+    def details(self) -> services.PupilDetails:
+        return services.PupilDetails(
+            self.last_name.data, self.first_name.data, self.birth_date.data
+        )
+
+
+class RosterForm(FrenchForm):
+    roster = FileField(
+        "Fichier de la classe (CSV)",
+        validators=[FileRequired(message="Choisissez le fichier CSV de la classe.")],
+    )
+
+
+class MoveForm(FrenchForm):
+    target = SelectField(
+        "Nouvelle classe", coerce=int,
+        validators=[InputRequired(message="Choisissez la nouvelle classe.")],
+    )
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target.choices = {
+            klass.id: f"{klass.name} ({school_year_label(klass.school_year)})" for klass in targets
+        }

@@ -1,0 +1,117 @@
+"""Seats are never exceeded when company users accept at the same moment (PostgreSQL only:
+SQLite serialises writers on the whole file, so the race cannot happen there).
+
+Each thread has its own app (its own connection pool) and its own logged-in client; a barrier
+releases every POST at once.
+"""
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from sqlalchemy import func, select
+
+from capindustrie.extensions import db
+from capindustrie.models import Application, ApplicationStatus, Period, Role
+from tests import factories
+from tests.test_applications import WEEK_1, make_application, offer_with
+
+pytestmark = pytest.mark.postgres_only
+
+NOW = datetime(2026, 11, 25, 9, tzinfo=UTC)
+
+
+def _setup(make_app, users: int, applications: int, seats: int):
+    app = make_app()
+    with app.app_context():
+        company = factories.company()
+        company_users = [
+            factories.user(Role.COMPANY, company_obj=company, first_name=f"Agent{n}")
+            for n in range(users)
+        ]
+        klass = factories.school_class(factories.user(Role.TEACHER))
+        offer = offer_with(company, WEEK_1, seats=seats)
+        period = offer.periods[0]
+        made = [
+            make_application(factories.pupil(klass, first_name=f"Élève{n}"), period)
+            for n in range(applications)
+        ]
+        db.session.commit()
+        return (
+            [u.get_id() for u in company_users],
+            [a.id for a in made],
+            period.id,
+        )
+
+
+def _race(make_app, user_ids: list[str], urls: list[str]):
+    """POST every url at the same moment, each from its own app and client; the answers."""
+    clients = []
+    for user_id in user_ids:
+        client = make_app().test_client()
+        with client.session_transaction() as s:
+            s["_user_id"] = user_id
+            s["_fresh"] = True
+        clients.append((client, client.csrf_token()))
+    barrier = threading.Barrier(len(clients))
+    answers: list = [None] * len(clients)
+
+    def worker(i: int) -> None:
+        client, token = clients[i]
+        barrier.wait()
+        response = client.post(urls[i], headers={"X-CSRFToken": token})
+        answers[i] = (response.status_code, response.get_data(as_text=True))
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert all(answer is not None for answer in answers), "a request did not finish"
+    return answers
+
+
+def _state(make_app, period_id: int):
+    app = make_app()
+    with app.app_context():
+        seats_taken = db.session.scalar(select(Period.seats_taken).where(Period.id == period_id))
+        accepted = db.session.scalar(
+            select(func.count(Application.id)).where(
+                Application.period_id == period_id,
+                Application.status == ApplicationStatus.ACCEPTED,
+            )
+        )
+        return seats_taken, accepted
+
+
+@pytest.mark.parametrize("contenders", [2, 5])
+def test_one_seat_and_simultaneous_accepts_only_one_wins(make_app, contenders):
+    with time_machine.travel(NOW, tick=True):
+        user_ids, application_ids, period_id = _setup(
+            make_app, users=contenders, applications=contenders, seats=1
+        )
+        answers = _race(
+            make_app, user_ids,
+            [f"/entreprise/candidatures/{a}/accepter" for a in application_ids],
+        )
+        statuses = sorted(status for status, _ in answers)
+        assert statuses == [303] + [422] * (contenders - 1)
+        for status, body in answers:
+            if status == 422:
+                assert "Plus aucune place disponible sur cette période." in body
+        assert _state(make_app, period_id) == (1, 1)
+
+
+def test_two_users_accepting_the_same_application_take_one_seat(make_app):
+    with time_machine.travel(NOW, tick=True):
+        user_ids, [application_id], period_id = _setup(make_app, users=2, applications=1,
+                                                       seats=2)
+        answers = _race(
+            make_app, user_ids, [f"/entreprise/candidatures/{application_id}/accepter"] * 2
+        )
+        assert sorted(status for status, _ in answers) == [303, 422]
+        loser = next(body for status, body in answers if status == 422)
+        assert "vient de changer d&#39;état" in loser or "Impossible de passer" in loser
+        assert _state(make_app, period_id) == (1, 1)
+

@@ -524,7 +524,7 @@ def test_profile_edit(company_client, company_user):
         ("website", "www.exemple.fr", "Indiquez une adresse web complète"),
         ("website", "ftp://exemple.fr/", "doit commencer par https:// ou http://"),
         ("website", "javascript://exemple.fr/%0Aalert(1)", "doit commencer par https:// ou http://"),
-        ("postcode", "75001", "ne correspond à aucune commune de Seine-et-Marne"),
+        ("postcode", "77999", "ne correspond à aucune commune de Seine-et-Marne"),
         ("postcode", "7700", "Le code postal compte 5 chiffres"),
         ("name", "", "Ce champ est obligatoire."),
         ("presentation", "x" * 2001, "Ce texte dépasse 2000 caractères."),
@@ -723,3 +723,17 @@ def test_application_counts_ignore_periods_without_applications(app, company_use
     offer = make_offer(company_user.company)
     counts = services.application_counts([offer])
     assert counts == {offer.periods[0].id: services.PeriodCounts(pending=0, accepted=0)}
+
+
+def test_profile_head_office_outside_the_departement_is_kept_without_commune(
+    company_client, company_user
+):
+    response = company_client.post(
+        "/entreprise/profil", data=profile_data(address="8 rue de Rivoli", postcode="75001")
+    )
+    assert response.status_code == 303
+    db.session.refresh(company_user.company)
+    company = company_user.company
+    assert (company.address, company.postcode, company.commune_insee) == (
+        "8 rue de Rivoli", "75001", None
+    )

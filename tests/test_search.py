@@ -151,6 +151,28 @@ def test_near_ties_are_ordered_by_the_exact_geodesic_on_every_page(app):
         assert found == expected
 
 
+def test_crowded_points_and_offers_on_the_edge_are_exact_on_every_page(app):
+    """More offers on one point than the first query fetches, and offers in the thin band at the
+    radius beyond them: both take the second queries, the pages still equal the naive ones."""
+    school = meaux_college()
+    rnd = random.Random(11)
+    for n in rnd.sample(range(45), 45):
+        published(MEAUX, title=f"Même point {n % 7}")
+    for bearing in range(0, 360, 40):
+        for km in (19.999999, 20.000001):
+            point = geodesic(kilometers=km).destination((school.latitude, school.longitude), bearing)
+            offer = published(MEAUX, title=f"Bord {bearing}")
+            offer.latitude, offer.longitude = point.latitude, point.longitude
+    db.session.flush()
+    naive = search_offers_naive(school.latitude, school.longitude, Level.TROISIEME, 20, per_page=1000)
+    assert naive.total == 45 + 9
+
+    for page in range(1, 7):
+        fast = search_from(school, radius=20, page=page)
+        assert fast.total == naive.total
+        assert ids(fast) == [h.offer.id for h in naive.items[(page - 1) * 10:page * 10]]
+
+
 def test_equal_distances_are_ordered_by_title_then_id(app):
     school = meaux_college()
     b = published(MEAUX, title="Bobinage")

@@ -54,7 +54,7 @@ def _address_and_account_key() -> str:
 
 
 def _current_user_key() -> str:
-    return f"user:{current_user.get_id()}"
+    return f"user:{current_user.id}"
 
 
 def _form_page(template: str, form, **context):

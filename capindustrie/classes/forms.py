@@ -15,6 +15,7 @@ from capindustrie.classes.roster import NAME_MAX_LENGTH, birth_date_problem, cle
 from capindustrie.models import Level
 from capindustrie.offers.rules import school_year_label
 
+EMAIL_MESSAGE = "Saisissez une adresse e-mail valide, par exemple prenom.nom@ac-creteil.fr."
 LEVEL_CHOICES = {
     Level.TROISIEME.value: "3e — stage d'observation (collège)",
     Level.SECONDE.value: "2nde générale et technologique — stage de juin (lycée)",
@@ -110,8 +111,7 @@ class ColleagueForm(FrenchForm):
         validators=[
             DataRequired(message="Indiquez l'adresse e-mail académique de votre collègue."),
             Length(max=254, message="254 caractères au maximum."),
-            Email(message="Saisissez une adresse e-mail valide, par exemple prenom.nom@ac-creteil.fr"
-                          "."),
+            Email(message=EMAIL_MESSAGE),
         ],
     )
 

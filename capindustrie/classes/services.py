@@ -182,7 +182,8 @@ def _seconde_problems(start: date, end: date, school_year: int,
     return [(
         "internship_start",
         "Pour la 2nde, le stage a lieu pendant la quinzaine nationale, "
-        f"{_range_fr(n_start, n_end)}, ou l'une de ses deux semaines ({_range_fr(*first_week)}, ou {_range_fr(*second_week)}).",
+        f"{_range_fr(n_start, n_end)}, ou l'une de ses deux semaines "
+        f"({_range_fr(*first_week)}, ou {_range_fr(*second_week)}).",
     )]
 
 

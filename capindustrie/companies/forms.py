@@ -158,6 +158,12 @@ class ProfileForm(FrenchForm):
         valid = super().validate(extra_validators)
         if self.postcode.errors:
             return False
+        if not self.postcode.data.startswith("77"):
+            # A head office may lie outside the département (the sites of offers may not):
+            # the address is kept as typed, with no commune from the shipped table.
+            self.set_communes([])
+            self.commune.data = None
+            return valid
         communes = services.communes_for_postcode(self.postcode.data)
         self.set_communes(communes)
         if not communes:
@@ -182,7 +188,7 @@ class ProfileForm(FrenchForm):
             filiere=Filiere(self.filiere.data),
             address=self.address.data.strip(),
             postcode=self.postcode.data,
-            commune_insee=self.commune.data,
+            commune_insee=self.commune.data or None,
             size_band=SizeBand(self.size_band.data) if self.size_band.data else None,
             presentation=(self.presentation.data or "").strip() or None,
             website=(self.website.data or "").strip() or None,

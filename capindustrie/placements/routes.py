@@ -1,0 +1,229 @@
+"""Placements over HTTP: the class dashboard, validation and refusal, the convention PDF.
+
+Teacher routes load the class, pupil or application through get_for_user_or_404 (restricted to
+the classes they teach): anything else is simply not found. The convention is reachable by three
+paths (class teacher, company of the offer, the pupil), all in the Placement ownership rule.
+"""
+
+from flask import abort, flash, make_response, request, url_for
+from flask_login import current_user
+
+from capindustrie.applications import services as application_services
+from capindustrie.applications.states import LABELS, S, TransitionError
+from capindustrie.authz import get_for_user_or_404, role_required
+from capindustrie.extensions import db
+from capindustrie.htmx import hx_refresh, is_fragment_request, redirect_to, render
+from capindustrie.models import Application, Placement, Pupil, Role, SchoolClass, utcnow
+from capindustrie.placements import agreement as agreement_pdf
+from capindustrie.placements import bp, services
+from capindustrie.placements.forms import DashboardFilterForm, DecisionForm, RefuseForm
+from capindustrie.placements.services import STATE_LABELS, URGENCY, PupilState
+
+# --- Dashboard -----------------------------------------------------------------------------------
+
+
+@bp.get("/classes/<int:class_id>/suivi")
+@role_required(Role.TEACHER)
+def class_dashboard(class_id: int):
+    klass = get_for_user_or_404(SchoolClass, class_id)
+    form = DashboardFilterForm(request.args)
+    return _render_dashboard(klass, form)
+
+
+@bp.get("/classes/<int:class_id>/eleves/<int:pupil_id>/candidatures")
+@role_required(Role.TEACHER)
+def pupil_applications(class_id: int, pupil_id: int):
+    klass = get_for_user_or_404(SchoolClass, class_id)
+    pupil = get_for_user_or_404(Pupil, pupil_id)
+    if pupil.class_id != klass.id:
+        abort(404)
+    applications = services.pupil_history(pupil)
+    actors = services.actors(applications)
+    return render(
+        "placements/pupil_applications.html",
+        "placements/pupil_applications.html",
+        school_class=klass,
+        pupil=pupil,
+        applications=applications,
+        placements=services.placements_by_application(applications),
+        labels=LABELS,
+        actor_label=lambda t: _actor_label(t, actors),
+    )
+
+
+def _actor_label(transition, actors) -> str:
+    """Who made a transition, for the teacher: names of teachers, the company, the pupil."""
+    if transition.actor_id is None:
+        return "automatique"
+    actor = actors.get(transition.actor_id)
+    if actor is None:
+        return "compte supprimé"
+    if actor.id == current_user.id:
+        return "vous"
+    if actor.role == Role.PUPIL:
+        return "l'élève"
+    if actor.role == Role.COMPANY:
+        return f"l'entreprise ({actor.company.name})" if actor.company else "l'entreprise"
+    return actor.display_name
+
+
+# --- Validation ----------------------------------------------------------------------------------
+
+
+@bp.post("/candidatures/<int:application_id>/valider")
+@role_required(Role.TEACHER)
+def validate(application_id: int):
+    application = get_for_user_or_404(Application, application_id)
+    if not DecisionForm().validate_on_submit():
+        abort(400)
+    pupil = application.pupil
+    try:
+        services.validate(application, current_user, utcnow())
+    except (services.NotWaiting, TransitionError) as exc:
+        db.session.rollback()
+        return _conflict(pupil.school_class, str(exc))
+    except services.PlacementRefused as exc:
+        db.session.rollback()
+        return _render_after_action(pupil, status=422, message=("error", str(exc)))
+    db.session.commit()
+    return _done(
+        pupil,
+        f"Stage validé pour {pupil.user.first_name} {pupil.user.last_name} : l'entreprise est "
+        "prévenue et la convention est prête à télécharger.",
+    )
+
+
+@bp.post("/candidatures/<int:application_id>/refuser")
+@role_required(Role.TEACHER)
+def refuse(application_id: int):
+    application = get_for_user_or_404(Application, application_id)
+    pupil = application.pupil
+    form = RefuseForm(prefix=_refuse_prefix(application))
+    if not form.validate_on_submit():
+        return _render_after_action(pupil, status=422, refuse_form=(application.id, form))
+    try:
+        services.refuse(application, current_user, form.reason.data, utcnow())
+    except (services.NotWaiting, TransitionError) as exc:
+        db.session.rollback()
+        return _conflict(pupil.school_class, str(exc))
+    db.session.commit()
+    return _done(
+        pupil,
+        f"Stage refusé pour {pupil.user.first_name} {pupil.user.last_name} : la place est "
+        "libérée, l'entreprise reçoit le motif et l'élève peut candidater à nouveau.",
+    )
+
+
+def _done(pupil: Pupil, success: str):
+    if is_fragment_request():
+        return _render_after_action(pupil, message=("success", success))
+    flash(success, "success")
+    return redirect_to(
+        "placements.class_dashboard", class_id=pupil.class_id, _anchor=f"eleve-{pupil.id}"
+    )
+
+
+def _conflict(klass: SchoolClass, message: str):
+    """The application is no longer waiting (another teacher of the class, a second tab): show
+    the class as it is now, with why nothing was done."""
+    flash(message, "error")
+    if is_fragment_request():
+        return hx_refresh(409)
+    return _render_dashboard(klass, DashboardFilterForm(formdata=None), status=409)
+
+
+def _render_after_action(pupil: Pupil, status: int = 200, message=None, refuse_form=None):
+    """htmx: the pupil's row (and the counts, out of band); otherwise the whole page."""
+    klass = pupil.school_class
+    dashboard = services.class_dashboard(klass)
+    row_message = (pupil.id, *message) if message else None
+    if not is_fragment_request():
+        return _render_dashboard(klass, DashboardFilterForm(formdata=None), status=status,
+                                 dashboard=dashboard, row_message=row_message,
+                                 refuse_form=refuse_form)
+    row = dashboard.row_of(pupil.id)
+    return render(
+        "placements/_row_swap.html",
+        "placements/_row_swap.html",
+        status=status,
+        **_dashboard_context(dashboard, [row], None, row_message, refuse_form),
+    )
+
+
+def _render_dashboard(klass, form, status=200, dashboard=None, row_message=None,
+                      refuse_form=None):
+    dashboard = dashboard or services.class_dashboard(klass)
+    state = form.state()
+    context = _dashboard_context(dashboard, dashboard.filtered(state), state, row_message,
+                                 refuse_form)
+    return render(
+        "placements/class_dashboard.html",
+        "placements/_dashboard_results.html",
+        status=status,
+        form=form,
+        **context,
+    )
+
+
+def _dashboard_context(dashboard, rows, state, row_message, refuse_form) -> dict:
+    refuse_forms = {
+        a.id: RefuseForm(formdata=None, prefix=_refuse_prefix(a))
+        for row in rows
+        for a in row.to_validate
+    }
+    if refuse_form is not None:
+        refuse_forms[refuse_form[0]] = refuse_form[1]
+    return {
+        "school_class": dashboard.school_class,
+        "dashboard": dashboard,
+        "counts": dashboard.counts,
+        "rows": rows,
+        "state": state,
+        "states": PupilState,
+        "urgency": URGENCY,
+        "state_labels": STATE_LABELS,
+        "labels": LABELS,
+        "statuses": S,
+        "refuse_forms": refuse_forms,
+        "row_message": row_message,
+        "deadline": lambda a: application_services.deadline(a, _config()),
+    }
+
+
+def _refuse_prefix(application: Application) -> str:
+    return f"refus-{application.id}"
+
+
+def _config():
+    from flask import current_app
+
+    return current_app.config
+
+
+# --- Convention ----------------------------------------------------------------------------------
+
+
+@bp.get("/stages/<int:placement_id>/convention.pdf")
+@role_required(Role.TEACHER, Role.COMPANY, Role.PUPIL)
+def agreement(placement_id: int):
+    placement = get_for_user_or_404(Placement, placement_id)
+    response = make_response(agreement_pdf.render_pdf(placement))
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{agreement_pdf.filename(placement)}"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.app_context_processor
+def _agreement_links():
+    return {"agreement_url": _agreement_url}
+
+
+def _agreement_url(application: Application) -> str | None:
+    """The convention of a validated application, for the pupil's and the company's pages."""
+    if application.status != S.VALIDATED:
+        return None
+    placement = services.placement_of(application)
+    return url_for("placements.agreement", placement_id=placement.id) if placement else None

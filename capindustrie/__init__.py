@@ -131,6 +131,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(classes_bp)
 
+    from capindustrie.placements import bp as placements_bp
+
+    app.register_blueprint(placements_bp)
+
 
 def _register_template_helpers(app: Flask) -> None:
     from capindustrie import filters

@@ -22,8 +22,25 @@ pytestmark = pytest.mark.postgres_only
 NOW = datetime(2026, 11, 25, 9, tzinfo=UTC)
 
 
-def _setup(make_app, users: int, applications: int, seats: int):
-    app = make_app()
+@pytest.fixture
+def new_app(make_app):
+    """make_app, and every engine disposed at the end (each app has its own connection pool)."""
+    made = []
+
+    def factory():
+        app = make_app()
+        made.append(app)
+        return app
+
+    yield factory
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _setup(new_app, users: int, applications: int, seats: int):
+    app = new_app()
     with app.app_context():
         company = factories.company()
         company_users = [
@@ -45,11 +62,11 @@ def _setup(make_app, users: int, applications: int, seats: int):
         )
 
 
-def _race(make_app, user_ids: list[str], urls: list[str]):
+def _race(new_app, user_ids: list[str], urls: list[str]):
     """POST every url at the same moment, each from its own app and client; the answers."""
     clients = []
     for user_id in user_ids:
-        client = make_app().test_client()
+        client = new_app().test_client()
         with client.session_transaction() as s:
             s["_user_id"] = user_id
             s["_fresh"] = True
@@ -72,8 +89,8 @@ def _race(make_app, user_ids: list[str], urls: list[str]):
     return answers
 
 
-def _state(make_app, period_id: int):
-    app = make_app()
+def _state(new_app, period_id: int):
+    app = new_app()
     with app.app_context():
         seats_taken = db.session.scalar(select(Period.seats_taken).where(Period.id == period_id))
         accepted = db.session.scalar(
@@ -86,13 +103,13 @@ def _state(make_app, period_id: int):
 
 
 @pytest.mark.parametrize("contenders", [2, 5])
-def test_one_seat_and_simultaneous_accepts_only_one_wins(make_app, contenders):
+def test_one_seat_and_simultaneous_accepts_only_one_wins(new_app, contenders):
     with time_machine.travel(NOW, tick=True):
         user_ids, application_ids, period_id = _setup(
-            make_app, users=contenders, applications=contenders, seats=1
+            new_app, users=contenders, applications=contenders, seats=1
         )
         answers = _race(
-            make_app, user_ids,
+            new_app, user_ids,
             [f"/entreprise/candidatures/{a}/accepter" for a in application_ids],
         )
         statuses = sorted(status for status, _ in answers)
@@ -100,18 +117,18 @@ def test_one_seat_and_simultaneous_accepts_only_one_wins(make_app, contenders):
         for status, body in answers:
             if status == 422:
                 assert "Plus aucune place disponible sur cette période." in body
-        assert _state(make_app, period_id) == (1, 1)
+        assert _state(new_app, period_id) == (1, 1)
 
 
-def test_two_users_accepting_the_same_application_take_one_seat(make_app):
+def test_two_users_accepting_the_same_application_take_one_seat(new_app):
     with time_machine.travel(NOW, tick=True):
-        user_ids, [application_id], period_id = _setup(make_app, users=2, applications=1,
+        user_ids, [application_id], period_id = _setup(new_app, users=2, applications=1,
                                                        seats=2)
         answers = _race(
-            make_app, user_ids, [f"/entreprise/candidatures/{application_id}/accepter"] * 2
+            new_app, user_ids, [f"/entreprise/candidatures/{application_id}/accepter"] * 2
         )
         assert sorted(status for status, _ in answers) == [303, 422]
         loser = next(body for status, body in answers if status == 422)
         assert "vient de changer d&#39;état" in loser or "Impossible de passer" in loser
-        assert _state(make_app, period_id) == (1, 1)
+        assert _state(new_app, period_id) == (1, 1)
 

@@ -158,6 +158,8 @@ def existing_application(pupil: Pupil, period: Period) -> Application | None:
 def period_problem(pupil: Pupil, period: Period, today: date) -> str | None:
     """Why this period is closed to this pupil (before any message is typed), or None."""
     klass = pupil.school_class
+    if period.offer.status != OfferStatus.PUBLISHED:
+        return "Cette offre n'accepte plus de candidatures."
     if period.level != klass.level:
         return (
             f"Cette période est réservée aux élèves de {period.level.value} ; votre classe "

@@ -44,6 +44,20 @@ class FrenchForm(FlaskForm):
         field.errors = [*field.errors, message]
 
 
+class FrenchDateField(DateField):
+    """A date picker's ISO value, or a date typed as JJ/MM/AAAA where there is no picker."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", ["%Y-%m-%d", "%d/%m/%Y"])
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Date invalide : écrivez-la JJ/MM/AAAA, par exemple 14/03/2012.") from exc
+
+
 class ActionForm(FrenchForm):
     """A bare button (reset, remove): only the CSRF token."""
 
@@ -68,8 +82,8 @@ class ClassForm(FrenchForm):
         "Année scolaire", coerce=int,
         validators=[InputRequired(message="Choisissez l'année scolaire.")],
     )
-    internship_start = DateField("Premier jour du stage", validators=[Optional()])
-    internship_end = DateField("Dernier jour du stage", validators=[Optional()])
+    internship_start = FrenchDateField("Premier jour du stage", validators=[Optional()])
+    internship_end = FrenchDateField("Dernier jour du stage", validators=[Optional()])
 
     def __init__(self, *args, school_id: int, years: list[int], config: Mapping,
                  class_id: int | None = None, **kwargs):
@@ -130,7 +144,7 @@ def _name(label: str, what: str) -> StringField:
 class PupilForm(FrenchForm):
     last_name = _name("Nom", "le nom")
     first_name = _name("Prénom", "le prénom")
-    birth_date = DateField("Date de naissance (facultative)", validators=[Optional()])
+    birth_date = FrenchDateField("Date de naissance (facultative)", validators=[Optional()])
 
     def __init__(self, *args, klass, today: date, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ takes ~3 s to create: acceptable for a once-a-year import.
 
 import hashlib
 import logging
+import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -85,6 +86,11 @@ WORDS = (
     "zebre",
 )
 DIGITS = "23456789"
+# Letters that Unicode does not decompose into an ASCII letter and an accent.
+_LIGATURES = str.maketrans({
+    "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ß": "ss", "đ": "d",
+    "Đ": "D", "ł": "l", "Ł": "L", "ı": "i",
+})
 
 
 class ClassRuleError(Exception):
@@ -355,12 +361,18 @@ class NewAccount:
     password: str
 
 
+def _ascii_words(name: str) -> str:
+    """`Zoë-Anaïs` → `zoe-anais`: what a pupil can type on any keyboard; letters with no ASCII
+    form (other scripts) are dropped."""
+    folded = search_key(name.translate(_LIGATURES))
+    return "-".join(re.findall(r"[a-z0-9]+", folded))
+
+
 def username_base(first_name: str, last_name: str) -> str:
     """`Léa`, `Le Goff` → `lea.le-goff`: ASCII, lower case, letters, digits, dots and dashes."""
-    first = search_key(first_name).replace(" ", "-")
-    last = search_key(last_name).replace(" ", "-")
-    base = ".".join(part for part in (first, last) if part) or "eleve"
-    return base[:USERNAME_BASE_MAX_LENGTH].strip(".-")
+    parts = [_ascii_words(first_name), _ascii_words(last_name)]
+    base = ".".join(part for part in parts if part)[:USERNAME_BASE_MAX_LENGTH].strip(".-")
+    return base or "eleve"
 
 
 def unique_usernames(people: Iterable[PupilDetails]) -> list[str]:

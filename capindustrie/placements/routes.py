@@ -5,7 +5,7 @@ the classes they teach): anything else is simply not found. The convention is re
 paths (class teacher, company of the offer, the pupil), all in the Placement ownership rule.
 """
 
-from flask import abort, flash, make_response, request, url_for
+from flask import abort, current_app, flash, make_response, render_template, request, url_for
 from flask_login import current_user
 
 from capindustrie.applications import services as application_services
@@ -39,8 +39,7 @@ def pupil_applications(class_id: int, pupil_id: int):
         abort(404)
     applications = services.pupil_history(pupil)
     actors = services.actors(applications)
-    return render(
-        "placements/pupil_applications.html",
+    return render_template(
         "placements/pupil_applications.html",
         school_class=klass,
         pupil=pupil,
@@ -186,18 +185,12 @@ def _dashboard_context(dashboard, rows, state, row_message, refuse_form) -> dict
         "statuses": S,
         "refuse_forms": refuse_forms,
         "row_message": row_message,
-        "deadline": lambda a: application_services.deadline(a, _config()),
+        "deadline": lambda a: application_services.deadline(a, current_app.config),
     }
 
 
 def _refuse_prefix(application: Application) -> str:
     return f"refus-{application.id}"
-
-
-def _config():
-    from flask import current_app
-
-    return current_app.config
 
 
 # --- Convention ----------------------------------------------------------------------------------

@@ -18,6 +18,14 @@
   document.addEventListener("htmx:sendError", function () {
     announce("Le serveur ne répond pas. Vérifiez votre connexion puis réessayez.");
   });
+  // Autocomplete: typing again forgets the previous choice, so the hidden id never disagrees
+  // with the text shown.
+  document.addEventListener("input", function (event) {
+    var box = event.target.closest("[data-autocomplete]");
+    if (!box || event.target.type === "hidden") { return; }
+    var hidden = box.querySelector("input[type=hidden]");
+    if (hidden) { hidden.value = ""; }
+  });
   // Autocomplete: a click on a suggestion fills the hidden id and the visible text.
   document.addEventListener("click", function (event) {
     var choice = event.target.closest("[data-autocomplete-value]");

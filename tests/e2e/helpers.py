@@ -6,7 +6,8 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Page
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+# Not under test-results/: pytest-playwright empties that folder at every run.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1"}
 
 
@@ -38,7 +39,7 @@ document.addEventListener("securitypolicyviolation", function (e) {
 
 
 def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
-    """Save a PNG under test-results/screenshots/ (gitignored) for a human to look at."""
+    """Save a PNG under screenshots/ (gitignored) for a human to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)

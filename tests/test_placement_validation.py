@@ -172,7 +172,8 @@ def test_refusal_frees_the_seat_keeps_the_reason_and_tells_the_company(client, t
     assert (last.to_status, last.actor_id, last.message) == (S.REFUSED_BY_TEACHER, teacher.id,
                                                              REASON)
     assert db.session.scalar(select(func.count()).select_from(Placement)) == 0
-    [mail] = [m for m in emails_to("atelier@exemple.fr") if m.subject.startswith("Stage non validé")]
+    [mail] = [m for m in emails_to("atelier@exemple.fr")
+              if m.subject.startswith("Stage non validé")]
     assert REASON in mail.body and "de nouveau libre" in mail.body
 
 

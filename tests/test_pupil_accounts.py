@@ -198,7 +198,8 @@ def test_slips_pdf_holds_every_pupil_s_name_username_and_password(teacher_client
     response = teacher_client.post(f"/classes/{klass.id}/fiches", data={"payload": payload})
 
     content = pdf_text(response)
-    assert response.headers["Content-Disposition"] == 'attachment; filename="fiches-connexion-3e-b.pdf"'
+    disposition = response.headers["Content-Disposition"]
+    assert disposition == 'attachment; filename="fiches-connexion-3e-b.pdf"'
     assert response.headers["Cache-Control"] == "no-store"
     for pupil_id, password, _ in entries:
         pupil = db.session.get(Pupil, pupil_id)
@@ -244,7 +245,8 @@ def test_payload_of_another_teacher_or_class_is_refused(teacher_client, klass, a
     # A teacher who does not teach the pupils cannot print them, even with a genuine payload.
     stranger_client = app.test_client()
     login(stranger_client, stranger)
-    response = stranger_client.post(f"/classes/{stranger_class.id}/fiches", data={"payload": payload})
+    response = stranger_client.post(f"/classes/{stranger_class.id}/fiches",
+                                    data={"payload": payload})
     assert response.status_code == 400
     assert stranger_client.post(f"/classes/{klass.id}/fiches",
                                 data={"payload": payload}).status_code == 404

@@ -93,7 +93,8 @@ def test_headers_are_matched_whatever_their_case_and_accents():
         parsed = roster.parse_roster(f"{header}\nDurand;Léa;14/03/2012\n".encode(), TODAY)
         assert parsed.ok, (header, parsed.error)
         row = parsed.rows[0]
-        assert (row.last_name, row.first_name, row.birth_date) == ("Durand", "Léa", date(2012, 3, 14))
+        assert (row.last_name, row.first_name) == ("Durand", "Léa")
+        assert row.birth_date == date(2012, 3, 14)
 
 
 def test_columns_in_any_order_and_extra_columns_are_ignored():
@@ -147,7 +148,8 @@ def test_birth_date_formats(raw, expected):
     ("24/11/2005", "l'élève aurait 21 ans (plus de 20 ans)"),
 ])
 def test_impossible_birth_dates_are_row_errors(raw, message):
-    parsed = roster.parse_roster(f"nom;prénom;date de naissance\nDurand;Léa;{raw}\n".encode(), TODAY)
+    data = f"nom;prénom;date de naissance\nDurand;Léa;{raw}\n".encode()
+    parsed = roster.parse_roster(data, TODAY)
     assert parsed.error is None and not parsed.ok
     assert any(message in e for e in parsed.rows[0].errors), parsed.rows[0].errors
 
@@ -191,7 +193,7 @@ GOOD_FILES = {
     "utf-8, comma": (
         "nom,prénom,date de naissance\nDurand,Léa,14/03/2012\nBenali,Yanis,2011-11-02\n"
         "Martin,Chloé,\n"
-    ).encode("utf-8"),
+    ).encode(),
     "utf-8 BOM, semicolon, CRLF": (
         "NOM;Prénom;Date de naissance\r\nDurand;Léa;14/03/2012\r\nBenali;Yanis;02/11/2011\r\n"
         "Martin;Chloé;\r\n"
@@ -234,9 +236,11 @@ def test_windows_1252_accents_reach_the_accounts(teacher_client, klass):
     assert "Élodie" in preview.get_data(as_text=True)
     teacher_client.post(f"/classes/{klass.id}/import/confirmer",
                         data={"payload": payload_of(preview)})
-    users = {u.username: u for u in db.session.scalars(select(User).where(User.role == Role.PUPIL))}
+    pupils = select(User).where(User.role == Role.PUPIL)
+    users = {u.username: u for u in db.session.scalars(pupils)}
     assert set(users) == {"elodie.dupre", "gaelle.muller"}
-    assert (users["gaelle.muller"].first_name, users["gaelle.muller"].last_name) == ("Gaëlle", "Müller")
+    gaelle = users["gaelle.muller"]
+    assert (gaelle.first_name, gaelle.last_name) == ("Gaëlle", "Müller")
 
 
 FIVE_THOUSAND = ("nom;prénom\n" + "".join(f"Nom{n};Prénom{n}\n" for n in range(5000))).encode()
@@ -248,7 +252,7 @@ BAD_FILES = {
         "Le fichier n'est pas un fichier CSV lisible (UTF-8 ou Windows-1252).",
     ),
     "missing column": (
-        "nom;date de naissance\nDurand;14/03/2012\n".encode(),
+        b"nom;date de naissance\nDurand;14/03/2012\n",
         "Colonne manquante : « prénom ». Colonnes attendues : nom, prénom",
     ),
     "empty name": ("nom;prénom\nDurand;Léa\n;Yanis\n".encode(), "Nom manquant."),
@@ -260,7 +264,9 @@ BAD_FILES = {
         "nom;prénom\nBenali;Yanis\nMartin;Camille\n".encode(),
         "Camille Martin est déjà dans la classe.",
     ),
-    "5,000 rows": (FIVE_THOUSAND, "5\u202f000 lignes : un fichier de classe en compte au plus 200."),
+    "5,000 rows": (
+        FIVE_THOUSAND, "5\u202f000 lignes : un fichier de classe en compte au plus 200."
+    ),
     "bad date": (
         "nom;prénom;date de naissance\nDurand;Léa;31/02/2012\n".encode(),
         "Date de naissance « 31/02/2012 » illisible",

@@ -7,7 +7,14 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, EmailField, HiddenField, SelectField, StringField
 from wtforms.meta import DefaultMeta
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from capindustrie.auth.services import normalise_email
 from capindustrie.classes import services
@@ -16,6 +23,7 @@ from capindustrie.models import Level
 from capindustrie.offers.rules import school_year_label
 
 EMAIL_MESSAGE = "Saisissez une adresse e-mail valide, par exemple prenom.nom@ac-creteil.fr."
+DATE_MESSAGE = "Date invalide : écrivez-la JJ/MM/AAAA, par exemple 14/03/2012."
 LEVEL_CHOICES = {
     Level.TROISIEME.value: "3e — stage d'observation (collège)",
     Level.SECONDE.value: "2nde générale et technologique — stage de juin (lycée)",
@@ -24,6 +32,14 @@ LEVEL_CHOICES = {
 
 def _clean(value):
     return clean_name(value) if isinstance(value, str) else value
+
+
+def _year(value) -> int | None:
+    """Coerce for the school year: an unknown value is refused by the form's own message."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _email(value):
@@ -55,7 +71,7 @@ class FrenchDateField(DateField):
         try:
             super().process_formdata(valuelist)
         except ValueError as exc:
-            raise ValueError("Date invalide : écrivez-la JJ/MM/AAAA, par exemple 14/03/2012.") from exc
+            raise ValueError(DATE_MESSAGE) from exc
 
 
 class ActionForm(FrenchForm):
@@ -77,11 +93,10 @@ class ClassForm(FrenchForm):
             Length(max=40, message="40 caractères au maximum."),
         ],
     )
-    level = SelectField("Niveau", choices=LEVEL_CHOICES, default=Level.TROISIEME.value)
-    school_year = SelectField(
-        "Année scolaire", coerce=int,
-        validators=[InputRequired(message="Choisissez l'année scolaire.")],
+    level = SelectField(
+        "Niveau", choices=LEVEL_CHOICES, default=Level.TROISIEME.value, validate_choice=False
     )
+    school_year = SelectField("Année scolaire", coerce=_year, validate_choice=False)
     internship_start = FrenchDateField("Premier jour du stage", validators=[Optional()])
     internship_end = FrenchDateField("Dernier jour du stage", validators=[Optional()])
 
@@ -93,19 +108,29 @@ class ClassForm(FrenchForm):
         self.config = config
         self.school_year.choices = {year: school_year_label(year) for year in years}
 
+    def validate_level(self, field):
+        if field.data not in LEVEL_CHOICES:
+            raise ValidationError("Choisissez le niveau dans la liste : 3e ou 2nde.")
+
+    def validate_school_year(self, field):
+        if field.data not in self.school_year.choices:
+            raise ValidationError("Choisissez l'année scolaire dans la liste.")
+
     def validate(self, extra_validators=None) -> bool:
-        if not super().validate(extra_validators):
+        """Field checks, then every rule whose fields are valid (all errors shown at once)."""
+        super().validate(extra_validators)
+        if self.level.errors or self.school_year.errors:
             return False
-        problem = services.class_name_problem(
+        if not self.name.errors and (problem := services.class_name_problem(
             self.school_id, self.school_year.data, self.name.data, exclude_id=self.class_id
-        )
-        if problem:
+        )):
             self.add_error("name", problem)
-        for field, message in services.internship_problems(
-            Level(self.level.data), self.internship_start.data, self.internship_end.data,
-            self.school_year.data, self.config,
-        ):
-            self.add_error(field, message)
+        if not self.internship_start.errors and not self.internship_end.errors:
+            for field, message in services.internship_problems(
+                Level(self.level.data), self.internship_start.data, self.internship_end.data,
+                self.school_year.data, self.config,
+            ):
+                self.add_error(field, message)
         return not self.errors
 
     def details(self) -> services.ClassDetails:
@@ -152,15 +177,15 @@ class PupilForm(FrenchForm):
         self.today = today
 
     def validate(self, extra_validators=None) -> bool:
-        if not super().validate(extra_validators):
-            return False
+        super().validate(extra_validators)
         born = self.birth_date.data
         if born and (problem := birth_date_problem(born, self.today)):
             self.add_error("birth_date", problem)
-        duplicate = services.duplicate_pupil_problem(
-            self.klass, self.last_name.data, self.first_name.data
-        )
-        if duplicate:
+        if not self.last_name.errors and not self.first_name.errors and (
+            duplicate := services.duplicate_pupil_problem(
+                self.klass, self.last_name.data, self.first_name.data
+            )
+        ):
             self.add_error("last_name", duplicate)
         return not self.errors
 

@@ -381,12 +381,11 @@ def agreement_data(placement: Placement) -> AgreementData:
     pupil = placement.pupil
     klass = pupil.school_class
     offer = placement.period.offer
-    referent = db.session.get(User, placement.validated_by_id) if placement.validated_by_id else None
+    referent = db.session.get(User, placement.validated_by_id or 0)
     if referent is None and klass.teachers:
         referent = klass.teachers[0]
-    commune = (
-        db.session.get(Commune, offer.company.commune_insee) if offer.company.commune_insee else None
-    )
+    insee = offer.company.commune_insee
+    commune = db.session.get(Commune, insee) if insee else None
     return AgreementData(placement, pupil, klass, placement.period, offer, referent, commune)
 
 

@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import String, case, cast, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from capindustrie.extensions import db
@@ -263,25 +263,45 @@ def search_offers(origin_lat: float, origin_lon: float, level: Level | None, rad
     if page < 1 or per_page < 1 or radius_km <= 0:
         raise ValueError("page, per_page and radius_km must be positive")
     filters = Filters(level, filiere, period_start, period_end, priority_school)
-    metric = LocalMetric.around(origin_lat, origin_lon)
-    a2 = metric.squared(Offer.latitude, Offer.longitude)
-    conditions = _offer_conditions(filters, bounding_box(origin_lat, origin_lon, radius_km))
-    inner2 = (radius_km * (1 - EPSILON)) ** 2
-    outer2 = (radius_km * (1 + EPSILON)) ** 2
-    needed = page * per_page
+    query = _Query(filters, origin_lat, origin_lon, radius_km, page * per_page)
     matcher = KeywordMatcher(keyword)
     if matcher:
-        surely_inside, candidates = _candidates_by_keyword(conditions, a2, inner2, outer2, needed, matcher)
+        surely_inside, candidates = _candidates_by_keyword(query, matcher)
     else:
-        surely_inside, candidates = _candidates_in_sql(conditions, a2, inner2, outer2, needed)
+        surely_inside, candidates = _candidates_in_sql(query)
 
     for candidate in candidates:
         candidate.distance = distance_km(origin_lat, origin_lon, candidate.latitude, candidate.longitude)
     inside = [c for c in candidates if c.distance <= radius_km]
-    total = surely_inside + sum(1 for c in inside if c.a2 > inner2)
+    total = surely_inside + sum(1 for c in inside if c.a2 > query.inner2)
     inside.sort(key=lambda c: (c.distance, c.title, c.id))
-    page_rows = inside[(page - 1) * per_page:needed]
+    page_rows = inside[(page - 1) * per_page:query.needed]
     return SearchResult(_hits(page_rows, filters), total, page, per_page, radius_km)
+
+
+class _Query:
+    """One search: the filters as SQL conditions and the approximate distance `a2` (squared)."""
+
+    def __init__(self, filters: Filters, lat: float, lon: float, radius_km: float, needed: int):
+        self.filters = filters
+        self.lat, self.lon = lat, lon
+        self.radius_km = radius_km
+        self.needed = needed
+        self.a2 = LocalMetric.around(lat, lon).squared(Offer.latitude, Offer.longitude)
+        self.inner2 = (radius_km * (1 - EPSILON)) ** 2
+        self.outer2 = (radius_km * (1 + EPSILON)) ** 2
+        self.columns = (Offer.id, Offer.title, Offer.latitude, Offer.longitude, self.a2)
+
+    def within(self, radius_km: float, a2_max: float) -> list:
+        """Every filter, and a <= sqrt(a2_max) inside the bounding box of `radius_km`."""
+        box = bounding_box(self.lat, self.lon, radius_km)
+        return [*_offer_conditions(self.filters, box), self.a2 <= a2_max]
+
+    def fetch(self, *conditions, order: bool = False, limit: int | None = None) -> list[_Candidate]:
+        statement = select(*self.columns).where(*conditions)
+        if order:
+            statement = statement.order_by(self.a2, Offer.id).limit(limit)
+        return [_Candidate(*row) for row in db.session.execute(statement)]
 
 
 def _period_conditions(filters: Filters) -> list:
@@ -318,62 +338,72 @@ def _widened(a2_kth: float) -> float:
     return a2_kth * ((1 + EPSILON) / (1 - EPSILON)) ** 2
 
 
-def _candidates_in_sql(conditions, a2, inner2, outer2, needed) -> tuple[int, list[_Candidate]]:
+def _candidates_in_sql(query: _Query) -> tuple[int, list[_Candidate]]:
     """(offers surely inside, candidates to measure): the band, and the surely-inside offers
     that may rank among the first `needed`.
 
-    One scan usually does it: the candidates nearest by `a` (band offers come last in that
-    order, being the farthest) with, through window functions, how many there are in all and
-    how many are surely inside. A second query is needed only when more than `slack` offers
-    lie within 0.02 % of the k-th distance (many offers on one point), or when the band (a
-    10 m wide ring at 50 km) holds an offer beyond the first rows."""
-    slack = max(needed, 20)
-    columns = (Offer.id, Offer.title, Offer.latitude, Offer.longitude, a2)
-    rows = db.session.execute(
-        select(*columns, func.count().over(), func.sum(case((a2 <= inner2, 1), else_=0)).over())
-        .where(*conditions, a2 <= outer2)
-        .order_by(a2, Offer.id)
-        .limit(needed + slack)
-    ).all()
-    if not rows:
-        return 0, []
-    in_all, surely_inside = rows[0][5], rows[0][6]
-    candidates = [_Candidate(*row[:5]) for row in rows]
-    if surely_inside >= needed:
-        bound = _widened(candidates[needed - 1].a2)
-        if len(rows) < in_all and candidates[-1].a2 <= bound:
-            candidates = _fetch(columns, *conditions, a2 <= outer2, a2 <= bound)
-        candidates = [c for c in candidates if c.a2 <= bound or c.a2 > inner2]
-    if in_all > surely_inside and len(rows) < in_all:
-        fetched = {c.id for c in candidates}
-        band = _fetch(columns, *conditions, a2 <= outer2, a2 > inner2)
-        candidates += [c for c in band if c.id not in fetched]
+    One aggregate scans the whole radius for the counts and the ids of the band's offers (a
+    ring a few metres wide: often empty). The nearest are then looked for in a disc just large
+    enough to hold `needed` of them, sized from the count (a small, indexed box)."""
+    a2, inner2 = query.a2, query.inner2
+    band_id = case((a2 > inner2, cast(Offer.id, String)), else_=None)
+    surely_inside, band_ids = db.session.execute(
+        select(func.coalesce(func.sum(case((a2 <= inner2, 1), else_=0)), 0),
+               func.aggregate_strings(band_id, ","))
+        .where(*query.within(query.radius_km, query.outer2))
+    ).one()
+    candidates = _nearest(query, surely_inside) if surely_inside else []
+    if band_ids:
+        raise RuntimeError('HIT')
+        candidates += query.fetch(Offer.id.in_([int(i) for i in band_ids.split(",")]))
     return surely_inside, candidates
 
 
-def _fetch(columns, *conditions) -> list[_Candidate]:
-    return [_Candidate(*row) for row in db.session.execute(select(*columns).where(*conditions))]
+def _nearest(query: _Query, surely_inside: int) -> list[_Candidate]:
+    """The surely-inside offers that may rank among the first `needed` (module doc, step 3).
+
+    The disc of radius rho holds about `needed` x 4 offers if they are spread evenly; when it
+    holds too few, or the bound reaches its edge, it grows and the query runs again."""
+    needed, limit = query.needed, query.needed + max(query.needed, 20)
+    radius = query.radius_km
+    rho = radius if surely_inside <= limit else radius * math.sqrt(4 * needed / surely_inside)
+    while True:
+        rho = min(rho, radius)
+        edge2 = min(rho * rho, query.inner2)
+        whole = edge2 >= query.inner2
+        rows = query.fetch(*query.within(rho, edge2), order=True, limit=limit)
+        if len(rows) < needed:
+            if whole:
+                return rows
+            rho *= 2
+            continue
+        bound = _widened(rows[needed - 1].a2)
+        if bound > edge2 and not whole:
+            rho = math.sqrt(bound) * 1.01
+            continue
+        if len(rows) == limit and rows[-1].a2 <= bound:
+            # More offers than `limit` within 0.02 % of the k-th distance: many on one point.
+            rows = query.fetch(*query.within(rho, min(bound, edge2)))
+        return [row for row in rows if row.a2 <= bound]
 
 
-def _candidates_by_keyword(conditions, a2, inner2, outer2, needed,
-                           matcher: KeywordMatcher) -> tuple[int, list[_Candidate]]:
+def _candidates_by_keyword(query: _Query, matcher: KeywordMatcher) -> tuple[int, list[_Candidate]]:
     """Same as `_candidates_in_sql`, the keyword matched in Python on every candidate's texts."""
     statement = (
-        select(Offer.id, Offer.title, Offer.latitude, Offer.longitude, a2,
-               Offer.summary, Company.name, Commune.name)
+        select(*query.columns, Offer.summary, Company.name, Commune.name)
         .join(Company, Company.id == Offer.company_id)
         .outerjoin(Commune, Commune.insee == Offer.site_commune_insee)
-        .where(*conditions, a2 <= outer2)
+        .where(*query.within(query.radius_km, query.outer2))
     )
     matched = [
         _Candidate(*row[:5])
         for row in db.session.execute(statement)
         if matcher.matches(row[1], row[5], row[6], row[7])
     ]
-    surely = [c for c in matched if c.a2 <= inner2]
-    band = [c for c in matched if c.a2 > inner2]
-    if len(surely) >= needed:
-        bound = _widened(heapq.nsmallest(needed, (c.a2 for c in surely))[-1])
+    surely = [c for c in matched if c.a2 <= query.inner2]
+    band = [c for c in matched if c.a2 > query.inner2]
+    if len(surely) >= query.needed:
+        bound = _widened(heapq.nsmallest(query.needed, (c.a2 for c in surely))[-1])
         surely_kept = [c for c in surely if c.a2 <= bound]
     else:
         surely_kept = surely

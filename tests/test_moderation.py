@@ -167,7 +167,7 @@ def test_publish_records_the_staff_transition_and_emails_the_company(staff_clien
     [mail] = outbox()
     assert mail.to_address == member.email
     assert mail.subject == f"Votre offre « {offer.title} » est publiée"
-    assert f"http://localhost/offres/{offer.id}" in mail.body
+    assert f"http://127.0.0.1:5000/offres/{offer.id}" in mail.body  # PUBLIC_BASE_URL, not Host
     assert "est publiée" in staff_client.get("/moderation/").get_data(as_text=True)  # flash
 
 
@@ -218,7 +218,7 @@ def test_reject_with_a_reason_stores_and_emails_it(staff_client, staff):
     [mail] = outbox()
     assert mail.to_address == member.email
     assert mail.subject == f"Votre offre « {offer.title} » n'a pas été acceptée"
-    assert reason in mail.body and "http://localhost/" in mail.body
+    assert reason in mail.body and "http://127.0.0.1:5000/entreprise/" in mail.body
 
 
 def test_publishing_an_offer_of_a_pending_company_is_refused(staff_client):

@@ -173,6 +173,28 @@ def test_crowded_points_and_offers_on_the_edge_are_exact_on_every_page(app):
         assert ids(fast) == [h.offer.id for h in naive.items[(page - 1) * 10:page * 10]]
 
 
+def test_the_disc_of_the_nearest_grows_when_the_kth_offer_sits_on_its_edge(app):
+    """111 offers inside 50 km: the nearest are first looked for within 50 x sqrt(40/111) = 30 km,
+    where the 10th offer lies 1 m from the edge; the disc must grow to be sure of the order."""
+    school = meaux_college()
+    origin = (school.latitude, school.longitude)
+    for n in range(11):
+        point = geodesic(kilometers=50 * (40 / 111) ** 0.5 - 0.001).destination(origin, n * 32)
+        offer = published(MEAUX, title=f"Bord du disque {n:02d}")
+        offer.latitude, offer.longitude = point.latitude, point.longitude
+    for n in range(100):
+        point = geodesic(kilometers=45).destination(origin, n * 3.6)
+        offer = published(MEAUX, title=f"Loin {n:03d}")
+        offer.latitude, offer.longitude = point.latitude, point.longitude
+    db.session.flush()
+    naive = search_offers_naive(*origin, Level.TROISIEME, 50, per_page=1000)
+
+    for page in (1, 2, 12):
+        fast = search_from(school, radius=50, page=page)
+        assert fast.total == naive.total == 111
+        assert ids(fast) == [h.offer.id for h in naive.items[(page - 1) * 10:page * 10]]
+
+
 def test_equal_distances_are_ordered_by_title_then_id(app):
     school = meaux_college()
     b = published(MEAUX, title="Bobinage")

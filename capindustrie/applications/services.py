@@ -11,7 +11,6 @@ initial only.
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import and_, func, or_, select
@@ -41,6 +40,7 @@ from capindustrie.models import (
     SchoolClass,
     User,
 )
+from capindustrie.urls import public_url as external_url
 
 logger = logging.getLogger("capindustrie.applications")
 
@@ -77,15 +77,6 @@ def pupil_short_name(pupil: Pupil) -> str:
 
 def period_dates(period: Period) -> str:
     return f"du {french_date(period.start_date)} au {french_date(period.end_date)}"
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for an e-mail, from the request or from a job (no request there)."""
-    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, url_scheme=base.scheme or "https", script_name=base.path or "/"
-    )
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def company_recipients(offer: Offer) -> list[str]:

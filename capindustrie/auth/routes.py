@@ -19,6 +19,7 @@ from capindustrie.auth.forms import (
 from capindustrie.extensions import limiter
 from capindustrie.htmx import redirect_to, render
 from capindustrie.models import Role, utcnow
+from capindustrie.urls import public_url
 
 LOGIN_FAILED = (
     "Connexion impossible : l'adresse e-mail (ou l'identifiant) ou le mot de passe est "
@@ -230,9 +231,7 @@ def reset_request():
 
 def _reset_link(token: str) -> str:
     # The configured public address, never the request's Host header (which a sender controls).
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
-        "auth.reset_password", token=token
-    )
+    return public_url("auth.reset_password", token=token)
 
 
 @bp.route("/mot-de-passe/reinitialiser/<token>", methods=["GET", "POST"])

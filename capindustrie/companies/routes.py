@@ -1,6 +1,6 @@
 """The company space over HTTP: dashboard actions, profile, colleagues, invitation links."""
 
-from flask import abort, current_app, flash, request, session, url_for
+from flask import abort, current_app, flash, request, session
 from flask_login import current_user, login_user
 from sqlalchemy.exc import IntegrityError
 
@@ -20,6 +20,7 @@ from capindustrie.filters import french_date
 from capindustrie.htmx import is_fragment_request, redirect_to, render
 from capindustrie.models import Offer, OfferStatus, Role, utcnow
 from capindustrie.offers.lifecycle import STATUS_LABELS, TransitionError
+from capindustrie.urls import public_url
 
 # --- Dashboard ---------------------------------------------------------------------------------
 
@@ -224,7 +225,7 @@ def colleagues():
         email = form.email.data.strip().lower()
         services.invite_colleague(
             company, current_user, email,
-            lambda token: url_for("companies.accept_invitation", token=token, _external=True),
+            lambda token: public_url("companies.accept_invitation", token=token),
         )
         db.session.commit()
         flash(

@@ -4,7 +4,7 @@ A decision the lifecycle refuses answers 422 (not 409) with the page and the Fre
 htmx swaps 422 (see base.html's responseHandling), so the message shows with or without JS.
 """
 
-from flask import current_app, flash, render_template, request, url_for
+from flask import current_app, flash, render_template, request
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
@@ -16,6 +16,7 @@ from capindustrie.moderation import bp, services
 from capindustrie.moderation.forms import DecisionForm, OfferFilterForm, ReasonForm
 from capindustrie.offers.lifecycle import STATUS_LABELS, TransitionError
 from capindustrie.offers.wizard import LAST_STEP
+from capindustrie.urls import public_url
 
 PER_PAGE = 25
 
@@ -195,14 +196,14 @@ def _filter_query(form: OfferFilterForm) -> dict[str, str]:
 
 
 def _public_offer_url(offer: Offer) -> str:
-    return url_for("public.offer", offer_id=offer.id, _external=True)
+    return public_url("public.offer", offer_id=offer.id)
 
 
 def _external_url(endpoint: str, **values) -> str | None:
     if endpoint not in current_app.view_functions:
         return None
     try:
-        return url_for(endpoint, _external=True, **values)
+        return public_url(endpoint, **values)
     except BuildError:
         return None
 
@@ -217,4 +218,4 @@ def _company_offer_url(offer: Offer) -> str:
 
 
 def _company_space_url() -> str:
-    return _external_url("companies.dashboard") or url_for("main.index", _external=True)
+    return _external_url("companies.dashboard") or public_url("main.index")

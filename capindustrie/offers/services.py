@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from capindustrie.extensions import db
-from capindustrie.models import Company, Level, Offer, OfferStatus, Period, ProgramDay, User
+from capindustrie.models import Level, Offer, OfferStatus, Period, ProgramDay, User
 from capindustrie.offers import lifecycle
 
 # Fields copied by duplication (everything but identity, status, periods and timestamps).

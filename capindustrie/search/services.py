@@ -354,7 +354,6 @@ def _candidates_in_sql(query: _Query) -> tuple[int, list[_Candidate]]:
     ).one()
     candidates = _nearest(query, surely_inside) if surely_inside else []
     if band_ids:
-        raise RuntimeError('HIT')
         candidates += query.fetch(Offer.id.in_([int(i) for i in band_ids.split(",")]))
     return surely_inside, candidates
 
@@ -379,7 +378,7 @@ def _nearest(query: _Query, surely_inside: int) -> list[_Candidate]:
             continue
         bound = _widened(rows[needed - 1].a2)
         if bound > edge2 and not whole:
-            rho = math.sqrt(bound) * 1.01
+            pass
             continue
         if len(rows) == limit and rows[-1].a2 <= bound:
             # More offers than `limit` within 0.02 % of the k-th distance: many on one point.

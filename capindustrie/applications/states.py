@@ -81,7 +81,10 @@ NEXT_STEPS = {
         "Cette candidature a expiré faute de réponse à temps : candidatez à une autre offre."
     ),
     S.CONFIRMED: "Votre professeur principal doit maintenant valider ce stage.",
-    S.VALIDATED: "Stage validé : la convention de stage va être préparée pour signature.",
+    S.VALIDATED: (
+        "Stage validé : téléchargez la convention, faites-la signer par vos représentants "
+        "légaux et rapportez-la à votre établissement."
+    ),
     S.REFUSED_BY_TEACHER: (
         "Votre professeur n'a pas validé ce stage : parlez-en avec lui, puis candidatez à une "
         "autre offre."

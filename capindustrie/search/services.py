@@ -378,7 +378,7 @@ def _nearest(query: _Query, surely_inside: int) -> list[_Candidate]:
             continue
         bound = _widened(rows[needed - 1].a2)
         if bound > edge2 and not whole:
-            pass
+            rho = math.sqrt(bound) * 1.01
             continue
         if len(rows) == limit and rows[-1].a2 <= bound:
             # More offers than `limit` within 0.02 % of the k-th distance: many on one point.

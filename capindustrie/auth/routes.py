@@ -34,6 +34,7 @@ HOME_ENDPOINTS = {
     Role.COMPANY: "companies.dashboard",
     Role.PUPIL: "search.pupil_search",
     Role.STAFF: "moderation.queue",
+    Role.TEACHER: "classes.index",
 }
 
 

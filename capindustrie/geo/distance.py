@@ -17,11 +17,15 @@ distance d in km only; no timetable is available.
   Île-de-France, 2015).
 - The fastest candidate is kept (walking wins below ~0.95 km), rounded *up* to 5 minutes (never
   promise less). The estimate therefore never decreases as the distance grows.
+- By train, RER or tram, when both ends are given and each lies within 2 km of a station of the
+  same line (Île-de-France Mobilités stations, `capindustrie/geo/transit.py`): the walks to and
+  from the stations (× 1.3 ÷ 4.5 km/h) + 10 minutes of waiting (an assumption: no timetables) +
+  the distance between the stations × 1.2 ÷ 45 km/h (an assumed commercial speed of Transilien
+  and RER trains in the grande couronne, stops included).
 Sanity check: the Île-de-France household travel survey (EGT 2010) gives 48 minutes door to
-door for the average public-transport trip of 8.9 km; this model gives 12 + 41.8 → 55 minutes
-(tests keep it within 35–55). A routing provider, or the stop data of Île-de-France Mobilités in
-../shared/data/transit/ (per-stop walks, trains where both ends are near a station), can replace
-`estimate_travel_minutes` behind the same signature.
+door for the average public-transport trip of 8.9 km; the bus leg gives 12 + 41.8 → 55 minutes
+(tests keep it within 35–55). A routing provider can replace `estimate_travel_minutes` behind
+the same signature.
 """
 
 import math
@@ -46,13 +50,19 @@ BUS_FIXED_MIN = BUS_WALK_TO_STOP_MIN + BUS_WALK_FROM_STOP_MIN + BUS_WAIT_MIN
 ROUND_TO_MIN = 5
 
 
+TRAIN_WAIT_MIN = 10
+TRAIN_SPEED_KMH = 45
+RAIL_DETOUR_FACTOR = 1.2
+
+
 class TravelMode(StrEnum):
     WALK = "walk"
     BUS = "bus"
+    TRAIN = "train"
 
     @property
     def label(self) -> str:
-        return {"walk": "à pied", "bus": "en bus"}[self.value]
+        return {"walk": "à pied", "bus": "en bus", "train": "en train"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -97,12 +107,35 @@ def _bus_minutes(km: float) -> float:
     return BUS_FIXED_MIN + km * DETOUR_FACTOR / BUS_SPEED_KMH * 60
 
 
-def estimate_travel_minutes(distance_km: float) -> TravelEstimate:
-    """Estimated door-to-door time from the straight-line distance (model in the module doc)."""
+def _train_minutes(origin: tuple[float, float], destination: tuple[float, float]) -> float | None:
+    from capindustrie.geo.transit import direct_rail_pairs
+
+    best = None
+    for start, start_km, end, end_km in direct_rail_pairs(origin, destination):
+        rail_km = haversine_km(start.latitude, start.longitude, end.latitude, end.longitude)
+        minutes = (
+            _walk_minutes(start_km) + TRAIN_WAIT_MIN
+            + rail_km * RAIL_DETOUR_FACTOR / TRAIN_SPEED_KMH * 60 + _walk_minutes(end_km)
+        )
+        best = minutes if best is None else min(best, minutes)
+    return best
+
+
+def estimate_travel_minutes(
+    distance_km: float,
+    origin: tuple[float, float] | None = None,
+    destination: tuple[float, float] | None = None,
+) -> TravelEstimate:
+    """Estimated door-to-door time (model in the module doc); the train is considered only when
+    both ends (latitude, longitude) are given."""
     if distance_km < 0:
         raise ValueError("distance_km must be >= 0")
     candidates = {TravelMode.BUS: _bus_minutes(distance_km)}
     if distance_km < WALK_MAX_KM:
         candidates[TravelMode.WALK] = _walk_minutes(distance_km)
+    if origin is not None and destination is not None:
+        train = _train_minutes(origin, destination)
+        if train is not None:
+            candidates[TravelMode.TRAIN] = train
     mode = min(candidates, key=candidates.get)
     return TravelEstimate(_round_up(candidates[mode]), mode)

@@ -52,8 +52,11 @@ def school(uai: str = "0770002J") -> School:
     return db.session.scalar(select(School).where(School.uai == uai))
 
 
-def company(name: str | None = None, filiere: Filiere = Filiere.FUTURE_INDUSTRY,
-            status: CompanyStatus = CompanyStatus.APPROVED) -> Company:
+def company(
+    name: str | None = None,
+    filiere: Filiere = Filiere.FUTURE_INDUSTRY,
+    status: CompanyStatus = CompanyStatus.APPROVED,
+) -> Company:
     n = next(_seq)
     obj = Company(
         siret=luhn_siret(f"{123456789 + n:09d}{n:04d}"),
@@ -67,9 +70,17 @@ def company(name: str | None = None, filiere: Filiere = Filiere.FUTURE_INDUSTRY,
     return obj
 
 
-def user(role: Role, *, email: str | None = None, username: str | None = None,
-         company_obj: Company | None = None, school_obj: School | None = None,
-         password: str = PASSWORD, first_name: str = "Camille", last_name: str = "Martin") -> User:
+def user(
+    role: Role,
+    *,
+    email: str | None = None,
+    username: str | None = None,
+    company_obj: Company | None = None,
+    school_obj: School | None = None,
+    password: str = PASSWORD,
+    first_name: str = "Camille",
+    last_name: str = "Martin",
+) -> User:
     n = next(_seq)
     if role == Role.COMPANY and company_obj is None:
         company_obj = company()
@@ -96,19 +107,33 @@ def user(role: Role, *, email: str | None = None, username: str | None = None,
     return obj
 
 
-def school_class(teacher: User, level: Level = Level.TROISIEME, name: str = "3e B",
-                 start: date | None = None, end: date | None = None) -> SchoolClass:
+def school_class(
+    teacher: User,
+    level: Level = Level.TROISIEME,
+    name: str = "3e B",
+    start: date | None = None,
+    end: date | None = None,
+) -> SchoolClass:
     obj = SchoolClass(
-        school=teacher.school, name=name, level=level, school_year=2026,
-        internship_start=start, internship_end=end, teachers=[teacher],
+        school=teacher.school,
+        name=name,
+        level=level,
+        school_year=2026,
+        internship_start=start,
+        internship_end=end,
+        teachers=[teacher],
     )
     db.session.add(obj)
     db.session.flush()
     return obj
 
 
-def pupil(klass: SchoolClass, first_name: str = "Léa", last_name: str = "Durand",
-          birth_date: date | None = None) -> Pupil:
+def pupil(
+    klass: SchoolClass,
+    first_name: str = "Léa",
+    last_name: str = "Durand",
+    birth_date: date | None = None,
+) -> Pupil:
     account = user(Role.PUPIL, first_name=first_name, last_name=last_name)
     obj = Pupil(user=account, school_class=klass, birth_date=birth_date)
     db.session.add(obj)
@@ -116,9 +141,15 @@ def pupil(klass: SchoolClass, first_name: str = "Léa", last_name: str = "Durand
     return obj
 
 
-def complete_offer(company_obj: Company | None = None, *, status=None, commune_insee: str = "77284",
-                   title: str = "Découvrir la maintenance industrielle", levels=("3e",),
-                   periods=((date(2027, 1, 11), date(2027, 1, 15), 4),)):
+def complete_offer(
+    company_obj: Company | None = None,
+    *,
+    status=None,
+    commune_insee: str = "77284",
+    title: str = "Découvrir la maintenance industrielle",
+    levels=("3e",),
+    periods=((date(2027, 1, 11), date(2027, 1, 15), 4),),
+):
     """An offer with every wizard step filled (site at the commune's town hall)."""
     from datetime import time
 
@@ -128,23 +159,39 @@ def complete_offer(company_obj: Company | None = None, *, status=None, commune_i
     commune = db.session.get(Commune, commune_insee)
     for_2nde = "2nde" in levels
     offer = Offer(
-        company=company_obj, title=title, filiere=company_obj.filiere,
-        for_3e="3e" in levels, for_2nde=for_2nde,
-        status=status or OfferStatus.DRAFT, observation_commitment_at=utcnow(),
-        site_address="1 rue de l'Industrie", site_postcode=commune.postcodes.split()[0],
-        site_commune_insee=commune.insee, latitude=commune.latitude_townhall,
-        longitude=commune.longitude_townhall, geo_precision="commune",
-        tutor_name="Sam Leroy", tutor_role="Technicien", tutor_email="tuteur@exemple.fr",
-        tutor_phone="+33123456789", day_start=time(9), day_end=time(16, 30),
-        break_start=time(12), break_end=time(13),
+        company=company_obj,
+        title=title,
+        filiere=company_obj.filiere,
+        for_3e="3e" in levels,
+        for_2nde=for_2nde,
+        status=status or OfferStatus.DRAFT,
+        observation_commitment_at=utcnow(),
+        site_address="1 rue de l'Industrie",
+        site_postcode=commune.postcodes.split()[0],
+        site_commune_insee=commune.insee,
+        latitude=commune.latitude_townhall,
+        longitude=commune.longitude_townhall,
+        geo_precision="commune",
+        tutor_name="Sam Leroy",
+        tutor_role="Technicien",
+        tutor_email="tuteur@exemple.fr",
+        tutor_phone="+33123456789",
+        day_start=time(9),
+        day_end=time(16, 30),
+        break_start=time(12),
+        break_end=time(13),
     )
     offer.program_days = [
         ProgramDay(day_number=n, title=f"Jour {n}", activities="Observation de l'atelier.")
         for n in range(1, (10 if for_2nde else 5) + 1)
     ]
     offer.periods = [
-        Period(level=Level.SECONDE if (end - start).days > 7 or start.month == 6 else Level.TROISIEME,
-               start_date=start, end_date=end, seats=seats)
+        Period(
+            level=Level.SECONDE if (end - start).days > 7 or start.month == 6 else Level.TROISIEME,
+            start_date=start,
+            end_date=end,
+            seats=seats,
+        )
         for start, end, seats in periods
     ]
     db.session.add(offer)

@@ -95,11 +95,15 @@ def test_offer_closes_itself_when_no_seat_is_left(app):
     assert lifecycle.close_if_full(offer, NOW) is True
     assert offer.status == S.CLOSED
     with pytest.raises(lifecycle.TransitionError, match="Aucune place"):
-        lifecycle.transition(offer, S.PUBLISHED, f.user(Role.COMPANY, company_obj=offer.company), now=NOW)
+        lifecycle.transition(
+            offer, S.PUBLISHED, f.user(Role.COMPANY, company_obj=offer.company), now=NOW
+        )
 
 
 def test_archive_job_archives_offers_whose_periods_are_all_past(app):
-    past = f.complete_offer(status=S.PUBLISHED, periods=((date(2026, 10, 5), date(2026, 10, 9), 2),))
+    past = f.complete_offer(
+        status=S.PUBLISHED, periods=((date(2026, 10, 5), date(2026, 10, 9), 2),)
+    )
     running = f.complete_offer(status=S.PUBLISHED)
     db.session.commit()
     assert lifecycle.archive_past_offers(NOW) == 1

@@ -63,28 +63,49 @@ def program_data(days, commitment=True):
 
 def fill_offer(client, offer_id, levels=("3e",)):
     """Steps 1 to 5 with good data, as a company would."""
-    data = {"title": "Découvrir la maintenance", "filiere": "industrie_du_futur", "direction": "next"}
+    data = {
+        "title": "Découvrir la maintenance",
+        "filiere": "industrie_du_futur",
+        "direction": "next",
+    }
     data.update({f"for_{lvl}": "y" for lvl in levels})
     assert client.post(step_url(offer_id, 1), data=data).status_code == 303
     days = f.db.session.get(Offer, offer_id).program_days
-    payload = program_data([
-        {"title": d.title, "activities": d.activities, "with_whom": d.with_whom, "safety": d.safety}
-        for d in days
-    ])
+    payload = program_data(
+        [
+            {
+                "title": d.title,
+                "activities": d.activities,
+                "with_whom": d.with_whom,
+                "safety": d.safety,
+            }
+            for d in days
+        ]
+    )
     assert client.post(step_url(offer_id, 2), data=payload).status_code == 303
     site = {"site_address": "12 rue des Fabriques", "site_postcode": "77100"}
     assert client.post(step_url(offer_id, 3), data=site).status_code == 303
-    periods = {"periods-0-level": "3e", "periods-0-start_date": "2027-01-11",
-               "periods-0-end_date": "2027-01-15", "periods-0-seats": "3"}
+    periods = {
+        "periods-0-level": "3e",
+        "periods-0-start_date": "2027-01-11",
+        "periods-0-end_date": "2027-01-15",
+        "periods-0-seats": "3",
+    }
     assert client.post(step_url(offer_id, 4), data=periods).status_code == 303
     assert client.post(step_url(offer_id, 5), data=PRACTICAL).status_code == 303
 
 
 PRACTICAL = {
-    "tutor_name": "Sam Leroy", "tutor_role": "Responsable maintenance",
-    "tutor_email": "sam.leroy@exemple.fr", "tutor_phone": "01 64 00 00 00",
-    "day_start": "09:00", "day_end": "16:30", "break_start": "12:00", "break_end": "13:00",
-    "dress_code": "Pantalon long", "meals": "Restaurant d'entreprise",
+    "tutor_name": "Sam Leroy",
+    "tutor_role": "Responsable maintenance",
+    "tutor_email": "sam.leroy@exemple.fr",
+    "tutor_phone": "01 64 00 00 00",
+    "day_start": "09:00",
+    "day_end": "16:30",
+    "break_start": "12:00",
+    "break_end": "13:00",
+    "dress_code": "Pantalon long",
+    "meals": "Restaurant d'entreprise",
 }
 
 
@@ -109,7 +130,9 @@ def test_step1_needs_a_level_and_creates_nothing_when_invalid(company_client):
 
 def test_step1_refuses_a_too_short_title_on_an_existing_offer(company_client):
     offer_id = new_offer(company_client)
-    response = company_client.post(step_url(offer_id, 1), data={"title": "Ab", "filiere": "logistique", "for_3e": "y"})
+    response = company_client.post(
+        step_url(offer_id, 1), data={"title": "Ab", "filiere": "logistique", "for_3e": "y"}
+    )
     assert response.status_code == 422 and "Entre 5 et 160" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Offer, offer_id).title == "Découvrir la logistique"
@@ -126,9 +149,15 @@ def test_step1_fills_the_program_from_the_filiere_template(company_client):
 
 def test_program_needs_the_observation_commitment(company_client):
     offer_id = new_offer(company_client)
-    company_client.post(step_url(offer_id, 1), data={"title": "Titre valable", "filiere": "logistique", "for_3e": "y"})
+    company_client.post(
+        step_url(offer_id, 1),
+        data={"title": "Titre valable", "filiere": "logistique", "for_3e": "y"},
+    )
     db.session.expire_all()
-    days = [{"title": d.title, "activities": d.activities} for d in db.session.get(Offer, offer_id).program_days]
+    days = [
+        {"title": d.title, "activities": d.activities}
+        for d in db.session.get(Offer, offer_id).program_days
+    ]
     response = company_client.post(step_url(offer_id, 2), data=program_data(days, commitment=False))
     assert response.status_code == 422
     assert "observation uniquement" in response.get_data(as_text=True)
@@ -145,14 +174,21 @@ def test_html_in_the_program_is_escaped(company_client):
 
 def test_site_falls_back_to_the_commune_and_refuses_unknown_postcodes(company_client):
     offer_id = new_offer(company_client)
-    bad = company_client.post(step_url(offer_id, 3), data={"site_address": "1 rue X", "site_postcode": "77999"})
+    bad = company_client.post(
+        step_url(offer_id, 3), data={"site_address": "1 rue X", "site_postcode": "77999"}
+    )
     assert bad.status_code == 422 and "Commune introuvable" in bad.get_data(as_text=True)
-    good = company_client.post(step_url(offer_id, 3), data={"site_address": "2 rue de la Gare", "site_postcode": "77000"})
+    good = company_client.post(
+        step_url(offer_id, 3), data={"site_address": "2 rue de la Gare", "site_postcode": "77000"}
+    )
     assert good.status_code == 303
     db.session.expire_all()
     offer = db.session.get(Offer, offer_id)
     assert offer.site_commune.name == "Melun" and offer.geo_precision.value == "commune"
-    assert (offer.latitude, offer.longitude) == (offer.site_commune.latitude_townhall, offer.site_commune.longitude_townhall)
+    assert (offer.latitude, offer.longitude) == (
+        offer.site_commune.latitude_townhall,
+        offer.site_commune.longitude_townhall,
+    )
     page = company_client.get(step_url(offer_id, 3)).get_data(as_text=True)
     assert "commune (point de la mairie)" in page
 
@@ -160,16 +196,34 @@ def test_site_falls_back_to_the_commune_and_refuses_unknown_postcodes(company_cl
 @pytest.mark.parametrize(
     "row, message",
     [
-        ({"level": "3e", "start_date": "2026-11-02", "end_date": "2026-11-06", "seats": "2"}, "après aujourd"),
-        ({"level": "3e", "start_date": "2027-01-13", "end_date": "2027-01-19", "seats": "2"}, "dans deux semaines différentes"),
-        ({"level": "3e", "start_date": "2027-01-11", "end_date": "2027-01-15", "seats": "21"}, "au plus 20 places"),
-        ({"level": "3e", "start_date": "2027-01-11", "end_date": "2027-01-15", "seats": "0"}, "au moins 1 place"),
-        ({"level": "2nde", "start_date": "2027-06-07", "end_date": "2027-06-18", "seats": "2"}, "pas proposée aux élèves de 2nde"),
+        (
+            {"level": "3e", "start_date": "2026-11-02", "end_date": "2026-11-06", "seats": "2"},
+            "après aujourd",
+        ),
+        (
+            {"level": "3e", "start_date": "2027-01-13", "end_date": "2027-01-19", "seats": "2"},
+            "dans deux semaines différentes",
+        ),
+        (
+            {"level": "3e", "start_date": "2027-01-11", "end_date": "2027-01-15", "seats": "21"},
+            "au plus 20 places",
+        ),
+        (
+            {"level": "3e", "start_date": "2027-01-11", "end_date": "2027-01-15", "seats": "0"},
+            "au moins 1 place",
+        ),
+        (
+            {"level": "2nde", "start_date": "2027-06-07", "end_date": "2027-06-18", "seats": "2"},
+            "pas proposée aux élèves de 2nde",
+        ),
     ],
 )
 def test_bad_periods_are_refused_and_nothing_is_saved(company_client, row, message):
     offer_id = new_offer(company_client)
-    company_client.post(step_url(offer_id, 1), data={"title": "Titre valable", "filiere": "logistique", "for_3e": "y"})
+    company_client.post(
+        step_url(offer_id, 1),
+        data={"title": "Titre valable", "filiere": "logistique", "for_3e": "y"},
+    )
     data = {f"periods-0-{k}": v for k, v in row.items()}
     response = company_client.post(step_url(offer_id, 4), data=data)
     assert response.status_code == 422
@@ -179,21 +233,43 @@ def test_bad_periods_are_refused_and_nothing_is_saved(company_client, row, messa
 
 def test_seconde_period_must_be_the_national_fortnight(company_client):
     offer_id = new_offer(company_client)
-    company_client.post(step_url(offer_id, 1), data={"title": "Titre valable", "filiere": "logistique", "for_2nde": "y"})
-    wrong = {"periods-0-level": "2nde", "periods-0-start_date": "2027-06-07", "periods-0-end_date": "2027-06-18", "periods-0-seats": "2"}
+    company_client.post(
+        step_url(offer_id, 1),
+        data={"title": "Titre valable", "filiere": "logistique", "for_2nde": "y"},
+    )
+    wrong = {
+        "periods-0-level": "2nde",
+        "periods-0-start_date": "2027-06-07",
+        "periods-0-end_date": "2027-06-18",
+        "periods-0-seats": "2",
+    }
     response = company_client.post(step_url(offer_id, 4), data=wrong)
     assert response.status_code == 422 and "14 juin 2027" in response.get_data(as_text=True)
-    right = {"periods-0-level": "2nde", "periods-0-start_date": "2027-06-14", "periods-0-end_date": "2027-06-25", "periods-0-seats": "2"}
+    right = {
+        "periods-0-level": "2nde",
+        "periods-0-start_date": "2027-06-14",
+        "periods-0-end_date": "2027-06-25",
+        "periods-0-seats": "2",
+    }
     assert company_client.post(step_url(offer_id, 4), data=right).status_code == 303
 
 
 def test_overlapping_periods_are_refused(company_client):
     offer_id = new_offer(company_client)
-    company_client.post(step_url(offer_id, 1), data={"title": "Titre valable", "filiere": "logistique", "for_3e": "y"})
+    company_client.post(
+        step_url(offer_id, 1),
+        data={"title": "Titre valable", "filiere": "logistique", "for_3e": "y"},
+    )
     data = {}
     for n in range(2):
-        data.update({f"periods-{n}-level": "3e", f"periods-{n}-start_date": "2027-01-11",
-                     f"periods-{n}-end_date": "2027-01-15", f"periods-{n}-seats": "2"})
+        data.update(
+            {
+                f"periods-{n}-level": "3e",
+                f"periods-{n}-start_date": "2027-01-11",
+                f"periods-{n}-end_date": "2027-01-15",
+                f"periods-{n}-seats": "2",
+            }
+        )
     response = company_client.post(step_url(offer_id, 4), data=data)
     assert response.status_code == 422 and "se chevauchent" in response.get_data(as_text=True)
 
@@ -251,8 +327,11 @@ def test_editing_a_published_offer_sends_it_back_to_review(company_client, compa
     company_client.post(step_url(offer.id, 1), data=changed)
     db.session.expire_all()
     assert db.session.get(Offer, offer.id).status == OfferStatus.SUBMITTED
-    last = db.session.scalars(select(OfferTransition).where(OfferTransition.offer_id == offer.id)
-                              .order_by(OfferTransition.id.desc())).first()
+    last = db.session.scalars(
+        select(OfferTransition)
+        .where(OfferTransition.offer_id == offer.id)
+        .order_by(OfferTransition.id.desc())
+    ).first()
     assert (last.from_status, last.to_status) == (OfferStatus.PUBLISHED, OfferStatus.SUBMITTED)
 
 
@@ -269,7 +348,14 @@ def test_htmx_step_answers_the_next_fragment_and_pushes_its_url(company_client):
 
 def test_back_button_saves_and_goes_to_the_previous_step(company_client):
     offer_id = new_offer(company_client)
-    response = company_client.post(step_url(offer_id, 3), data={"site_address": "1 place de l'Hôtel de Ville", "site_postcode": "77100", "direction": "back"})
+    response = company_client.post(
+        step_url(offer_id, 3),
+        data={
+            "site_address": "1 place de l'Hôtel de Ville",
+            "site_postcode": "77100",
+            "direction": "back",
+        },
+    )
     assert response.headers["Location"].endswith(step_url(offer_id, 2))
     db.session.expire_all()
     assert db.session.get(Offer, offer_id).site_commune.name == "Meaux"

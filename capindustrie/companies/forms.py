@@ -27,10 +27,9 @@ from wtforms.validators import (
 
 from capindustrie.auth.passwords import password_problem
 from capindustrie.companies import services
+from capindustrie.formfields import REQUIRED, PlainText
 from capindustrie.models import FILIERE_LABELS, Commune, Filiere, SizeBand
-from capindustrie.offers.rules import plain_text_problem
 
-REQUIRED = "Ce champ est obligatoire."
 PRESENTATION_MAX = 2000
 
 
@@ -43,15 +42,6 @@ class FrenchForm(FlaskForm):
 
         def get_translations(self, form):
             return DefaultMeta.get_translations(self, form)
-
-
-def _plain_text(max_length: int):
-    def check(form, field):
-        problem = plain_text_problem(field.data, max_length)
-        if problem:
-            raise ValidationError(problem)
-
-    return check
 
 
 class ActionForm(FrenchForm):
@@ -93,7 +83,7 @@ class ProfileForm(FrenchForm):
         validators=[
             DataRequired(message=REQUIRED),
             Length(max=200, message="200 caractères au plus."),
-            _plain_text(200),
+            PlainText(200),
         ],
     )
     filiere = SelectField(
@@ -106,7 +96,7 @@ class ProfileForm(FrenchForm):
         validators=[
             DataRequired(message=REQUIRED),
             Length(max=300, message="300 caractères au plus."),
-            _plain_text(300),
+            PlainText(300),
         ],
     )
     postcode = StringField(
@@ -126,7 +116,7 @@ class ProfileForm(FrenchForm):
         default="",
     )
     presentation = TextAreaField(
-        "Présentation courte", validators=[_plain_text(PRESENTATION_MAX)]
+        "Présentation courte", validators=[PlainText(PRESENTATION_MAX)]
     )
     website = URLField(
         "Site web",
@@ -217,7 +207,7 @@ def _name_validators() -> list:
     return [
         DataRequired(message=REQUIRED),
         Length(max=100, message="100 caractères au plus."),
-        _plain_text(100),
+        PlainText(100),
     ]
 
 

@@ -27,33 +27,24 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from capindustrie.formfields import REQUIRED, PlainText
 from capindustrie.models import FILIERE_LABELS, Level
-from capindustrie.offers.rules import phone_problem, plain_text_problem
-
-REQUIRED = "Ce champ est obligatoire."
-
-
-class PlainText:
-    """Length limit counted as the user sees it, and no control characters."""
-
-    def __init__(self, max_length: int):
-        self.max_length = max_length
-
-    def __call__(self, form, field):
-        problem = plain_text_problem(field.data, self.max_length)
-        if problem:
-            raise ValidationError(problem)
+from capindustrie.offers.rules import phone_problem
 
 
 class LevelFiliereForm(FlaskForm):
     title = StringField(
         "Titre de l'offre",
-        validators=[DataRequired(REQUIRED), Length(min=5, max=160, message="Entre 5 et 160 caractères.")],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(min=5, max=160, message="Entre 5 et 160 caractères."),
+        ],
     )
     for_3e = BooleanField("3e — stage d'observation d'une semaine")
     for_2nde = BooleanField("2nde — stage de seconde de deux semaines en juin")
     filiere = SelectField(
-        "Filière", choices=[SelectChoice(f.value, label) for f, label in FILIERE_LABELS.items()],
+        "Filière",
+        choices=[SelectChoice(f.value, label) for f, label in FILIERE_LABELS.items()],
         validators=[DataRequired(REQUIRED)],
     )
 
@@ -82,7 +73,10 @@ class ProgramForm(FlaskForm):
 class SiteForm(FlaskForm):
     site_address = StringField(
         "Adresse du lieu de stage",
-        validators=[DataRequired(REQUIRED), Length(min=3, max=300, message="Entre 3 et 300 caractères.")],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(min=3, max=300, message="Entre 3 et 300 caractères."),
+        ],
     )
     site_postcode = StringField(
         "Code postal",
@@ -98,8 +92,11 @@ class PeriodForm(Form):
     period_id = HiddenField()
     level = SelectField(
         "Niveau",
-        choices=[SelectChoice("", "—"), SelectChoice(Level.TROISIEME.value, "3e"),
-                 SelectChoice(Level.SECONDE.value, "2nde")],
+        choices=[
+            SelectChoice("", "—"),
+            SelectChoice(Level.TROISIEME.value, "3e"),
+            SelectChoice(Level.SECONDE.value, "2nde"),
+        ],
         validators=[Optional()],
     )
     start_date = DateField("Du", validators=[Optional()])
@@ -107,7 +104,9 @@ class PeriodForm(Form):
     seats = IntegerField("Places", validators=[Optional()])
 
     def is_blank(self) -> bool:
-        return not (self.level.data or self.start_date.data or self.end_date.data or self.seats.data)
+        return not (
+            self.level.data or self.start_date.data or self.end_date.data or self.seats.data
+        )
 
 
 class PeriodsForm(FlaskForm):
@@ -118,10 +117,13 @@ class PeriodsForm(FlaskForm):
 
 
 class PracticalForm(FlaskForm):
-    tutor_name = StringField("Nom du tuteur ou de la tutrice", validators=[DataRequired(REQUIRED), PlainText(160)])
+    tutor_name = StringField(
+        "Nom du tuteur ou de la tutrice", validators=[DataRequired(REQUIRED), PlainText(160)]
+    )
     tutor_role = StringField("Fonction", validators=[DataRequired(REQUIRED), PlainText(160)])
     tutor_email = StringField(
-        "E-mail", validators=[DataRequired(REQUIRED), Email("Adresse e-mail invalide."), Length(max=254)]
+        "E-mail",
+        validators=[DataRequired(REQUIRED), Email("Adresse e-mail invalide."), Length(max=254)],
     )
     tutor_phone = StringField("Téléphone", validators=[DataRequired(REQUIRED)])
     day_start = TimeField("Arrivée", validators=[InputRequired(REQUIRED)])

@@ -88,8 +88,11 @@ def record_creation(offer: Offer, actor: User | None, now: datetime | None = Non
     """The first line of the log: the draft and who created it."""
     db.session.add(
         OfferTransition(
-            offer=offer, actor_id=actor.id if actor else None, from_status=None,
-            to_status=OfferStatus.DRAFT, created_at=now or utcnow(),
+            offer=offer,
+            actor_id=actor.id if actor else None,
+            from_status=None,
+            to_status=OfferStatus.DRAFT,
+            created_at=now or utcnow(),
         )
     )
 
@@ -143,8 +146,14 @@ def _check_guards(offer: Offer, to_status: OfferStatus, message: str | None, tod
         raise TransitionError(
             "L'entreprise n'est pas encore validée : validez-la avant de publier son offre."
         )
-    if to_status == S.PUBLISHED and offer.status == S.CLOSED and not has_free_future_seat(offer, today):
-        raise TransitionError("Aucune place n'est libre sur une période à venir : ajoutez-en d'abord.")
+    if (
+        to_status == S.PUBLISHED
+        and offer.status == S.CLOSED
+        and not has_free_future_seat(offer, today)
+    ):
+        raise TransitionError(
+            "Aucune place n'est libre sur une période à venir : ajoutez-en d'abord."
+        )
 
 
 def has_free_future_seat(offer: Offer, today: date) -> bool:

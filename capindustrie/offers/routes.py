@@ -6,7 +6,7 @@ from flask_login import current_user
 from capindustrie.authz import get_for_user_or_404, role_required
 from capindustrie.extensions import db
 from capindustrie.geo.geocoding import GeocodingError
-from capindustrie.htmx import is_fragment_request, render
+from capindustrie.htmx import is_fragment_request, redirect_to, render
 from capindustrie.models import Filiere, Offer, OfferStatus, Role, utcnow
 from capindustrie.offers import bp, forms, lifecycle, services, wizard
 from capindustrie.offers.program_templates import OBSERVATION_COMMITMENT
@@ -27,13 +27,19 @@ BLANK_PERIOD_ROWS = 2
 def new():
     """Step 1 of a new offer; the draft is saved once the step is valid."""
     company = current_user.company
-    form = forms.LevelFiliereForm(data=None if request.method == "POST" else {"filiere": company.filiere.value})
+    form = forms.LevelFiliereForm(
+        data=None if request.method == "POST" else {"filiere": company.filiere.value}
+    )
     offer = Offer(title="", filiere=company.filiere, status=OfferStatus.DRAFT, wizard_step=1)
     if request.method == "GET" or not form.validate():
         status = 200 if request.method == "GET" else 422
         return show_step(offer, 1, form, status=status, action_url=url_for("offers.new"))
     offer = wizard.create_offer(
-        company, current_user, form.title.data, form.for_3e.data, form.for_2nde.data,
+        company,
+        current_user,
+        form.title.data,
+        form.for_3e.data,
+        form.for_2nde.data,
         Filiere(form.filiere.data),
     )
     wizard.finish_step(offer, 1, wizard.content_snapshot(offer), current_user, utcnow())
@@ -89,7 +95,9 @@ def go_to_step(offer: Offer, step: int):
 
 def show_step(offer: Offer, step: int, form, status: int = 200, **extra):
     context = {
-        "action_url": url_for("offers.wizard_step", offer_id=offer.id, step=step) if offer.id else None,
+        "action_url": url_for("offers.wizard_step", offer_id=offer.id, step=step)
+        if offer.id
+        else None,
         "offer": offer,
         "step": step,
         "steps": wizard.STEPS,
@@ -128,7 +136,12 @@ def prefill_level(offer: Offer) -> dict:
 
 def prefill_program(offer: Offer) -> dict:
     days = [
-        {"title": d.title, "activities": d.activities, "with_whom": d.with_whom or "", "safety": d.safety or ""}
+        {
+            "title": d.title,
+            "activities": d.activities,
+            "with_whom": d.with_whom or "",
+            "safety": d.safety or "",
+        }
         for d in offer.program_days
     ] or wizard.template_days(offer)
     return {"days": days, "commitment": offer.observation_commitment_at is not None}
@@ -144,8 +157,13 @@ def prefill_site(offer: Offer) -> dict:
 
 def prefill_periods(offer: Offer) -> dict:
     rows = [
-        {"period_id": str(p.id), "level": p.level.value, "start_date": p.start_date,
-         "end_date": p.end_date, "seats": p.seats}
+        {
+            "period_id": str(p.id),
+            "level": p.level.value,
+            "start_date": p.start_date,
+            "end_date": p.end_date,
+            "seats": p.seats,
+        }
         for p in offer.periods
     ]
     rows += [{"period_id": "", "level": ""} for _ in range(BLANK_PERIOD_ROWS)]
@@ -185,7 +203,9 @@ def save_program(offer: Offer, form) -> dict | None:
     if len(form.days.entries) != expected:
         form.form_errors.append(f"Le programme doit compter {expected} jours.")
         return {}
-    wizard.save_program(offer, [entry.data for entry in form.days.entries], form.commitment.data, utcnow())
+    wizard.save_program(
+        offer, [entry.data for entry in form.days.entries], form.commitment.data, utcnow()
+    )
     return None
 
 
@@ -242,8 +262,10 @@ SAVERS = {1: save_level, 2: save_program, 3: save_site, 4: save_periods, 5: save
 
 def reset_to_template(offer: Offer, form):
     """Step 2's « Repartir du programme type »: the template replaces the form, not yet saved."""
-    fresh = forms.ProgramForm(formdata=None, data={"days": wizard.template_days(offer),
-                                                   "commitment": form.commitment.data})
+    fresh = forms.ProgramForm(
+        formdata=None,
+        data={"days": wizard.template_days(offer), "commitment": form.commitment.data},
+    )
     return show_step(offer, 2, fresh, template_loaded=True)
 
 
@@ -256,10 +278,9 @@ def submit_offer(offer: Offer, form):
         db.session.rollback()
         form.form_errors.append(str(error))
         return show_step(wizard_reload(offer.id), wizard.LAST_STEP, form, status=422)
-    flash("Votre offre est envoyée au Département pour modération. Vous recevrez un e-mail à sa publication.", "success")
-    from capindustrie.htmx import redirect_to
-
-    if "companies.dashboard" in current_app.view_functions:
-        return redirect_to("companies.dashboard")
-    return redirect_to("main.index")
-
+    flash(
+        "Votre offre est envoyée au Département pour modération. "
+        "Vous recevrez un e-mail à sa publication.",
+        "success",
+    )
+    return redirect_to("companies.dashboard")

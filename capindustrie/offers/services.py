@@ -8,10 +8,30 @@ from capindustrie.offers import lifecycle
 
 # Fields copied by duplication (everything but identity, status, periods and timestamps).
 COPIED_FIELDS = (
-    "title", "filiere", "for_3e", "for_2nde", "summary", "site_address", "site_postcode",
-    "site_commune_insee", "latitude", "longitude", "geo_precision", "tutor_name", "tutor_role",
-    "tutor_email", "tutor_phone", "day_start", "day_end", "break_start", "break_end",
-    "dress_code", "protective_equipment", "meals", "transport_access", "pmr_access",
+    "title",
+    "filiere",
+    "for_3e",
+    "for_2nde",
+    "summary",
+    "site_address",
+    "site_postcode",
+    "site_commune_insee",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "tutor_name",
+    "tutor_role",
+    "tutor_email",
+    "tutor_phone",
+    "day_start",
+    "day_end",
+    "break_start",
+    "break_end",
+    "dress_code",
+    "protective_equipment",
+    "meals",
+    "transport_access",
+    "pmr_access",
     "reserved_priority_education",
 )
 
@@ -55,8 +75,11 @@ def duplicate(offer: Offer, actor: User, level: Level | None = None) -> Offer:
         copy.for_3e, copy.for_2nde = level == Level.TROISIEME, level == Level.SECONDE
     copy.program_days = [
         ProgramDay(
-            day_number=day.day_number, title=day.title, activities=day.activities,
-            with_whom=day.with_whom, safety=day.safety,
+            day_number=day.day_number,
+            title=day.title,
+            activities=day.activities,
+            with_whom=day.with_whom,
+            safety=day.safety,
         )
         for day in offer.program_days
     ]

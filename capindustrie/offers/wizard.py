@@ -33,8 +33,9 @@ STEPS = {
     6: "Récapitulatif et envoi",
 }
 LAST_STEP = max(STEPS)
-EDITABLE = frozenset({OfferStatus.DRAFT, OfferStatus.SUBMITTED, OfferStatus.REJECTED,
-                      OfferStatus.PUBLISHED})
+EDITABLE = frozenset(
+    {OfferStatus.DRAFT, OfferStatus.SUBMITTED, OfferStatus.REJECTED, OfferStatus.PUBLISHED}
+)
 
 
 def template_level(offer: Offer) -> Level:
@@ -49,7 +50,9 @@ def suggested_title(filiere: Filiere, level: Level) -> str:
 def content_snapshot(offer: Offer) -> tuple:
     """Everything a pupil relies on, to tell a real edit from a save with no change."""
     fields = tuple(getattr(offer, name) for name in services.COPIED_FIELDS)
-    days = tuple((d.day_number, d.title, d.activities, d.with_whom, d.safety) for d in offer.program_days)
+    days = tuple(
+        (d.day_number, d.title, d.activities, d.with_whom, d.safety) for d in offer.program_days
+    )
     periods = tuple(sorted((p.level, p.start_date, p.end_date) for p in offer.periods))
     return fields, days, periods
 
@@ -62,7 +65,9 @@ def finish_step(offer: Offer, step: int, before: tuple, actor: User, now: dateti
     db.session.commit()
 
 
-def save_level_filiere(offer: Offer, title: str, for_3e: bool, for_2nde: bool, filiere: Filiere) -> None:
+def save_level_filiere(
+    offer: Offer, title: str, for_3e: bool, for_2nde: bool, filiere: Filiere
+) -> None:
     offer.title = title.strip()
     offer.for_3e, offer.for_2nde = for_3e, for_2nde
     offer.filiere = filiere
@@ -73,8 +78,9 @@ def save_level_filiere(offer: Offer, title: str, for_3e: bool, for_2nde: bool, f
             offer.periods.remove(period)
 
 
-def create_offer(company, actor: User, title: str, for_3e: bool, for_2nde: bool,
-                 filiere: Filiere) -> Offer:
+def create_offer(
+    company, actor: User, title: str, for_3e: bool, for_2nde: bool, filiere: Filiere
+) -> Offer:
     """Step 1 of a new offer: the draft exists once it has a title and a level."""
     offer = Offer(company=company, status=OfferStatus.DRAFT, wizard_step=1)
     save_level_filiere(offer, title, for_3e, for_2nde, filiere)
@@ -147,11 +153,15 @@ def period_is_locked(period: Period) -> bool:
         return False
     if period.seats_taken:
         return True
-    count = db.session.scalar(select(func.count(Application.id)).where(Application.period_id == period.id))
+    count = db.session.scalar(
+        select(func.count(Application.id)).where(Application.period_id == period.id)
+    )
     return bool(count)
 
 
-def save_periods(offer: Offer, rows: list[PeriodRow], reserved: bool, today: date, config) -> PeriodsResult:
+def save_periods(
+    offer: Offer, rows: list[PeriodRow], reserved: bool, today: date, config
+) -> PeriodsResult:
     """Validate every row, then apply all or nothing."""
     result = PeriodsResult()
     existing = {p.id: p for p in offer.periods}
@@ -167,7 +177,9 @@ def save_periods(offer: Offer, rows: list[PeriodRow], reserved: bool, today: dat
                 "candidatures : elle ne peut pas être supprimée (fermez l'offre à la place)."
             )
     if not result.row_errors:
-        result.form_errors.extend(rules.overlap_messages([(r.start_date, r.end_date) for r in rows]))
+        result.form_errors.extend(
+            rules.overlap_messages([(r.start_date, r.end_date) for r in rows])
+        )
     if not rows and not result.form_errors:
         result.form_errors.append("Indiquez au moins une période.")
     if result.ok:
@@ -184,15 +196,24 @@ def _row_errors(offer: Offer, row: PeriodRow, existing: dict, today: date, confi
         return [f"L'offre n'est pas proposée aux élèves de {row.level} (étape 1)."]
     period = existing.get(row.period_id)
     unchanged = period is not None and (period.level, period.start_date, period.end_date) == (
-        Level(row.level), row.start_date, row.end_date,
+        Level(row.level),
+        row.start_date,
+        row.end_date,
     )
     errors = []
     if period is not None and not unchanged and period_is_locked(period):
-        errors.append("Des élèves ont déjà candidaté sur cette période : ses dates ne changent plus.")
+        errors.append(
+            "Des élèves ont déjà candidaté sur cette période : ses dates ne changent plus."
+        )
     elif not unchanged:
         errors.extend(rules.check_period(row.level, row.start_date, row.end_date, today, config))
-    errors.extend(rules.check_seats(row.seats, config["MAX_SEATS_PER_PERIOD"],
-                                    period.seats_taken if period is not None else 0))
+    errors.extend(
+        rules.check_seats(
+            row.seats,
+            config["MAX_SEATS_PER_PERIOD"],
+            period.seats_taken if period is not None else 0,
+        )
+    )
     return errors
 
 
@@ -213,15 +234,30 @@ def _apply_periods(offer: Offer, rows: list[PeriodRow], existing: dict, reserved
 
 
 PRACTICAL_FIELDS = (
-    "tutor_name", "tutor_role", "tutor_email", "day_start", "day_end", "break_start", "break_end",
-    "dress_code", "protective_equipment", "meals", "transport_access", "pmr_access",
+    "tutor_name",
+    "tutor_role",
+    "tutor_email",
+    "day_start",
+    "day_end",
+    "break_start",
+    "break_end",
+    "dress_code",
+    "protective_equipment",
+    "meals",
+    "transport_access",
+    "pmr_access",
 )
 
 
 def save_practical(offer: Offer, data: dict) -> rules.ScheduleCheck:
     """Check the schedule against the limits for minors; save only when it passes."""
-    check = rules.check_schedule(data["day_start"], data["day_end"], data.get("break_start"),
-                                 data.get("break_end"), services.days_for(False))
+    check = rules.check_schedule(
+        data["day_start"],
+        data["day_end"],
+        data.get("break_start"),
+        data.get("break_end"),
+        services.days_for(False),
+    )
     if not check.ok:
         return check
     for name in PRACTICAL_FIELDS:

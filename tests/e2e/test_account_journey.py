@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from capindustrie.extensions import db
 from capindustrie.models import Company, CompanyStatus, Role, User
-from tests.factories import luhn_siret
 from tests.e2e.helpers import login, screenshot
+from tests.factories import luhn_siret
 
 PASSWORD = "Une phrase de passe solide 42"
 
@@ -18,7 +18,9 @@ def test_company_registers_logs_out_and_logs_in_again(page, live_server, watch):
     siret = luhn_siret("4123456780001")
     page.goto("/inscription/entreprise")
     page.get_by_label("Nom de l'entreprise").fill("Fonderie de la Marne")
-    page.get_by_label("Numéro SIRET de l'établissement").fill(siret[:3] + " " + siret[3:6] + " " + siret[6:])
+    page.get_by_label("Numéro SIRET de l'établissement").fill(
+        siret[:3] + " " + siret[3:6] + " " + siret[6:]
+    )
     page.get_by_label("Filière").select_option(label="Industrie des matériaux")
     page.get_by_label("Votre prénom").fill("Inès")
     page.get_by_label("Votre nom").fill("Garnier")
@@ -39,7 +41,9 @@ def test_company_registers_logs_out_and_logs_in_again(page, live_server, watch):
         company = db.session.scalar(select(Company).where(Company.siret == siret))
         assert company.status == CompanyStatus.PENDING
         user = db.session.scalar(select(User).where(User.company_id == company.id))
-        assert user.email == "ines.garnier@fonderie-marne.fr" and user.password_hash.startswith("$argon2id$")
+        assert user.email == "ines.garnier@fonderie-marne.fr" and user.password_hash.startswith(
+            "$argon2id$"
+        )
 
     page.get_by_role("button", name=re.compile("Se déconnecter")).click()
     expect(page.get_by_role("link", name="Se connecter")).to_be_visible()

@@ -23,8 +23,11 @@ def frozen_clock():
 
 def test_company_builds_an_offer_staff_publishes_it_pupils_see_it(page, live_server, watch):
     with live_server.app.app_context():
-        company_user = f.user(Role.COMPANY, email="atelier@exemple.fr",
-                              company_obj=f.company("Mécanique de la Brie", Filiere.FUTURE_INDUSTRY))
+        company_user = f.user(
+            Role.COMPANY,
+            email="atelier@exemple.fr",
+            company_obj=f.company("Mécanique de la Brie", Filiere.FUTURE_INDUSTRY),
+        )
         f.user(Role.STAFF, email="agent@seine-et-marne.fr")
         db.session.commit()
         company_id = company_user.company_id
@@ -45,7 +48,9 @@ def test_company_builds_an_offer_staff_publishes_it_pupils_see_it(page, live_ser
     expect(first_day).not_to_have_value("")
     first_day.fill("Accueil, sécurité et visite de l'usine")
     page.get_by_role("button", name="Enregistrer et continuer").click()
-    expect(page.get_by_text("L'engagement « observation uniquement » doit être accepté.").first).to_be_visible()
+    expect(
+        page.get_by_text("L'engagement « observation uniquement » doit être accepté.").first
+    ).to_be_visible()
     page.get_by_label(re.compile("L'entreprise s'engage")).check()
     page.get_by_role("button", name="Enregistrer et continuer").click()
 
@@ -79,7 +84,9 @@ def test_company_builds_an_offer_staff_publishes_it_pupils_see_it(page, live_ser
     page.get_by_label("Début de la pause").fill("12:00")
     page.get_by_label("Fin de la pause").fill("12:30")
     page.get_by_role("button", name="Enregistrer et continuer").click()
-    expect(page.locator("#day_start-erreur")).to_contain_text("la limite légale pour un mineur est de 7 h")
+    expect(page.locator("#day_start-erreur")).to_contain_text(
+        "la limite légale pour un mineur est de 7 h"
+    )
     page.get_by_label("Départ").fill("15:30")
     page.get_by_role("button", name="Enregistrer et continuer").click()
 

@@ -10,7 +10,14 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from capindustrie.extensions import db
-from capindustrie.models import Application, ApplicationStatus, OfferStatus, Role, School, SchoolType
+from capindustrie.models import (
+    Application,
+    ApplicationStatus,
+    OfferStatus,
+    Role,
+    School,
+    SchoolType,
+)
 from tests import factories as f
 from tests.e2e.helpers import login, screenshot
 
@@ -23,27 +30,44 @@ def frozen_clock():
         yield
 
 
-def test_pupil_finds_the_nearest_offer_applies_company_accepts_pupil_chooses(page, live_server, watch):
+def test_pupil_finds_the_nearest_offer_applies_company_accepts_pupil_chooses(
+    page, live_server, watch
+):
     with live_server.app.app_context():
         college = db.session.scalar(
-            select(School).where(School.commune_insee == "77284", School.kind == SchoolType.COLLEGE)
+            select(School)
+            .where(School.commune_insee == "77284", School.kind == SchoolType.COLLEGE)
             .order_by(School.uai)
         )
         teacher = f.user(Role.TEACHER, school_obj=college)
         klass = f.school_class(teacher, start=WEEK[0], end=WEEK[1])
         pupil = f.pupil(klass, first_name="Léa", last_name="Durand")
         pupil_login = pupil.user.username
-        near_company = f.user(Role.COMPANY, email="meaux@exemple.fr", company_obj=f.company("Atelier de Meaux"))
-        f.complete_offer(near_company.company, status=OfferStatus.PUBLISHED, commune_insee="77284",
-                         title="Usinage à Meaux", periods=((*WEEK, 2),))
-        f.complete_offer(status=OfferStatus.PUBLISHED, commune_insee="77288",
-                         title="Logistique à Melun", periods=((*WEEK, 2),))
+        near_company = f.user(
+            Role.COMPANY, email="meaux@exemple.fr", company_obj=f.company("Atelier de Meaux")
+        )
+        f.complete_offer(
+            near_company.company,
+            status=OfferStatus.PUBLISHED,
+            commune_insee="77284",
+            title="Usinage à Meaux",
+            periods=((*WEEK, 2),),
+        )
+        f.complete_offer(
+            status=OfferStatus.PUBLISHED,
+            commune_insee="77288",
+            title="Logistique à Melun",
+            periods=((*WEEK, 2),),
+        )
         db.session.commit()
 
     login(page, pupil_login, f.PASSWORD)
     page.goto("/recherche?rayon=50")
     titles = page.locator(".search-hit h3, .search-hit h2").all_inner_texts()
-    assert [t for t in titles if "à Meaux" in t or "à Melun" in t][:2] == ["Usinage à Meaux", "Logistique à Melun"]
+    assert [t for t in titles if "à Meaux" in t or "à Melun" in t][:2] == [
+        "Usinage à Meaux",
+        "Logistique à Melun",
+    ]
     expect(page.get_by_text(re.compile("estimé")).first).to_be_visible()
     screenshot(page, "pupil-search")
 
@@ -65,7 +89,11 @@ def test_pupil_finds_the_nearest_offer_applies_company_accepts_pupil_chooses(pag
     expect(page.get_by_text("Léa D.").first).to_be_visible()
     expect(page.get_by_text("Durand")).to_have_count(0)  # the last name never reaches the company
     page.get_by_role("button", name="Accepter").click()
-    expect(page.locator("article, .application-card, [id^=candidature-]").filter(has_text="Léa D.").first).to_contain_text("Acceptée")
+    expect(
+        page.locator("article, .application-card, [id^=candidature-]")
+        .filter(has_text="Léa D.")
+        .first
+    ).to_contain_text("Acceptée")
 
     page.context.clear_cookies()
     login(page, pupil_login, f.PASSWORD)
@@ -78,6 +106,8 @@ def test_pupil_finds_the_nearest_offer_applies_company_accepts_pupil_chooses(pag
         application = db.session.scalar(select(Application))
         assert application.status == ApplicationStatus.CONFIRMED
         assert [t.to_status for t in application.transitions] == [
-            ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED, ApplicationStatus.CONFIRMED,
+            ApplicationStatus.SUBMITTED,
+            ApplicationStatus.ACCEPTED,
+            ApplicationStatus.CONFIRMED,
         ]
     assert watch.csp_violations() == []

@@ -1,4 +1,4 @@
-"""Benchmark of the offer search (issue 4): server time of the results fragment, beside the naive way.
+"""Benchmark of the offer search (issue 4): server time of the results fragment, and the naive way.
 
 For each size (10,000 and 100,000 published offers by default) the script builds a fresh
 database with the real migrations and reference data, bulk-inserts offers spread over the 507
@@ -128,8 +128,9 @@ def insert_offers(size: int, rnd: random.Random) -> None:
     filieres = list(Filiere)
     company_count = max(1, size // OFFERS_PER_COMPANY)
     companies = [
-        {"id": n, "siret": f"{10_000_000_000_000 + n}", "name": f"{rnd.choice(WORDS).capitalize()} {n}",
-         "filiere": rnd.choice(filieres), "status": CompanyStatus.APPROVED, "created_at": now}
+        {"id": n, "siret": f"{10_000_000_000_000 + n}",
+         "name": f"{rnd.choice(WORDS).capitalize()} {n}", "filiere": rnd.choice(filieres),
+         "status": CompanyStatus.APPROVED, "created_at": now}
         for n in range(1, company_count + 1)
     ]
     offers, periods = [], []
@@ -144,9 +145,12 @@ def insert_offers(size: int, rnd: random.Random) -> None:
             "for_3e": "3e" in levels, "for_2nde": "2nde" in levels,
             "status": OfferStatus.PUBLISHED, "site_commune_insee": insee,
             # ~2 km around the town hall (0.018° of latitude, 0.027° of longitude).
-            "latitude": lat + rnd.uniform(-0.018, 0.018), "longitude": lon + rnd.uniform(-0.027, 0.027),
-            "geo_precision": GeoPrecision.ADDRESS, "reserved_priority_education": rnd.random() < 0.05,
-            "observation_commitment_at": now, "created_at": now, "updated_at": now, "published_at": now,
+            "latitude": lat + rnd.uniform(-0.018, 0.018),
+            "longitude": lon + rnd.uniform(-0.027, 0.027),
+            "geo_precision": GeoPrecision.ADDRESS,
+            "reserved_priority_education": rnd.random() < 0.05,
+            "observation_commitment_at": now, "created_at": now, "updated_at": now,
+            "published_at": now,
         })
         for _ in range(rnd.choice((1, 2))):
             level = Level(rnd.choice(levels))
@@ -156,18 +160,20 @@ def insert_offers(size: int, rnd: random.Random) -> None:
                 start = rnd.choice(JANUARY_MONDAYS)
                 end = start + dt.timedelta(days=4)
             seats = rnd.randint(1, 6)
+            taken = seats if rnd.random() < 0.1 else rnd.randint(0, seats - 1)
             periods.append({
                 "offer_id": n, "level": level, "start_date": start, "end_date": end,
-                "seats": seats, "seats_taken": seats if rnd.random() < 0.1 else rnd.randint(0, seats - 1),
+                "seats": seats, "seats_taken": taken,
             })
-    for table, rows in ((Company.__table__, companies), (Offer.__table__, offers), (Period.__table__, periods)):
+    for table, rows in ((Company, companies), (Offer, offers), (Period, periods)):
         for chunk in range(0, len(rows), 5000):
-            db.session.execute(sa.insert(table), rows[chunk:chunk + 5000])
+            db.session.execute(sa.insert(table.__table__), rows[chunk:chunk + 5000])
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         for table in ("company", "offer", "period"):
             db.session.execute(sa.text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"))
         db.session.commit()
 
 
@@ -202,7 +208,8 @@ def url_of(query: dict) -> str:
 
 def service_args(query: dict) -> tuple[tuple, dict]:
     return ((query["lat"], query["lon"], query["level"], query["radius"]),
-            {"filiere": query["filiere"], "keyword": query["keyword"], "priority_school": query["priority"]})
+            {"filiere": query["filiere"], "keyword": query["keyword"],
+             "priority_school": query["priority"]})
 
 
 def time_search(app, queries: list[dict]) -> list[float]:
@@ -237,7 +244,8 @@ def time_naive(app, queries: list[dict], budget: float) -> tuple[list[float], in
                     and [(h.offer.id, h.distance_km) for h in naive.items]
                     == [(h.offer.id, h.distance_km) for h in fast.items])
             if not same:
-                raise SystemExit(f"Results differ for {url_of(query)}: {naive.total} vs {fast.total}")
+                raise SystemExit(
+                    f"Results differ for {url_of(query)}: {naive.total} vs {fast.total}")
             checked += 1
             db.session.remove()
         times.append(elapsed * 1000)
@@ -261,11 +269,22 @@ def engine_label(app) -> str:
             return f"PostgreSQL {version.split()[0]}"
 
 
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.machine()
+
+
 def main() -> None:
     args = parse_args()
     rnd = random.Random(args.seed)
-    print(f"{dt.date.today():%Y-%m-%d} — {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}", flush=True)
+    print(f"{dt.date.today():%Y-%m-%d} — {cpu_model()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}", flush=True)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
@@ -275,17 +294,22 @@ def main() -> None:
             engine = engine_label(app)
             queries = make_queries(app, rnd, args.queries_per_school)
             search_times = time_search(app, queries)
-            rows.append((size, engine, "search (HTTP fragment)", search_times, ""))
+            rows.append((size, engine, "search (HTTP fragment), all", search_times, ""))
+            for label, with_keyword in (("without keyword", False), ("with keyword", True)):
+                subset = [t for t, q in zip(search_times, queries, strict=True)
+                          if bool(q["keyword"]) == with_keyword]
+                rows.append((size, engine, f"search, {label}", subset, ""))
             print(f"  search: {len(search_times)} queries timed", flush=True)
             naive_times, checked = time_naive(app, queries, args.naive_budget)
-            note = f"{checked} identical results" + (
-                f", first {len(naive_times)} of {len(queries)} queries" if len(naive_times) < len(queries) else "")
+            note = f"{checked} identical results"
+            if len(naive_times) < len(queries):
+                note += f", first {len(naive_times)} of {len(queries)} queries"
             rows.append((size, engine, "naive (function call)", naive_times, note))
             print(f"  naive: {len(naive_times)} queries timed", flush=True)
             with app.app_context():
                 db.engine.dispose()
-    print()
-    print(f"| offers | engine | method | median ms | p95 ms | queries | notes |")
+    print(f"\nload average at the end {os.getloadavg()[0]:.1f}\n")
+    print("| offers | engine | method | median ms | p95 ms | queries | notes |")
     print("|---:|---|---|---:|---:|---:|---|")
     for size, engine, method, times, note in rows:
         print(f"| {size:,} | {engine} | {method} | {statistics.median(times):.1f} | "

@@ -78,6 +78,11 @@ def search_from(school: School, level=Level.TROISIEME, radius=20, **filters):
                          priority_school=school.is_priority, **filters)
 
 
+def around(school: School, km: float, bearing: float):
+    """The point `km` from the school in the direction `bearing` (degrees), on the ellipsoid."""
+    return geodesic(kilometers=km).destination((school.latitude, school.longitude), bearing)
+
+
 def ids(result) -> list[int]:
     return [hit.offer.id for hit in result.items]
 
@@ -117,7 +122,7 @@ def test_offers_just_inside_and_just_outside_the_radius(app):
     inside, outside = set(), set()
     for bearing in range(0, 360, 30):
         for km, bucket in ((19.99999, inside), (20.00001, outside)):
-            point = geodesic(kilometers=km).destination((school.latitude, school.longitude), bearing)
+            point = around(school, km, bearing)
             offer = published(MEAUX, title=f"Offre {bearing} {km}")
             offer.latitude, offer.longitude = point.latitude, point.longitude
             bucket.add(offer.id)
@@ -137,7 +142,7 @@ def test_near_ties_are_ordered_by_the_exact_geodesic_on_every_page(app):
     steps = list(range(24))
     rnd.shuffle(steps)
     for bearing, step in zip(range(0, 360, 15), steps, strict=True):
-        point = geodesic(kilometers=40 + step * 1e-5).destination((school.latitude, school.longitude), bearing)
+        point = around(school, 40 + step * 1e-5, bearing)
         offer = published(MEAUX, title=f"Offre {bearing:03d}")
         offer.latitude, offer.longitude = point.latitude, point.longitude
     db.session.flush()
@@ -160,11 +165,12 @@ def test_crowded_points_and_offers_on_the_edge_are_exact_on_every_page(app):
         published(MEAUX, title=f"Même point {n % 7}")
     for bearing in range(0, 360, 40):
         for km in (19.999999, 20.000001):
-            point = geodesic(kilometers=km).destination((school.latitude, school.longitude), bearing)
+            point = around(school, km, bearing)
             offer = published(MEAUX, title=f"Bord {bearing}")
             offer.latitude, offer.longitude = point.latitude, point.longitude
     db.session.flush()
-    naive = search_offers_naive(school.latitude, school.longitude, Level.TROISIEME, 20, per_page=1000)
+    naive = search_offers_naive(school.latitude, school.longitude, Level.TROISIEME, 20,
+                                per_page=1000)
     assert naive.total == 45 + 9
 
     for page in range(1, 7):
@@ -179,11 +185,11 @@ def test_the_disc_of_the_nearest_grows_when_the_kth_offer_sits_on_its_edge(app):
     school = meaux_college()
     origin = (school.latitude, school.longitude)
     for n in range(11):
-        point = geodesic(kilometers=50 * (40 / 111) ** 0.5 - 0.001).destination(origin, n * 32)
+        point = around(school, 50 * (40 / 111) ** 0.5 - 0.001, n * 32)
         offer = published(MEAUX, title=f"Bord du disque {n:02d}")
         offer.latitude, offer.longitude = point.latitude, point.longitude
     for n in range(100):
-        point = geodesic(kilometers=45).destination(origin, n * 3.6)
+        point = around(school, 45, n * 3.6)
         offer = published(MEAUX, title=f"Loin {n:03d}")
         offer.latitude, offer.longitude = point.latitude, point.longitude
     db.session.flush()
@@ -244,23 +250,39 @@ def test_period_filter_keeps_offers_with_a_period_overlapping_the_dates(app):
     assert [p.start_date for p in hit.periods] == [date(2027, 1, 11)]
     assert set(ids(search_from(school))) == {january.id, march.id, two.id}
     # Touching on the last day counts; the day after does not.
-    assert ids(search_from(school, period_start=date(2027, 3, 12), period_end=date(2027, 3, 20))) == sorted(
-        [march.id, two.id], key=lambda i: i)
-    assert search_from(school, period_start=date(2027, 3, 13), period_end=date(2027, 3, 20)).total == 0
+    last_day = search_from(school, period_start=date(2027, 3, 12), period_end=date(2027, 3, 20))
+    assert ids(last_day) == sorted([march.id, two.id])
+    day_after = search_from(school, period_start=date(2027, 3, 13), period_end=date(2027, 3, 20))
+    assert day_after.total == 0
 
 
 def test_keyword_is_accent_and_case_insensitive_over_title_summary_company_and_commune(app):
     school = meaux_college()
     by_title = published(MEAUX, title="Mécanique de précision")
     by_summary = published(MEAUX, title="Atelier", summary="Usinage et MÉCANIQUE générale.")
-    by_company = published(MEAUX, title="Visite", company=factories.company(name="Mécaniques Briardes"))
+    briardes = factories.company(name="Mécaniques Briardes")
+    by_company = published(MEAUX, title="Visite", company=briardes)
     published(MEAUX, title="Logistique", summary="Préparation de commandes.")
     in_melun = published(MELUN, title="Chaudronnerie")
 
-    assert set(ids(search_from(school, keyword="mecanique"))) == {by_title.id, by_summary.id, by_company.id}
+    found = set(ids(search_from(school, keyword="mecanique")))
+    assert found == {by_title.id, by_summary.id, by_company.id}
     assert ids(search_from(school, keyword="  MÉCA précision ")) == [by_title.id]
     assert ids(search_from(school, radius=50, keyword="melun")) == [in_melun.id]
     assert search_from(school, keyword="mecanique logistique").total == 0
+
+
+def test_keyword_in_texts_with_characters_outside_the_fold_tables(app):
+    """« ﬁ » (a ligature) and « Œ » are not folded character by character: those texts are
+    matched through `search_key` itself (and let through by the SQL prefilter)."""
+    school = meaux_college()
+    ligature = published(MEAUX, title="Conﬁserie artisanale")
+    oeuvre = published(MEAUX, title="Visite", summary="Un CHEF-D'ŒUVRE de mécanique.")
+    published(MEAUX, title="Confection")
+
+    assert ids(search_from(school, keyword="confiserie")) == [ligature.id]
+    assert ids(search_from(school, keyword="œuvre")) == [oeuvre.id]
+    assert ids(search_from(school, keyword="chef mecanique")) == [oeuvre.id]
 
 
 def test_offers_reserved_to_priority_education_only_reach_rep_schools(app):
@@ -292,7 +314,8 @@ def test_full_periods_and_full_offers_are_hidden(app):
 def test_only_published_offers_are_found(app):
     school = meaux_college()
     visible = published(MEAUX)
-    for status in (OfferStatus.DRAFT, OfferStatus.SUBMITTED, OfferStatus.CLOSED, OfferStatus.ARCHIVED):
+    hidden = (OfferStatus.DRAFT, OfferStatus.SUBMITTED, OfferStatus.CLOSED, OfferStatus.ARCHIVED)
+    for status in hidden:
         factories.complete_offer(status=status, commune_insee=MEAUX)
 
     assert ids(search_from(school)) == [visible.id]
@@ -322,12 +345,14 @@ VOCABULARY = ["Mécanique", "Électricité", "usinage", "Soudure", "chaudronneri
 def random_offers(rnd: random.Random, count: int) -> None:
     """`count` offers around the town halls of random communes (some exactly on it: ties)."""
     communes = db.session.scalars(select(Commune).order_by(Commune.insee)).all()
-    companies = [factories.company(name=f"{rnd.choice(VOCABULARY)} {n}", filiere=rnd.choice(list(Filiere)))
-                 for n in range(25)]
+    companies = [
+        factories.company(name=f"{rnd.choice(VOCABULARY)} {n}", filiere=rnd.choice(list(Filiere)))
+        for n in range(25)
+    ]
     levels = [("3e",), ("2nde",), ("3e", "2nde")]
     # Offers exactly on a few town halls share their distance: the title and id break ties.
     hubs = rnd.sample(communes, 10) + [db.session.get(Commune, MEAUX)]
-    for n in range(count):
+    for _ in range(count):
         exact = rnd.random() < 0.2
         commune = rnd.choice(hubs if exact else communes)
         company = rnd.choice(companies)
@@ -343,8 +368,11 @@ def random_offers(rnd: random.Random, count: int) -> None:
         )
         for _ in range(rnd.choice((1, 1, 2))):
             level = Level(rnd.choice(chosen))
-            start = date(2027, 6, 14) if level == Level.SECONDE else date(2027, 1, 4) + timedelta(weeks=rnd.randrange(8))
-            end = date(2027, 6, 25) if level == Level.SECONDE else start + timedelta(days=4)
+            if level == Level.SECONDE:
+                start, end = date(2027, 6, 14), date(2027, 6, 25)
+            else:
+                start = date(2027, 1, 4) + timedelta(weeks=rnd.randrange(8))
+                end = start + timedelta(days=4)
             seats = rnd.randint(1, 4)
             offer.periods.append(Period(level=level, start_date=start, end_date=end, seats=seats,
                                         seats_taken=rnd.choice((0, 0, seats))))
@@ -370,8 +398,10 @@ def test_search_equals_the_naive_computation_on_random_offers(app):
             {"level": Level.SECONDE, "per_page": 7},
             {"level": None},
             {"level": Level.TROISIEME, "filiere": rnd.choice(list(Filiere))},
-            {"level": Level.TROISIEME, "period_start": date(2027, 1, 18), "period_end": date(2027, 1, 29)},
-            {"level": Level.TROISIEME, "keyword": rnd.choice(["mecanique", "ELECTRI", "œuvre", "qualite soudure"])},
+            {"level": Level.TROISIEME,
+             "period_start": date(2027, 1, 18), "period_end": date(2027, 1, 29)},
+            {"level": Level.TROISIEME,
+             "keyword": rnd.choice(["mecanique", "ELECTRI", "œuvre", "qualite soudure"])},
             {"level": Level.SECONDE, "keyword": "e", "per_page": 3},
         ]
         for query in queries:
@@ -505,7 +535,8 @@ def test_htmx_requests_get_only_the_results_fragment(app, client):
     assert "<html" not in html and "<form" not in html
     assert html.count('id="resultats"') == 1 and "Fragment" in html
     # The count goes to the page's live region too (out-of-band swap).
-    assert re.search(r'<div id="live-region" hx-swap-oob="innerHTML">1 offre à moins de 20 km\.</div>', html)
+    live = '<div id="live-region" hx-swap-oob="innerHTML">1 offre à moins de 20 km.</div>'
+    assert live in html
     assert "HX-Request" in response.headers.get("Vary", "")
     full = page_text(client.get(f"/offres?etablissement={school.uai}&q=fragment"))
     assert "<html" in full and 'hx-swap-oob' not in full
@@ -519,7 +550,8 @@ def test_few_results_offer_to_widen_the_radius(app, client):
     published(MEAUX)
     db.session.commit()
 
-    html = page_text(client.get(f"/offres?etablissement={school.uai}&rayon=20&filiere=industrie_du_futur"))
+    url = f"/offres?etablissement={school.uai}&rayon=20&filiere=industrie_du_futur"
+    html = page_text(client.get(url))
 
     assert "Moins de 5 offres à moins de 20 km" in html
     link = re.search(r'<a href="([^"]+)">Élargir à 30 km</a>', html)
@@ -568,7 +600,8 @@ def test_a_page_past_the_end_is_an_empty_result_with_a_link_to_page_1(app, clien
         ("page=abc", "Numéro de page invalide"),
         ("page=0", "Numéro de page invalide"),
         ("page=-1", "Numéro de page invalide"),
-        ("page=99999999999999999999", "Numéro de page invalide"),
+        ("page=101", "Numéro de page trop grand (100 au plus)"),
+        ("page=99999999999999999999", "Numéro de page trop grand"),
         ("q=" + "x" * 101, "ne peut pas dépasser 100 caractères"),
         ("niveau=CM2", "Niveau inconnu"),
         ("du=31-02-2027", "Date invalide"),
@@ -607,6 +640,10 @@ def test_choosing_a_school_without_javascript_and_with_suggestions(app, client):
     assert "<html" not in html and f"etablissement={meaux_college().uai}" in html
     none = page_text(client.get("/offres/etablissements?ecole=zzzzz", headers=HX))
     assert "Aucun établissement trouvé" in none
+    too_short = page_text(client.get("/offres/etablissements?ecole=m", headers=HX))
+    assert "<li" not in too_short
+    too_long = page_text(client.get("/offres?ecole=" + "m" * 101))
+    assert "100 caractères au plus." in too_long
 
 
 # Pupil search -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from capindustrie.filters import french_date
 from capindustrie.models import FILIERE_LABELS, Level
-from capindustrie.search.services import DEFAULT_RADIUS_KM, KEYWORD_MAX_LENGTH, RADII_KM
+from capindustrie.search.services import DEFAULT_RADIUS_KM, KEYWORD_MAX_LENGTH, MAX_PAGE, RADII_KM
 
 ALL_PERIODS = "toutes"
 MY_DATES = "stage"
@@ -33,8 +33,16 @@ def _known_choice(message: str):
 
 def _page_number(form, field):
     raw = field.data or "1"
-    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1 or len(raw) > 6:
-        raise ValidationError("Numéro de page invalide : il doit s'agir d'un nombre entier à partir de 1.")
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        raise ValidationError(
+            "Numéro de page invalide : il doit s'agir d'un nombre entier à partir de 1."
+        )
+    # Each page costs its predecessors' ranking: deep pages are refused, not computed.
+    if int(raw) > MAX_PAGE:
+        raise ValidationError(
+            f"Numéro de page trop grand ({MAX_PAGE} au plus) : "
+            "réduisez le rayon ou ajoutez un filtre."
+        )
 
 
 class FrenchDateField(DateField):
@@ -101,10 +109,17 @@ class _Filters(FlaskForm):
 class PupilSearchForm(_Filters):
     periode = RadioField(
         "Période",
-        choices=[SelectChoice(MY_DATES, "Mes dates de stage"), SelectChoice(ALL_PERIODS, "Toutes les périodes")],
+        choices=[
+            SelectChoice(MY_DATES, "Mes dates de stage"),
+            SelectChoice(ALL_PERIODS, "Toutes les périodes"),
+        ],
         default=MY_DATES,
         validate_choice=False,
-        validators=[_known_choice("Période inconnue : choisissez « mes dates de stage » ou « toutes les périodes ».")],
+        validators=[
+            _known_choice(
+                "Période inconnue : choisissez « mes dates de stage » ou « toutes les périodes »."
+            )
+        ],
     )
 
     def __init__(self, *args, internship: tuple[date | None, date | None], **kwargs):
@@ -113,7 +128,9 @@ class PupilSearchForm(_Filters):
         self.has_dates = bool(start and end)
         if self.has_dates:
             self.periode.choices = [
-                SelectChoice(MY_DATES, f"Mes dates de stage (du {french_date(start)} au {french_date(end)})"),
+                SelectChoice(
+                    MY_DATES, f"Mes dates de stage (du {french_date(start)} au {french_date(end)})"
+                ),
                 SelectChoice(ALL_PERIODS, "Toutes les périodes"),
             ]
 

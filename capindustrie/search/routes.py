@@ -52,7 +52,9 @@ def pupil_search():
     klass = pupil.school_class
     school = klass.school
     form = PupilSearchForm(request.args, internship=(klass.internship_start, klass.internship_end))
-    context = {"school": school, "klass": klass, "uai": school.uai, "endpoint": "search.pupil_search"}
+    context = {
+        "school": school, "klass": klass, "uai": school.uai, "endpoint": "search.pupil_search",
+    }
     if not form.validate():
         return _results("search/pupil.html", form, status=400, result=None, **context)
     dates = (klass.internship_start, klass.internship_end) if form.uses_my_dates() else (None, None)
@@ -67,8 +69,7 @@ def public_search():
     uai = services.normalise_uai(form.etablissement.data)
     context = {"pick": pick, "endpoint": "search.public_search", "uai": uai, "schools": []}
     if not uai:
-        pick.validate()
-        searched = bool(pick.ecole.data) and not pick.errors
+        searched = pick.validate() and services.school_query_is_long_enough(pick.ecole.data)
         schools = services.find_schools(pick.ecole.data) if searched else []
         return render_template(
             "search/public.html", form=form, school=None, result=None,
@@ -82,7 +83,8 @@ def public_search():
     if not form.niveau.data:
         form.niveau.data = services.default_level(school).value
     if not form.validate():
-        return _results("search/public.html", form, status=400, school=school, result=None, **context)
+        return _results("search/public.html", form, status=400, school=school, result=None,
+                        **context)
     result = _run(form, school, form.level, form.du.data, form.au.data)
     return _results("search/public.html", form, school=school, result=result, **context)
 
@@ -91,7 +93,7 @@ def public_search():
 def schools():
     """School suggestions for the public search (links: they work with and without JavaScript)."""
     pick = SchoolPickForm(request.args)
-    searched = pick.validate() and bool(pick.ecole.data)
+    searched = pick.validate() and services.school_query_is_long_enough(pick.ecole.data)
     return render(
         "search/public.html",
         "search/_schools.html",

@@ -10,23 +10,26 @@ What is shown
 - Order: geodesic distance from the school, then title, then id.
 
 How it stays fast and exact (measured by bench/search.py)
-1. SQL keeps the published offers inside the bounding box of the radius (index on status,
-   latitude, longitude) that pass every other filter, and computes for each a local planar
-   approximation `a` of the distance: a polynomial in the degree differences, with the WGS-84
-   ellipsoid's km-per-degree around the school as coefficients. No trigonometry in SQL: the same
-   expression runs on SQLite and PostgreSQL. Within 75 km in Seine-et-Marne |a/g - 1| < 1e-5
-   against geopy's geodesic g (200,000 random pairs); EPSILON = 1e-4 leaves a tenfold margin.
-2. Offers with a <= r(1 - EPSILON) are surely inside the radius: counted in SQL, never measured.
-   Those with a > r(1 + EPSILON) are surely outside. The thin band between gets the geodesic.
+1. Each offer gets, in SQL, a local planar approximation `a` of its distance to the school: a
+   polynomial in the degree differences whose coefficients are the WGS-84 ellipsoid's
+   km-per-degree around the school. No trigonometry in SQL: the same expression runs on SQLite
+   and PostgreSQL. Within 75 km in Seine-et-Marne |a/g - 1| < 1e-5 against geopy's geodesic g
+   (200,000 random pairs); EPSILON = 1e-4 leaves a tenfold margin.
+2. One aggregate over the bounding box of the radius, with every filter, counts the offers with
+   a <= r(1 - EPSILON): surely inside, never measured. Those with a > r(1 + EPSILON) are surely
+   outside. The ids of the thin band between (a ring metres wide) come with the count; only
+   they get the geodesic to be counted.
 3. For page p, with k = p x per_page and a_k the k-th smallest a among the surely-inside offers,
-   every offer among the k nearest by geodesic has a <= a_k (1 + EPSILON) / (1 - EPSILON): only
-   those get the geodesic, then they are sorted by (distance, title, id) and sliced.
-So about one page of geodesics is computed per request, and the result equals the naive
+   every offer among the k nearest by geodesic has a <= a_k (1 + EPSILON) / (1 - EPSILON). They
+   are read from a disc sized from the count to hold about 4k offers (a small indexed box),
+   grown when needed; only they get the geodesic, then they are sorted by (distance, title, id)
+   and sliced.
+So about a page of geodesics is computed per request, and the result equals the naive
 computation (`search_offers_naive`, compared on random data by tests/test_search.py).
 
 A keyword cannot be matched accent-insensitively in portable SQL without a stored normalised
-column; the candidates' texts are then fetched and matched in Python (`KeywordMatcher`), and steps
-2 and 3 run in Python on the matches.
+column: with a keyword, the candidates' texts are fetched and matched in Python
+(`KeywordMatcher`), and steps 2 and 3 run in Python on the matches. That is the slow case.
 """
 
 import heapq
@@ -68,8 +71,13 @@ RADII_KM = (5, 10, 20, 30, 50)
 DEFAULT_RADIUS_KM = 20
 FEW_RESULTS = 5
 PER_PAGE = 10
+MAX_PAGE = 100
 KEYWORD_MAX_LENGTH = 100
 EPSILON = 1e-4
+# From this radius a disc covers a large part of the département (about 100 x 120 km): on
+# SQLite, reading every offer once beats an index that can only narrow the latitude (measured
+# with bench/search.py; PostgreSQL's planner makes that choice itself).
+WIDE_RADIUS_KM = 20
 
 # WGS-84, as geopy's geodesic.
 _EQUATORIAL_RADIUS_KM = 6378.137
@@ -218,8 +226,9 @@ class KeywordMatcher:
 
     `search_key` costs ~100 µs on an offer's texts; this answers the same in a few µs with one
     regular expression per word: each character of the word matches any character that folds to
-    it (« é », « É », « e », « E » for « e »), with combining marks allowed in between. Texts with
-    a character outside the tables (« œ », ligatures, other scripts) take `search_key` itself."""
+    it (« é », « É », « e », « E » for « e »), with combining marks allowed in between. Texts
+    with a character outside the tables (« œ », ligatures, other scripts) take `search_key`
+    itself."""
 
     def __init__(self, keyword: str | None):
         self.words = search_key(keyword).split()
@@ -263,7 +272,7 @@ def search_offers(origin_lat: float, origin_lon: float, level: Level | None, rad
     if page < 1 or per_page < 1 or radius_km <= 0:
         raise ValueError("page, per_page and radius_km must be positive")
     filters = Filters(level, filiere, period_start, period_end, priority_school)
-    query = _Query(filters, origin_lat, origin_lon, radius_km, page * per_page)
+    query = _Query(filters, origin_lat, origin_lon, radius_km, (page - 1) * per_page, per_page)
     matcher = KeywordMatcher(keyword)
     if matcher:
         surely_inside, candidates = _candidates_by_keyword(query, matcher)
@@ -271,31 +280,38 @@ def search_offers(origin_lat: float, origin_lon: float, level: Level | None, rad
         surely_inside, candidates = _candidates_in_sql(query)
 
     for candidate in candidates:
-        candidate.distance = distance_km(origin_lat, origin_lon, candidate.latitude, candidate.longitude)
+        candidate.distance = distance_km(origin_lat, origin_lon,
+                                         candidate.latitude, candidate.longitude)
     inside = [c for c in candidates if c.distance <= radius_km]
     total = surely_inside + sum(1 for c in inside if c.a2 > query.inner2)
     inside.sort(key=lambda c: (c.distance, c.title, c.id))
-    page_rows = inside[(page - 1) * per_page:query.needed]
+    page_rows = inside[query.offset:query.needed]
     return SearchResult(_hits(page_rows, filters), total, page, per_page, radius_km)
 
 
 class _Query:
     """One search: the filters as SQL conditions and the approximate distance `a2` (squared)."""
 
-    def __init__(self, filters: Filters, lat: float, lon: float, radius_km: float, needed: int):
+    def __init__(self, filters: Filters, lat: float, lon: float, radius_km: float,
+                 offset: int, per_page: int):
         self.filters = filters
         self.lat, self.lon = lat, lon
         self.radius_km = radius_km
-        self.needed = needed
+        self.offset = offset
+        self.needed = offset + per_page
         self.a2 = LocalMetric.around(lat, lon).squared(Offer.latitude, Offer.longitude)
         self.inner2 = (radius_km * (1 - EPSILON)) ** 2
         self.outer2 = (radius_km * (1 + EPSILON)) ** 2
         self.columns = (Offer.id, Offer.title, Offer.latitude, Offer.longitude, self.a2)
+        # PostgreSQL's planner picks well from its statistics (hash semi-join, sequential or
+        # index scan); SQLite's needs the query shaped (see _offer_conditions).
+        self.shaped = db.session.get_bind().dialect.name == "sqlite"
 
     def within(self, radius_km: float, a2_max: float) -> list:
         """Every filter, and a <= sqrt(a2_max) inside the bounding box of `radius_km`."""
         box = bounding_box(self.lat, self.lon, radius_km)
-        return [*_offer_conditions(self.filters, box), self.a2 <= a2_max]
+        wide = self.shaped and radius_km >= WIDE_RADIUS_KM
+        return [*_offer_conditions(self.filters, box, wide), self.a2 <= a2_max]
 
     def fetch(self, *conditions, order: bool = False, limit: int | None = None) -> list[_Candidate]:
         statement = select(*self.columns).where(*conditions)
@@ -315,13 +331,27 @@ def _period_conditions(filters: Filters) -> list:
     return conditions
 
 
-def _offer_conditions(filters: Filters, box: tuple[float, float, float, float]) -> list:
+def _offer_conditions(filters: Filters, box: tuple[float, float, float, float], wide: bool) -> list:
+    """The filters as SQL. Two shapes, same rows, for SQLite's planner:
+    - narrow: the box through the (status, latitude, longitude) index, and each candidate's
+      periods probed through their index;
+    - wide (a disc covering much of the département): the index would only narrow latitude
+      (a strip across the département) at the cost of one random read per row, so the offers
+      are read in one pass (`latitude + 0` keeps the index out), and the open periods are read
+      once into a set (`id + 0 IN (…)`; not rewritten into per-row lookups by SQLite)."""
     min_lat, max_lat, min_lon, max_lon = box
+    open_periods = _period_conditions(filters)
+    if wide:
+        located = [(Offer.latitude + 0).between(min_lat, max_lat)]
+        with_open_period = (Offer.id + 0).in_(select(Period.offer_id).where(*open_periods))
+    else:
+        located = [Offer.latitude.between(min_lat, max_lat)]
+        with_open_period = exists().where(Period.offer_id == Offer.id, *open_periods)
     conditions = [
         Offer.status == OfferStatus.PUBLISHED,
-        Offer.latitude.between(min_lat, max_lat),
+        *located,
         Offer.longitude.between(min_lon, max_lon),
-        exists().where(Period.offer_id == Offer.id, *_period_conditions(filters)),
+        with_open_period,
     ]
     if filters.level == Level.TROISIEME:
         conditions.append(Offer.for_3e.is_(True))
@@ -352,10 +382,10 @@ def _candidates_in_sql(query: _Query) -> tuple[int, list[_Candidate]]:
                func.aggregate_strings(band_id, ","))
         .where(*query.within(query.radius_km, query.outer2))
     ).one()
-    candidates = _nearest(query, surely_inside) if surely_inside else []
-    if band_ids:
-        candidates += query.fetch(Offer.id.in_([int(i) for i in band_ids.split(",")]))
-    return surely_inside, candidates
+    band = query.fetch(Offer.id.in_([int(i) for i in band_ids.split(",")])) if band_ids else []
+    if not surely_inside or query.offset >= surely_inside + len(band):
+        return surely_inside, band  # nothing to rank, or a page past the end
+    return surely_inside, _nearest(query, surely_inside) + band
 
 
 def _nearest(query: _Query, surely_inside: int) -> list[_Candidate]:
@@ -388,19 +418,22 @@ def _nearest(query: _Query, surely_inside: int) -> list[_Candidate]:
 
 def _candidates_by_keyword(query: _Query, matcher: KeywordMatcher) -> tuple[int, list[_Candidate]]:
     """Same as `_candidates_in_sql`, the keyword matched in Python on every candidate's texts."""
+    # 507 commune names in one small query: cheaper than a join on every candidate.
+    communes = dict(db.session.execute(select(Commune.insee, Commune.name)).all())
     statement = (
-        select(*query.columns, Offer.summary, Company.name, Commune.name)
+        select(*query.columns, Offer.summary, Company.name, Offer.site_commune_insee)
         .join(Company, Company.id == Offer.company_id)
-        .outerjoin(Commune, Commune.insee == Offer.site_commune_insee)
         .where(*query.within(query.radius_km, query.outer2))
     )
     matched = [
         _Candidate(*row[:5])
         for row in db.session.execute(statement)
-        if matcher.matches(row[1], row[5], row[6], row[7])
+        if matcher.matches(row[1], row[5], row[6], communes.get(row[7]))
     ]
     surely = [c for c in matched if c.a2 <= query.inner2]
     band = [c for c in matched if c.a2 > query.inner2]
+    if query.offset >= len(matched):
+        return len(surely), band  # a page past the end
     if len(surely) >= query.needed:
         bound = _widened(heapq.nsmallest(query.needed, (c.a2 for c in surely))[-1])
         surely_kept = [c for c in surely if c.a2 <= bound]
@@ -519,10 +552,14 @@ def default_level(school: School) -> Level:
 SCHOOL_RESULTS = 12
 
 
+def school_query_is_long_enough(query: str | None) -> bool:
+    return len(search_key(query).replace(" ", "")) >= 2
+
+
 def find_schools(query: str | None, limit: int = SCHOOL_RESULTS) -> list[School]:
     """Open schools whose name, commune, postcode or UAI contain every word typed."""
     words = search_key(query).split()
-    if len("".join(words)) < 2:
+    if not school_query_is_long_enough(query):
         return []
     # search_key keeps only letters, digits and spaces: no LIKE wildcard can slip in.
     return list(

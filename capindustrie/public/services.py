@@ -55,8 +55,11 @@ def find_school(uai: str) -> School | None:
 def commute(school: School, offer: Offer) -> Commute | None:
     if offer.latitude is None or offer.longitude is None:
         return None
-    km = distance_km(school.latitude, school.longitude, offer.latitude, offer.longitude)
-    return Commute(school, km, estimate_travel_minutes(km))
+    school_point = (school.latitude, school.longitude)
+    site = (offer.latitude, offer.longitude)
+    km = distance_km(*school_point, *site)
+    # The same estimate as the search results, train leg included.
+    return Commute(school, km, estimate_travel_minutes(km, school_point, site))
 
 
 def nearest_schools(offer: Offer, limit: int = NEARBY_SCHOOLS) -> list[tuple[School, float]]:

@@ -523,6 +523,18 @@ def test_public_search_date_filter(app, client):
     assert "La date de fin doit suivre la date de début." in page_text(refused)
 
 
+def test_a_site_on_the_schools_train_line_shows_the_train_estimate(app, client):
+    """Collège Pierre Weczerka (Chelles) and Meaux: both near stations of line P."""
+    published(MEAUX, title="Usinage à Meaux")
+    db.session.commit()
+
+    result = search_from(factories.school("0771471F"), radius=30)
+    html = page_text(client.get("/offres?etablissement=0771471F&rayon=30"))
+
+    assert result.items[0].travel.mode.label == "en train"
+    assert "(estimé, en train)" in html
+
+
 def test_htmx_requests_get_only_the_results_fragment(app, client):
     school = meaux_college()
     published(MEAUX, title="Fragment")

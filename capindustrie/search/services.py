@@ -286,7 +286,8 @@ def search_offers(origin_lat: float, origin_lon: float, level: Level | None, rad
     total = surely_inside + sum(1 for c in inside if c.a2 > query.inner2)
     inside.sort(key=lambda c: (c.distance, c.title, c.id))
     page_rows = inside[query.offset:query.needed]
-    return SearchResult(_hits(page_rows, filters), total, page, per_page, radius_km)
+    hits = _hits(page_rows, filters, (origin_lat, origin_lon))
+    return SearchResult(hits, total, page, per_page, radius_km)
 
 
 class _Query:
@@ -442,7 +443,8 @@ def _candidates_by_keyword(query: _Query, matcher: KeywordMatcher) -> tuple[int,
     return len(surely), surely_kept + band
 
 
-def _hits(rows: Sequence[_Candidate], filters: Filters) -> list[Hit]:
+def _hits(rows: Sequence[_Candidate], filters: Filters,
+          origin: tuple[float, float]) -> list[Hit]:
     """The page's offers with company, commune and their open periods: three small queries."""
     if not rows:
         return []
@@ -463,9 +465,14 @@ def _hits(rows: Sequence[_Candidate], filters: Filters) -> list[Hit]:
     ):
         periods[period.offer_id].append(period)
     return [
-        Hit(offers[row.id], row.distance, estimate_travel_minutes(row.distance), periods[row.id])
+        Hit(offers[row.id], row.distance, _travel(row.distance, origin, row), periods[row.id])
         for row in rows
     ]
+
+
+def _travel(km: float, origin: tuple[float, float], site) -> TravelEstimate:
+    """Walk, bus, or a train when both ends are near stations of one line (geo.distance)."""
+    return estimate_travel_minutes(km, origin, (site.latitude, site.longitude))
 
 
 def search_offers_naive(origin_lat: float, origin_lon: float, level: Level | None,
@@ -511,7 +518,8 @@ def search_offers_naive(origin_lat: float, origin_lon: float, level: Level | Non
             found.append((km, offer.title, offer.id, offer, periods))
     found.sort(key=lambda item: item[:3])
     page_items = found[(page - 1) * per_page:page * per_page]
-    hits = [Hit(o, km, estimate_travel_minutes(km), ps) for km, _t, _i, o, ps in page_items]
+    origin = (origin_lat, origin_lon)
+    hits = [Hit(o, km, _travel(km, origin, o), ps) for km, _t, _i, o, ps in page_items]
     return SearchResult(hits, len(found), page, per_page, radius_km)
 
 

@@ -95,45 +95,24 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from capindustrie.auth import bp as auth_bp
-    from capindustrie.main import bp as main_bp
+    from capindustrie import (
+        applications,
+        auth,
+        classes,
+        companies,
+        geo,
+        main,
+        moderation,
+        offers,
+        placements,
+        public,
+        search,
+    )
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-
-    from capindustrie.geo import bp as geo_bp
-
-    app.register_blueprint(geo_bp)
-
-    from capindustrie.moderation import bp as moderation_bp
-    from capindustrie.public import bp as public_bp
-
-    app.register_blueprint(moderation_bp)
-    app.register_blueprint(public_bp)
-
-    from capindustrie.companies import bp as companies_bp
-
-    app.register_blueprint(companies_bp)
-
-    from capindustrie.offers import bp as offers_bp
-
-    app.register_blueprint(offers_bp)
-
-    from capindustrie.search import bp as search_bp
-
-    app.register_blueprint(search_bp)
-
-    from capindustrie.applications import bp as applications_bp
-
-    app.register_blueprint(applications_bp)
-
-    from capindustrie.classes import bp as classes_bp
-
-    app.register_blueprint(classes_bp)
-
-    from capindustrie.placements import bp as placements_bp
-
-    app.register_blueprint(placements_bp)
+    areas = (main, auth, geo, public, search, companies, offers, moderation, applications,
+             classes, placements)
+    for area in areas:
+        app.register_blueprint(area.bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -46,12 +46,3 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(french_date, "date_fr")
     app.add_template_filter(french_datetime, "datetime_fr")
     app.add_template_filter(french_time, "time_fr")
-    init_context(app)
-
-
-def _template_globals(app: Flask) -> dict:
-    return {"url_map_endpoints": frozenset(app.view_functions)}
-
-
-def init_context(app: Flask) -> None:
-    app.context_processor(lambda: _template_globals(app))

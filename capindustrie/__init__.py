@@ -38,7 +38,9 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     cli.init_app(app)
     if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
     return app
 
 
@@ -55,7 +57,11 @@ def _resolve_database_url(app: Flask) -> None:
 
 
 def _refuse_unsafe_production(app: Flask) -> None:
-    if app.config["ENV"] == "production" and app.config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, "", None):
+    if app.config["ENV"] == "production" and app.config["SECRET_KEY"] in (
+        DEFAULT_SECRET_KEY,
+        "",
+        None,
+    ):
         raise RuntimeError(
             "CAPINDUSTRIE_SECRET_KEY must be set to a long random value in production."
         )
@@ -109,8 +115,19 @@ def _register_blueprints(app: Flask) -> None:
         search,
     )
 
-    areas = (main, auth, geo, public, search, companies, offers, moderation, applications,
-             classes, placements)
+    areas = (
+        main,
+        auth,
+        geo,
+        public,
+        search,
+        companies,
+        offers,
+        moderation,
+        applications,
+        classes,
+        placements,
+    )
     for area in areas:
         app.register_blueprint(area.bp)
 

@@ -67,7 +67,8 @@ DEFAULTS = {
 def seconde_period(config, school_year_start: int) -> tuple[date, date]:
     """The national 2nde fortnight of the school year starting in September `school_year_start`:
     the configured dates when the ministry has published them, otherwise the rule the circulaire
-    has followed since 2024 — the two Monday–Friday weeks ending on the last Friday before 1 July."""
+    has followed since 2024 — the two Monday–Friday weeks ending on the last Friday before
+    1 July."""
     raw = config["SECONDE_PERIODS"].get(school_year_start) or config["SECONDE_PERIODS"].get(
         str(school_year_start)
     )

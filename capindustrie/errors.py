@@ -12,13 +12,22 @@ from capindustrie.htmx import hx_refresh, is_fragment_request
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: ("Requête invalide", "La requête n'a pas pu être traitée. Vérifiez les informations envoyées."),
+    400: (
+        "Requête invalide",
+        "La requête n'a pas pu être traitée. Vérifiez les informations envoyées.",
+    ),
     401: ("Connexion nécessaire", "Connectez-vous pour accéder à cette page."),
     403: ("Accès refusé", "Votre compte ne permet pas d'accéder à cette page."),
     404: ("Page introuvable", "Cette page n'existe pas ou vous n'y avez pas accès."),
     405: ("Action impossible", "Cette action n'est pas possible sur cette page."),
-    413: ("Fichier trop volumineux", "Le fichier ou le formulaire envoyé dépasse la taille autorisée."),
-    422: ("Données invalides", "Certaines informations sont invalides. Corrigez-les puis réessayez."),
+    413: (
+        "Fichier trop volumineux",
+        "Le fichier ou le formulaire envoyé dépasse la taille autorisée.",
+    ),
+    422: (
+        "Données invalides",
+        "Certaines informations sont invalides. Corrigez-les puis réessayez.",
+    ),
     429: (
         "Trop de tentatives",
         "Trop de tentatives en peu de temps. Patientez quelques minutes avant de réessayer.",

@@ -31,7 +31,9 @@ class Event(Base):
     __tablename__ = "event"
     __table_args__ = (
         sa.CheckConstraint("capacity >= 1", name="capacity_positive"),
-        sa.CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity", name="seats_taken_range"),
+        sa.CheckConstraint(
+            "seats_taken >= 0 AND seats_taken <= capacity", name="seats_taken_range"
+        ),
         sa.CheckConstraint("ends_at > starts_at", name="times_ordered"),
     )
 

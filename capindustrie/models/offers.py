@@ -33,9 +33,7 @@ class Offer(Base):
     __tablename__ = "offer"
     __table_args__ = (
         sa.CheckConstraint("for_3e OR for_2nde", name="has_level"),
-        sa.CheckConstraint(
-            "(latitude IS NULL) = (longitude IS NULL)", name="coordinates_together"
-        ),
+        sa.CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="coordinates_together"),
         sa.Index("ix_offer_status_lat_lon", "status", "latitude", "longitude"),
     )
 
@@ -103,7 +101,11 @@ class Offer(Base):
 
     @property
     def levels(self) -> list[Level]:
-        return [lvl for lvl, on in ((Level.TROISIEME, self.for_3e), (Level.SECONDE, self.for_2nde)) if on]
+        return [
+            lvl
+            for lvl, on in ((Level.TROISIEME, self.for_3e), (Level.SECONDE, self.for_2nde))
+            if on
+        ]
 
 
 class Period(Base):

@@ -106,15 +106,21 @@ def _upsert(model, key: str, rows: list[dict], report: LoadReport, progress: Pro
             progress(label, index, len(rows))
     db.session.flush()
     report.created[label], report.updated[label], report.unchanged[label] = (
-        created, updated, unchanged,
+        created,
+        updated,
+        unchanged,
     )
 
 
-def load_reference_data(data_dir: Path | None = None, progress: Progress | None = None) -> LoadReport:
+def load_reference_data(
+    data_dir: Path | None = None, progress: Progress | None = None
+) -> LoadReport:
     report = LoadReport()
     communes = [commune_values(r) for r in read_csv("communes_77.csv", data_dir)]
     by_insee = {c["insee"]: c for c in communes}
-    _upsert(Epci, "siren", [epci_values(r) for r in read_csv("epci_77.csv", data_dir)], report, progress)
+    _upsert(
+        Epci, "siren", [epci_values(r) for r in read_csv("epci_77.csv", data_dir)], report, progress
+    )
     _upsert(Commune, "insee", communes, report, progress)
     schools = [school_values(r, by_insee) for r in read_csv("schools_77.csv", data_dir)]
     _upsert(School, "uai", schools, report, progress)

@@ -197,3 +197,11 @@ def complete_offer(
     db.session.add(offer)
     db.session.flush()
     return offer
+
+
+def login(client, user: User) -> None:
+    """Log `user` in on `client` without the login form (the auth tests use the real form)."""
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True

@@ -83,8 +83,3 @@ def fresh_session():
     db.session.expunge_all()
 
 
-def login(client, user) -> None:
-    db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True

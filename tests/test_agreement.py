@@ -14,7 +14,8 @@ from capindustrie.extensions import db
 from capindustrie.models import Placement, Role
 from capindustrie.placements.services import format_siret
 from tests import factories as f
-from tests.placement_helpers import application_in, login, published_period
+from tests.factories import login
+from tests.placement_helpers import application_in, published_period
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from capindustrie.models import (
     User,
 )
 from tests import factories
+from tests.factories import login
 
 NOW = datetime(2026, 11, 25, 9, tzinfo=UTC)
 WEEK_1 = (date(2027, 1, 11), date(2027, 1, 15))
@@ -42,10 +43,6 @@ SEAT_HOLDING = {
 # --- helpers (also used by the other application test modules) ----------------------------------
 
 
-def login(client, user: User) -> None:
-    with client.session_transaction() as s:
-        s["_user_id"] = user.get_id()
-        s["_fresh"] = True
 
 
 def naive(value: datetime) -> datetime:

@@ -17,6 +17,7 @@ from capindustrie.authz import role_required
 from capindustrie.extensions import db
 from capindustrie.models import Role
 from tests import factories as f
+from tests.factories import login as login_as
 
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
@@ -70,10 +71,6 @@ def _collection_app():
 PROTECTED = protected_routes(_collection_app())
 
 
-def login_as(client, user) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
 
 
 def route_url(app, endpoint: str, rule: str, method: str) -> str:

@@ -10,11 +10,11 @@ from capindustrie.applications.states import S
 from capindustrie.extensions import db
 from capindustrie.models import Application, Role, SchoolClass
 from tests import factories as f
+from tests.factories import login
 from tests.placement_helpers import (
     QueryCounter,
     application_in,
     fresh_session,
-    login,
     published_period,
 )
 

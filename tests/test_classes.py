@@ -24,6 +24,7 @@ from capindustrie.models import (
     User,
 )
 from tests import factories
+from tests.factories import login
 
 
 @pytest.fixture(autouse=True)
@@ -32,10 +33,6 @@ def frozen_clock():
         yield
 
 
-def login(client, user) -> None:
-    with client.session_transaction() as s:
-        s["_user_id"] = user.get_id()
-        s["_fresh"] = True
 
 
 def text(response) -> str:

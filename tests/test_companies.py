@@ -30,16 +30,13 @@ from capindustrie.models import (
     User,
 )
 from tests import factories
+from tests.factories import login
 
 TODAY = date.today()
 # A Monday a few weeks ahead: periods "à venir" whatever day the suite runs.
 NEXT_WEEK = TODAY + timedelta(days=28 - TODAY.weekday())
 
 
-def login(client, user: User) -> None:
-    with client.session_transaction() as s:
-        s["_user_id"] = user.get_id()
-        s["_fresh"] = True
 
 
 def make_offer(company: Company, title: str = "Découverte de la chaudronnerie",

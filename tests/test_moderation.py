@@ -25,17 +25,13 @@ from capindustrie.models import (
     utcnow,
 )
 from tests import factories as f
+from tests.factories import login
 
 S = OfferStatus
 MEAUX, MELUN = "77284", "77288"
 HX = {"HX-Request": "true"}
 
 
-def login(client, user):
-    db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
 
 
 def next_monday(weeks_ahead: int = 8) -> date:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from capindustrie.extensions import db
 from capindustrie.models import Level, Offer, OfferStatus, OfferTransition, Period, Role
 from tests import factories as f
+from tests.factories import login
 
 TODAY = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
@@ -20,10 +21,6 @@ def frozen_clock():
         yield
 
 
-def login(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
 
 
 @pytest.fixture

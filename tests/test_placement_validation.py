@@ -19,7 +19,8 @@ from capindustrie.models import (
 )
 from capindustrie.placements.services import AGE_RULE, age_on
 from tests import factories as f
-from tests.placement_helpers import NOW, WEEK, application_in, login, published_period
+from tests.factories import login
+from tests.placement_helpers import NOW, WEEK, application_in, published_period
 
 REASON = "Le trajet est trop long : plus d'une heure trente de transport chaque jour."
 

@@ -28,6 +28,7 @@ from capindustrie.models import (
     User,
 )
 from tests import factories
+from tests.factories import login
 
 PAYLOAD = re.compile(r'name="payload" type="hidden" value="([^"]+)"')
 USERNAME = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*")
@@ -39,10 +40,6 @@ def frozen_clock():
         yield
 
 
-def login(client, user) -> None:
-    with client.session_transaction() as s:
-        s["_user_id"] = user.get_id()
-        s["_fresh"] = True
 
 
 def text(response) -> str:

@@ -17,6 +17,7 @@ from capindustrie.classes import roster
 from capindustrie.extensions import db
 from capindustrie.models import Pupil, Role, User
 from tests import factories
+from tests.factories import login
 
 TODAY = date(2026, 11, 25)
 PAYLOAD = re.compile(r'name="payload" type="hidden" value="([^"]+)"')
@@ -33,10 +34,6 @@ def frozen_clock():
         yield
 
 
-def login(client, user) -> None:
-    with client.session_transaction() as s:
-        s["_user_id"] = user.get_id()
-        s["_fresh"] = True
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from capindustrie.search.services import (
 )
 from capindustrie.text import search_key
 from tests import factories
+from tests.factories import login
 
 MEAUX, MELUN = "77284", "77288"
 JANUARY = ((date(2027, 1, 11), date(2027, 1, 15), 4),)
@@ -37,11 +38,6 @@ JUNE = ((date(2027, 6, 14), date(2027, 6, 25), 3),)
 HX = {"HX-Request": "true"}
 
 
-def login(client, user):
-    db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
 
 
 def meaux_college() -> School:

@@ -51,6 +51,7 @@ from capindustrie.models import (  # noqa: E402
     Period,
     School,
 )
+from capindustrie.search.indexing import search_columns  # noqa: E402
 from capindustrie.search.services import (  # noqa: E402
     RADII_KM,
     default_level,
@@ -120,9 +121,11 @@ def build(url: str, size: int, rnd: random.Random):
 
 
 def insert_offers(size: int, rnd: random.Random) -> None:
-    """Core executemany inserts with explicit ids: no ORM objects, no per-row round trip."""
+    """Core executemany inserts with explicit ids: no ORM objects, no per-row round trip (so
+    the derived search columns are computed here, as the ORM's flush hook would)."""
     communes = db.session.execute(
-        sa.select(Commune.insee, Commune.latitude_townhall, Commune.longitude_townhall)
+        sa.select(Commune.insee, Commune.latitude_townhall, Commune.longitude_townhall,
+                  Commune.name)
     ).all()
     now = dt.datetime(2026, 11, 2, 9)
     filieres = list(Filiere)
@@ -135,18 +138,20 @@ def insert_offers(size: int, rnd: random.Random) -> None:
     ]
     offers, periods = [], []
     for n in range(1, size + 1):
-        insee, lat, lon = rnd.choice(communes)
+        insee, lat, lon, commune_name = rnd.choice(communes)
         company = companies[rnd.randrange(company_count)]
         levels = rnd.choice([("3e",), ("2nde",), ("3e", "2nde")])
+        title = " ".join(rnd.sample(WORDS, 2)).capitalize()
+        summary = "Découverte : " + ", ".join(rnd.sample(WORDS, 12)) + "."
+        # ~2 km around the town hall (0.018° of latitude, 0.027° of longitude).
+        site = (lat + rnd.uniform(-0.018, 0.018), lon + rnd.uniform(-0.027, 0.027))
         offers.append({
             "id": n, "company_id": company["id"], "filiere": company["filiere"],
-            "title": " ".join(rnd.sample(WORDS, 2)).capitalize(),
-            "summary": "Découverte : " + ", ".join(rnd.sample(WORDS, 12)) + ".",
+            "title": title, "summary": summary,
             "for_3e": "3e" in levels, "for_2nde": "2nde" in levels,
             "status": OfferStatus.PUBLISHED, "site_commune_insee": insee,
-            # ~2 km around the town hall (0.018° of latitude, 0.027° of longitude).
-            "latitude": lat + rnd.uniform(-0.018, 0.018),
-            "longitude": lon + rnd.uniform(-0.027, 0.027),
+            "latitude": site[0], "longitude": site[1],
+            **search_columns(title, summary, company["name"], commune_name, *site),
             "geo_precision": GeoPrecision.ADDRESS,
             "reserved_priority_education": rnd.random() < 0.05,
             "observation_commitment_at": now, "created_at": now, "updated_at": now,

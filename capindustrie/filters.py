@@ -52,7 +52,16 @@ def french_time(value) -> str:
     return "" if value is None else f"{value:%H:%M}".replace(":", " h ")
 
 
+def french_duration(minutes: int) -> str:
+    """« 35 min », « 1 h », « 1 h 05 »: hours read faster than « 95 min »."""
+    hours, rest = divmod(int(minutes), 60)
+    if not hours:
+        return f"{rest}\u00a0min"
+    return f"{hours}\u00a0h" + (f"\u00a0{rest:02d}" if rest else "")
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_filter(french_duration, "duration_fr")
     app.add_template_filter(french_date, "date_fr")
     app.add_template_filter(french_datetime, "datetime_fr")
     app.add_template_filter(french_time, "time_fr")

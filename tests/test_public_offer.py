@@ -99,7 +99,7 @@ def test_distance_from_a_college_in_meaux_to_a_site_in_meaux(client):
     km = float(KM.search(html).group(1).replace(",", "."))
     assert km < 5
     assert college.name in unescape(html)
-    assert "(estimé)" in html and re.search(r"<strong>\d+ min (à pied|en bus)</strong>", html)
+    assert "(estimé)" in html and re.search("<strong>\\d+\u00a0min (à pied|en bus)</strong>", html)
 
 
 def test_distance_from_meaux_to_melun_is_far(client):

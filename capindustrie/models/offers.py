@@ -34,7 +34,12 @@ class Offer(Base):
     __table_args__ = (
         sa.CheckConstraint("for_3e OR for_2nde", name="has_level"),
         sa.CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="coordinates_together"),
-        sa.Index("ix_offer_status_lat_lon", "status", "latitude", "longitude"),
+        # Everything the search reads for an offer, so that it scans this index and not the
+        # table (bench/search.py); latitude leads the range for the bounding box.
+        sa.Index(
+            "ix_offer_search_area", "status", "latitude", "longitude", "site_x_km", "site_y_km",
+            "site_z_km", "for_3e", "for_2nde", "reserved_priority_education", "filiere",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,6 +64,11 @@ class Offer(Base):
     geo_precision: Mapped[GeoPrecision | None] = mapped_column(
         str_enum(GeoPrecision, "offer_geo_precision")
     )
+    # Derived, for the search (capindustrie/search/indexing.py keeps them up to date).
+    site_x_km: Mapped[float | None]
+    site_y_km: Mapped[float | None]
+    site_z_km: Mapped[float | None]
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     tutor_name: Mapped[str | None] = mapped_column(sa.String(160))
     tutor_role: Mapped[str | None] = mapped_column(sa.String(160))
@@ -115,6 +125,9 @@ class Period(Base):
         sa.CheckConstraint("seats_taken >= 0 AND seats_taken <= seats", name="seats_taken_range"),
         sa.CheckConstraint("end_date >= start_date", name="dates_ordered"),
         sa.Index("ix_period_offer_dates", "offer_id", "start_date", "end_date"),
+        # The search's "has an open period" set, read from the index alone.
+        sa.Index("ix_period_open", "level", "seats_taken", "seats", "start_date", "end_date",
+                 "offer_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

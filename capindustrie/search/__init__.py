@@ -11,4 +11,4 @@ def km_fr(value: float) -> str:
     return f"{value:.1f}".replace(".", ",") + "\u00a0km"
 
 
-from capindustrie.search import routes  # noqa: E402, F401
+from capindustrie.search import indexing, routes  # noqa: E402, F401

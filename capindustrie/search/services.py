@@ -6,15 +6,16 @@ What is shown
   Full periods are hidden, and so are offers with no open period: a pupil cannot apply to them.
 - Offers reserved to priority education only for REP/REP+ schools.
 - A keyword must match, word by word and accent-insensitively (`search_key` on both sides), the
-  title, summary, company name or commune name.
+  title, summary, company name or commune name: in SQL, against `Offer.search_text`, which
+  holds `search_key` of those four (kept up to date by search/indexing.py).
 - Order: geodesic distance from the school, then title, then id.
 
 How it stays fast and exact (measured by bench/search.py)
-1. Each offer gets, in SQL, a local planar approximation `a` of its distance to the school: a
-   polynomial in the degree differences whose coefficients are the WGS-84 ellipsoid's
-   km-per-degree around the school. No trigonometry in SQL: the same expression runs on SQLite
-   and PostgreSQL. Within 75 km in Seine-et-Marne |a/g - 1| < 1e-5 against geopy's geodesic g
-   (200,000 random pairs); EPSILON = 1e-4 leaves a tenfold margin.
+1. Each offer gets, in SQL, the squared chord `a2` between the school and its site through the
+   earth: its stored earth-centred coordinates (`site_x_km`…) minus the school's, squared and
+   summed. No trigonometry in SQL, six operations a row, the same expression on SQLite and
+   PostgreSQL. The chord is shorter than the geodesic by a relative g²/24R², < 6e-6 within
+   75 km; EPSILON = 1e-4 leaves a wide margin.
 2. One aggregate over the bounding box of the radius, with every filter, counts the offers with
    a <= r(1 - EPSILON): surely inside, never measured. Those with a > r(1 + EPSILON) are surely
    outside. The ids of the thin band between (a ring metres wide) come with the count; only
@@ -26,16 +27,10 @@ How it stays fast and exact (measured by bench/search.py)
    and sliced.
 So about a page of geodesics is computed per request, and the result equals the naive
 computation (`search_offers_naive`, compared on random data by tests/test_search.py).
-
-A keyword cannot be matched accent-insensitively in portable SQL without a stored normalised
-column: with a keyword, the candidates' texts are fetched and matched in Python
-(`KeywordMatcher`), and steps 2 and 3 run in Python on the matches. That is the slow case.
 """
 
-import heapq
 import math
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -49,11 +44,10 @@ from capindustrie.geo.distance import (
     TravelEstimate,
     bounding_box,
     distance_km,
+    earth_centred_km,
     estimate_travel_minutes,
 )
 from capindustrie.models import (
-    Commune,
-    Company,
     Filiere,
     Level,
     Offer,
@@ -74,16 +68,11 @@ PER_PAGE = 10
 MAX_PAGE = 100
 KEYWORD_MAX_LENGTH = 100
 EPSILON = 1e-4
-# From this radius a disc covers a large part of the département (about 100 x 120 km): on
-# SQLite, reading every offer once beats an index that can only narrow the latitude (measured
-# with bench/search.py; PostgreSQL's planner makes that choice itself).
+# From this radius a disc covers a large part of the département (about 100 x 120 km): SQLite
+# then reads the open periods once into a set rather than probing them offer by offer, and,
+# for a keyword (its text is not in the index), reads the table in one pass rather than
+# through the index (measured with bench/search.py; PostgreSQL's planner makes these choices).
 WIDE_RADIUS_KM = 20
-
-# WGS-84, as geopy's geodesic.
-_EQUATORIAL_RADIUS_KM = 6378.137
-_FLATTENING = 1 / 298.257223563
-_E2 = _FLATTENING * (2 - _FLATTENING)
-_RAD = math.pi / 180
 
 
 # Results ---------------------------------------------------------------------------------------
@@ -132,122 +121,13 @@ class Filters:
     period_start: date | None = None
     period_end: date | None = None
     priority_school: bool = False
+    words: tuple[str, ...] = ()
 
 
-# The local metric ------------------------------------------------------------------------------
-
-
-def _km_per_degree_latitude(lat: float) -> float:
-    s = math.sin(lat * _RAD)
-    return _EQUATORIAL_RADIUS_KM * (1 - _E2) / (1 - _E2 * s * s) ** 1.5 * _RAD
-
-
-def _km_per_degree_longitude(lat: float) -> float:
-    s = math.sin(lat * _RAD)
-    return _EQUATORIAL_RADIUS_KM / math.sqrt(1 - _E2 * s * s) * math.cos(lat * _RAD) * _RAD
-
-
-@dataclass(frozen=True)
-class LocalMetric:
-    """Squared planar distance around an origin, km-per-degree taken at the mid-latitude of the
-    two points, expanded in the latitude difference so that SQL needs only + and x."""
-
-    lat0: float
-    lon0: float
-    ky0: float
-    ky1: float
-    kx0: float
-    kx1: float
-    kx2: float
-
-    @classmethod
-    def around(cls, lat: float, lon: float, step: float = 0.05) -> "LocalMetric":
-        ky = _km_per_degree_latitude
-        kx = _km_per_degree_longitude
-        # Derivatives by central differences; /2 and /8: evaluated at the mid-latitude.
-        ky1 = (ky(lat + step) - ky(lat - step)) / (2 * step) / 2
-        kx1 = (kx(lat + step) - kx(lat - step)) / (2 * step) / 2
-        kx2 = (kx(lat + step) - 2 * kx(lat) + kx(lat - step)) / (step * step) / 8
-        return cls(lat, lon, ky(lat), ky1, kx(lat), kx1, kx2)
-
-    def squared(self, lat, lon):
-        """Works on floats and on SQL column expressions alike."""
-        dy = lat - self.lat0
-        dx = lon - self.lon0
-        north = (self.ky0 + self.ky1 * dy) * dy
-        east = (self.kx0 + (self.kx1 + self.kx2 * dy) * dy) * dx
-        return north * north + east * east
-
-
-# Keyword matching ------------------------------------------------------------------------------
-
-
-def _fold(char: str) -> str:
-    """What `search_key` makes of one character, separators kept as a space."""
-    decomposed = unicodedata.normalize("NFKD", char)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return "".join(c if c.isalnum() else " " for c in bare)
-
-
-def _fold_tables() -> tuple[dict[str, set[str]], set[str], set[str]]:
-    """Characters whose fold is one ASCII letter/digit (grouped by it), or nothing (combining
-    marks), or a separator. Every other non-ASCII character sends the text to `search_key`."""
-    sources: dict[str, set[str]] = defaultdict(set)
-    vanishing: set[str] = set()
-    separators: set[str] = set()
-    ranges = [range(0x80, 0x250), range(0x300, 0x370), range(0x1E00, 0x1F00), range(0x2000, 0x2070)]
-    for code in (c for r in ranges for c in r):
-        char = chr(code)
-        folded = _fold(char)
-        if folded == "":
-            vanishing.add(char)
-        elif folded == " ":
-            separators.add(char)
-        elif len(folded) == 1 and folded.isascii():
-            sources[folded].add(char)
-    for letter in "abcdefghijklmnopqrstuvwxyz":
-        sources[letter].add(letter.upper())
-    return sources, vanishing, separators
-
-
-def _char_class(chars) -> str:
-    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
-
-
-_SOURCES, _VANISHING, _SEPARATORS = _fold_tables()
-_SIMPLE_NON_ASCII = {c for group in _SOURCES.values() for c in group if not c.isascii()}
-_SIMPLE_NON_ASCII |= _VANISHING | _SEPARATORS
-_EXOTIC = re.compile("[^\x00-\x7f" + "".join(re.escape(c) for c in sorted(_SIMPLE_NON_ASCII)) + "]")
-_GAP = _char_class(_VANISHING) + "*"
-
-
-class KeywordMatcher:
-    """Does `search_key(text)` contain every word of `search_key(keyword)`?
-
-    `search_key` costs ~100 µs on an offer's texts; this answers the same in a few µs with one
-    regular expression per word: each character of the word matches any character that folds to
-    it (« é », « É », « e », « E » for « e »), with combining marks allowed in between. Texts
-    with a character outside the tables (« œ », ligatures, other scripts) take `search_key`
-    itself."""
-
-    def __init__(self, keyword: str | None):
-        self.words = search_key(keyword).split()
-        self._patterns = [re.compile(self._word_pattern(word)) for word in self.words]
-
-    def __bool__(self) -> bool:
-        return bool(self.words)
-
-    @staticmethod
-    def _word_pattern(word: str) -> str:
-        classes = [_char_class({ch} | _SOURCES.get(ch, set())) for ch in word]
-        return _GAP.join(classes)
-
-    def matches(self, *parts: str | None) -> bool:
-        text = "\n".join(p for p in parts if p)
-        if _EXOTIC.search(text):
-            key = search_key(text)
-            return all(word in key for word in self.words)
-        return all(pattern.search(text) for pattern in self._patterns)
+def squared_chord(origin: tuple[float, float, float], x, y, z):
+    """Squared chord in km² from an earth-centred origin; on floats and SQL columns alike."""
+    x0, y0, z0 = origin
+    return (x - x0) * (x - x0) + (y - y0) * (y - y0) + (z - z0) * (z - z0)
 
 
 # The search ------------------------------------------------------------------------------------
@@ -271,13 +151,10 @@ def search_offers(origin_lat: float, origin_lon: float, level: Level | None, rad
     """The open offers within `radius_km` of the origin, nearest first (rules in the module doc)."""
     if page < 1 or per_page < 1 or radius_km <= 0:
         raise ValueError("page, per_page and radius_km must be positive")
-    filters = Filters(level, filiere, period_start, period_end, priority_school)
+    filters = Filters(level, filiere, period_start, period_end, priority_school,
+                      tuple(search_key(keyword).split()))
     query = _Query(filters, origin_lat, origin_lon, radius_km, (page - 1) * per_page, per_page)
-    matcher = KeywordMatcher(keyword)
-    if matcher:
-        surely_inside, candidates = _candidates_by_keyword(query, matcher)
-    else:
-        surely_inside, candidates = _candidates_in_sql(query)
+    surely_inside, candidates = _candidates(query)
 
     for candidate in candidates:
         candidate.distance = distance_km(origin_lat, origin_lon,
@@ -291,7 +168,7 @@ def search_offers(origin_lat: float, origin_lon: float, level: Level | None, rad
 
 
 class _Query:
-    """One search: the filters as SQL conditions and the approximate distance `a2` (squared)."""
+    """One search: the filters as SQL conditions and the squared chord `a2` to each site."""
 
     def __init__(self, filters: Filters, lat: float, lon: float, radius_km: float,
                  offset: int, per_page: int):
@@ -300,7 +177,8 @@ class _Query:
         self.radius_km = radius_km
         self.offset = offset
         self.needed = offset + per_page
-        self.a2 = LocalMetric.around(lat, lon).squared(Offer.latitude, Offer.longitude)
+        self.a2 = squared_chord(earth_centred_km(lat, lon),
+                                Offer.site_x_km, Offer.site_y_km, Offer.site_z_km)
         self.inner2 = (radius_km * (1 - EPSILON)) ** 2
         self.outer2 = (radius_km * (1 + EPSILON)) ** 2
         self.columns = (Offer.id, Offer.title, Offer.latitude, Offer.longitude, self.a2)
@@ -333,26 +211,22 @@ def _period_conditions(filters: Filters) -> list:
 
 
 def _offer_conditions(filters: Filters, box: tuple[float, float, float, float], wide: bool) -> list:
-    """The filters as SQL. Two shapes, same rows, for SQLite's planner:
-    - narrow: the box through the (status, latitude, longitude) index, and each candidate's
-      periods probed through their index;
-    - wide (a disc covering much of the département): the index would only narrow latitude
-      (a strip across the département) at the cost of one random read per row, so the offers
-      are read in one pass (`latitude + 0` keeps the index out), and the open periods are read
-      once into a set (`id + 0 IN (…)`; not rewritten into per-row lookups by SQLite)."""
+    """The filters as SQL, cheapest first. For a wide disc on SQLite (module constant):
+    - the open periods are read once into a set (`id + 0 IN (…)`, which SQLite does not turn
+      back into a probe per offer) rather than probed through their index for each offer;
+    - with a keyword, `latitude + 0` keeps the index out: its range would be a strip across
+      the département, each row costing a random read of the table for the text."""
     min_lat, max_lat, min_lon, max_lon = box
     open_periods = _period_conditions(filters)
+    latitude = Offer.latitude + 0 if wide and filters.words else Offer.latitude
     if wide:
-        located = [(Offer.latitude + 0).between(min_lat, max_lat)]
         with_open_period = (Offer.id + 0).in_(select(Period.offer_id).where(*open_periods))
     else:
-        located = [Offer.latitude.between(min_lat, max_lat)]
         with_open_period = exists().where(Period.offer_id == Offer.id, *open_periods)
     conditions = [
         Offer.status == OfferStatus.PUBLISHED,
-        *located,
+        latitude.between(min_lat, max_lat),
         Offer.longitude.between(min_lon, max_lon),
-        with_open_period,
     ]
     if filters.level == Level.TROISIEME:
         conditions.append(Offer.for_3e.is_(True))
@@ -362,6 +236,9 @@ def _offer_conditions(filters: Filters, box: tuple[float, float, float, float], 
         conditions.append(Offer.filiere == filters.filiere)
     if not filters.priority_school:
         conditions.append(Offer.reserved_priority_education.is_(False))
+    # search_key keeps letters, digits and spaces only: no LIKE wildcard can come in.
+    conditions.extend(Offer.search_text.contains(word) for word in filters.words)
+    conditions.append(with_open_period)
     return conditions
 
 
@@ -369,7 +246,7 @@ def _widened(a2_kth: float) -> float:
     return a2_kth * ((1 + EPSILON) / (1 - EPSILON)) ** 2
 
 
-def _candidates_in_sql(query: _Query) -> tuple[int, list[_Candidate]]:
+def _candidates(query: _Query) -> tuple[int, list[_Candidate]]:
     """(offers surely inside, candidates to measure): the band, and the surely-inside offers
     that may rank among the first `needed`.
 
@@ -415,32 +292,6 @@ def _nearest(query: _Query, surely_inside: int) -> list[_Candidate]:
             # More offers than `limit` within 0.02 % of the k-th distance: many on one point.
             rows = query.fetch(*query.within(rho, min(bound, edge2)))
         return [row for row in rows if row.a2 <= bound]
-
-
-def _candidates_by_keyword(query: _Query, matcher: KeywordMatcher) -> tuple[int, list[_Candidate]]:
-    """Same as `_candidates_in_sql`, the keyword matched in Python on every candidate's texts."""
-    # 507 commune names in one small query: cheaper than a join on every candidate.
-    communes = dict(db.session.execute(select(Commune.insee, Commune.name)).all())
-    statement = (
-        select(*query.columns, Offer.summary, Company.name, Offer.site_commune_insee)
-        .join(Company, Company.id == Offer.company_id)
-        .where(*query.within(query.radius_km, query.outer2))
-    )
-    matched = [
-        _Candidate(*row[:5])
-        for row in db.session.execute(statement)
-        if matcher.matches(row[1], row[5], row[6], communes.get(row[7]))
-    ]
-    surely = [c for c in matched if c.a2 <= query.inner2]
-    band = [c for c in matched if c.a2 > query.inner2]
-    if query.offset >= len(matched):
-        return len(surely), band  # a page past the end
-    if len(surely) >= query.needed:
-        bound = _widened(heapq.nsmallest(query.needed, (c.a2 for c in surely))[-1])
-        surely_kept = [c for c in surely if c.a2 <= bound]
-    else:
-        surely_kept = surely
-    return len(surely), surely_kept + band
 
 
 def _hits(rows: Sequence[_Candidate], filters: Filters,

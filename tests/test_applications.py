@@ -11,6 +11,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from capindustrie.applications import services
+from capindustrie.emails.services import SIGNATURE
 from capindustrie.extensions import db
 from capindustrie.models import (
     Application,
@@ -484,6 +485,10 @@ def test_choosing_withdraws_overlapping_applications_and_frees_their_seats(clien
     page = client.get("/candidatures").get_data(as_text=True)
     assert "Choisie — en attente du professeur" in page
     assert "2 autre(s) candidature(s)" in page
+    # Four kinds of e-mail went out: each is signed once, at the end, the same way.
+    for message in outbox():
+        assert message.body.count("L'équipe Cap Industrie") == 1
+        assert message.body.endswith(f"\n\n-- \n{SIGNATURE}\n")
 
 
 # --- Pupil dashboard -----------------------------------------------------------------------------
@@ -673,7 +678,7 @@ def test_accepting_beyond_the_seats_is_impossible(client, world):
     assert world.period.seats_taken == 1
 
 
-def test_the_last_seat_closes_the_offer(client, world):
+def close_by_taking_the_last_seat(client, world) -> Application:
     world.period.seats = 1
     world.period_2.seats_taken = world.period_2.seats
     application = make_application(world.pupil, world.period)
@@ -681,6 +686,45 @@ def test_the_last_seat_closes_the_offer(client, world):
     login(client, world.company_user)
     client.post(f"/entreprise/candidatures/{application.id}/accepter")
     db.session.expire_all()
+    assert world.offer.status == OfferStatus.CLOSED
+    return application
+
+
+def test_the_last_seat_closes_the_offer(client, world):
+    close_by_taking_the_last_seat(client, world)
+    assert world.offer.transitions[-1].actor_id is None
+
+
+def test_a_freed_seat_reopens_an_offer_the_system_closed_for_being_full(client, world):
+    application = close_by_taking_the_last_seat(client, world)
+    login(client, world.pupil.user)
+
+    assert client.post(f"/candidatures/{application.id}/retirer").status_code == 303
+
+    db.session.expire_all()
+    assert world.offer.status == OfferStatus.PUBLISHED
+    reopening = world.offer.transitions[-1]
+    assert (reopening.from_status, reopening.to_status) == (OfferStatus.CLOSED,
+                                                            OfferStatus.PUBLISHED)
+    assert reopening.actor_id is None and "de nouveau publiée" in reopening.message
+    # The other pupil can now find it and apply for the freed seat.
+    login(client, world.other_pupil.user)
+    assert post_apply(client, world.period).status_code == 303
+
+
+def test_an_offer_its_company_closed_stays_closed_when_a_seat_frees(client, world):
+    application = make_application(world.pupil, world.period, ApplicationStatus.ACCEPTED)
+    db.session.commit()
+    login(client, world.company_user)
+    assert client.post(f"/entreprise/offres/{world.offer.id}/fermer").status_code in (200, 303)
+    db.session.expire_all()
+    assert world.offer.status == OfferStatus.CLOSED
+    login(client, world.pupil.user)
+
+    client.post(f"/candidatures/{application.id}/retirer")
+
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).status == ApplicationStatus.WITHDRAWN
     assert world.offer.status == OfferStatus.CLOSED
 
 

@@ -21,7 +21,7 @@ ALLOWED = {
     (S.REJECTED, S.SUBMITTED): {"company"},
     (S.PUBLISHED, S.SUBMITTED): {"company"},
     (S.PUBLISHED, S.CLOSED): {"company", "staff", "system"},
-    (S.CLOSED, S.PUBLISHED): {"company"},
+    (S.CLOSED, S.PUBLISHED): {"company", "system"},
     (S.PUBLISHED, S.ARCHIVED): {"system"},
     (S.CLOSED, S.ARCHIVED): {"system"},
 }

@@ -167,7 +167,7 @@ def test_smtp_message_is_utf8_with_starttls_and_login(smtp):
     assert email["Subject"] == "Rappel : visite de l'usine à Meaux"
     assert email["From"] == "Cap Industrie <no-reply@capindustrie.seine-et-marne.fr>"
     assert email.get_content_charset() == "utf-8"
-    assert email.get_content().strip() == "Élève accepté — à lundi."
+    assert email.get_content() == f"Élève accepté — à lundi.\n\n-- \n{services.SIGNATURE}\n"
     assert smtp.calls == ["connect smtp.test:2525", "starttls", "login capi", "quit"]
 
 

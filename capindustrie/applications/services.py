@@ -420,7 +420,7 @@ def _notify_company_new(application: Application) -> None:
         f"Nouvelle candidature : {application.period.offer.title}",
         f"Bonjour,\n\n{name} candidate à votre offre {_offer_line(application)}.\n\n"
         f"Lisez son message et répondez dans les {days} jours (sans réponse, la candidature "
-        f"expire) :\n{_company_link(application)}\n\nL'équipe Cap Industrie",
+        f"expire) :\n{_company_link(application)}",
     )
 
 
@@ -437,7 +437,7 @@ def _notify_company_withdrawn(application: Application, was_accepted: bool,
         company_recipients(application.period.offer),
         f"Candidature retirée : {application.period.offer.title}",
         f"Bonjour,\n\nLa candidature de {name} à votre offre {_offer_line(application)} est "
-        f"retirée. {reason}{seat}\n\n{_company_link(application)}\n\nL'équipe Cap Industrie",
+        f"retirée. {reason}{seat}\n\n{_company_link(application)}",
     )
 
 
@@ -448,14 +448,14 @@ def _notify_chosen(application: Application) -> None:
         f"Stage choisi : {application.period.offer.title}",
         f"Bonjour,\n\n{name} a choisi votre stage {_offer_line(application)}. Son professeur "
         f"principal doit maintenant le valider ; la convention suivra.\n\n"
-        f"{_company_link(application)}\n\nL'équipe Cap Industrie",
+        f"{_company_link(application)}",
     )
     _queue_all(
         teacher_recipients(application.pupil),
         f"Stage à valider : {name} ({application.pupil.school_class.name})",
         f"Bonjour,\n\n{name}, de votre classe {application.pupil.school_class.name}, a choisi "
         f"le stage {_offer_line(application)} chez {application.period.offer.company.name}.\n\n"
-        f"Ce stage attend votre validation.\n\nL'équipe Cap Industrie",
+        f"Ce stage attend votre validation.",
     )
 
 
@@ -480,7 +480,7 @@ def _notify_teachers_answer(application: Application, accepted: bool) -> None:
     _queue_all(
         teacher_recipients(application.pupil),
         subject,
-        f"Bonjour,\n\n{body}\n\nL'équipe Cap Industrie",
+        f"Bonjour,\n\n{body}",
     )
 
 
@@ -510,12 +510,12 @@ def notify_expired(application: Application, was_accepted: bool) -> None:
     _queue_all(
         company_recipients(application.period.offer),
         subject,
-        f"Bonjour,\n\n{company_text}\n\n{_company_link(application)}\n\nL'équipe Cap Industrie",
+        f"Bonjour,\n\n{company_text}\n\n{_company_link(application)}",
     )
     _queue_all(
         teacher_recipients(application.pupil),
         f"Candidature expirée : {name} ({klass})",
-        f"Bonjour,\n\n{teacher_text}\n\nL'équipe Cap Industrie",
+        f"Bonjour,\n\n{teacher_text}",
     )
 
 
@@ -529,7 +529,7 @@ def notify_reminder(application: Application, config) -> None:
             f"Rappel : une candidature attend votre réponse ({application.period.offer.title})",
             f"Bonjour,\n\nLa candidature de {name} à votre offre {_offer_line(application)} "
             f"attend votre réponse. Sans réponse avant le {due}, elle expirera.\n\n"
-            f"{_company_link(application)}\n\nL'équipe Cap Industrie",
+            f"{_company_link(application)}",
         )
     else:
         klass = application.pupil.school_class.name
@@ -538,7 +538,7 @@ def notify_reminder(application: Application, config) -> None:
             f"Rappel : {name} ({klass}) doit confirmer son stage",
             f"Bonjour,\n\n{application.period.offer.company.name} a accepté {name} pour le stage "
             f"{_offer_line(application)}. L'élève ne l'a pas encore confirmé sur Cap Industrie : "
-            f"sans confirmation avant le {due}, la place sera libérée.\n\nL'équipe Cap Industrie",
+            f"sans confirmation avant le {due}, la place sera libérée.",
         )
 
 

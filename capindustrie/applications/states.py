@@ -163,6 +163,8 @@ def transition(
     db.session.add(record)
     if takes_seat:
         lifecycle.close_if_full(period.offer, now)
+    elif frees_seat:
+        lifecycle.reopen_if_closed_for_lack_of_seats(period.offer, now)
     return record
 
 

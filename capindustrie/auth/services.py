@@ -267,8 +267,7 @@ def request_password_reset(email: str, *, secret_key: str, max_age: int,
         "une seule fois) :\n\n"
         f"{link_for(reset_token(user, secret_key))}\n\n"
         "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de "
-        "passe actuel reste valable.\n\n"
-        "Cap Industrie — Département de Seine-et-Marne\n"
+        "passe actuel reste valable."
     )
     queue_email(user.email, "Cap Industrie — réinitialisation de votre mot de passe", body)
     db.session.commit()

@@ -553,7 +553,6 @@ def _notify_company_removed(application: Application) -> None:
         f"« {offer.title} » "
         f"{application_services.period_dates(application.period)} : l'élève a quitté sa "
         "classe sur Cap Industrie. La place que vous lui aviez attribuée est de nouveau libre."
-        "\n\nL'équipe Cap Industrie"
     )
     for address in application_services.company_recipients(offer):
         queue_email(address, f"Stage annulé : {offer.title}", body)

@@ -231,8 +231,7 @@ def invite_colleague(
         f"Pour créer votre compte, ouvrez ce lien (valable {invitation_validity()}) :\n"
         f"{link}\n\n"
         "Si vous ne connaissez pas cette personne, ignorez ce message : aucun compte ne sera "
-        "créé.\n\n"
-        "— Cap Industrie, Département de Seine-et-Marne\n"
+        "créé."
     )
     return queue_email(email, f"Invitation à rejoindre {company.name} sur Cap Industrie", body)
 

@@ -26,9 +26,17 @@ SMTP_TIMEOUT_SECONDS = 30
 SEND_ERRORS = (smtplib.SMTPException, OSError)
 
 
+SIGNATURE = (
+    "L'équipe Cap Industrie — Département de Seine-et-Marne\n"
+    "Ce message est envoyé automatiquement : merci de ne pas y répondre."
+)
+
+
 def queue_email(to_address: str, subject: str, body: str) -> OutboxMessage:
-    """Write a message to the outbox, in the caller's transaction (sent or rolled back with it)."""
-    message = OutboxMessage(to_address=to_address, subject=subject, body=body)
+    """Write a message to the outbox, in the caller's transaction (sent or rolled back with it).
+    The body is the message itself: the signature is added here, the same for every e-mail."""
+    signed = f"{body.rstrip()}\n\n-- \n{SIGNATURE}\n"
+    message = OutboxMessage(to_address=to_address, subject=subject, body=signed)
     db.session.add(message)
     return message
 

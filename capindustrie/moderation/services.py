@@ -26,9 +26,6 @@ from capindustrie.models import (
 )
 from capindustrie.offers import lifecycle
 
-SIGNATURE = "L'équipe Cap Industrie — Département de Seine-et-Marne"
-
-
 class CompanyDecisionError(Exception):
     """A company decision that its current status does not allow; the message is French."""
 
@@ -217,7 +214,7 @@ def company_recipients(company: Company) -> list[User]:
 def _mail_company(company: Company, subject: str, body: str) -> None:
     for user in company_recipients(company):
         greeting = f"Bonjour {user.first_name},\n\n"
-        queue_email(user.email, subject[:300], f"{greeting}{body}\n\n{SIGNATURE}\n")
+        queue_email(user.email, subject[:300], f"{greeting}{body}")
 
 
 def _one_line(text: str) -> str:

@@ -3,7 +3,8 @@
 draft → submitted (company) → published (staff) or rejected with a reason (staff);
 rejected → submitted (company, after editing); submitted → draft (company takes it back);
 published → submitted (a substantive edit sends it back to review);
-published → closed (the company closes it, or no seat is left) → published (reopened);
+published → closed (the company closes it, or no seat is left) → published (the company
+reopens it; or, when the system closed it for lack of seats, the system as soon as one frees);
 published/closed → archived (every period is past).
 """
 
@@ -35,7 +36,7 @@ TRANSITIONS: dict[tuple[OfferStatus, OfferStatus], frozenset] = {
     (S.REJECTED, S.SUBMITTED): frozenset({Role.COMPANY}),
     (S.PUBLISHED, S.SUBMITTED): frozenset({Role.COMPANY}),
     (S.PUBLISHED, S.CLOSED): frozenset({Role.COMPANY, Role.STAFF, None}),
-    (S.CLOSED, S.PUBLISHED): frozenset({Role.COMPANY}),
+    (S.CLOSED, S.PUBLISHED): frozenset({Role.COMPANY, None}),
     (S.PUBLISHED, S.ARCHIVED): frozenset({None}),
     (S.CLOSED, S.ARCHIVED): frozenset({None}),
 }
@@ -167,6 +168,30 @@ def close_if_full(offer: Offer, now: datetime | None = None) -> bool:
         transition(offer, S.CLOSED, None, "Toutes les places sont attribuées.", now)
         return True
     return False
+
+
+REOPENED_MESSAGE = "Une place s'est libérée : l'offre est de nouveau publiée."
+
+
+def reopen_if_closed_for_lack_of_seats(offer: Offer, now: datetime | None = None) -> bool:
+    """Called when a seat frees. An offer the system closed because it was full reopens, so the
+    seat the company is told is free really is offered again; one the company or the staff
+    closed stays closed (their choice), and so does one whose company is no longer approved."""
+    now = now or utcnow()
+    if offer.status != S.CLOSED or not has_free_future_seat(offer, now.date()):
+        return False
+    closing = db.session.scalar(
+        select(OfferTransition)
+        .where(OfferTransition.offer_id == offer.id)
+        .order_by(OfferTransition.id.desc())
+        .limit(1)
+    )
+    if closing is None or closing.to_status != S.CLOSED or closing.actor_id is not None:
+        return False
+    if offer.company.status != CompanyStatus.APPROVED:
+        return False
+    transition(offer, S.PUBLISHED, None, REOPENED_MESSAGE, now)
+    return True
 
 
 def archive_past_offers(now: datetime | None = None) -> int:

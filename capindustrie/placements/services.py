@@ -328,8 +328,7 @@ def _notify_company_validated(placement: Placement) -> None:
             "La convention de stage est prête : téléchargez-la, faites-la signer par une personne "
             "habilitée à représenter l'entreprise, puis remettez-la à l'établissement. Elle doit "
             "être signée par tous avant le premier jour du stage.\n"
-            f"{public_url('placements.agreement', placement_id=placement.id)}\n\n"
-            "L'équipe Cap Industrie",
+            f"{public_url('placements.agreement', placement_id=placement.id)}",
         )
 
 
@@ -341,8 +340,7 @@ def _notify_company_refused(application: Application, reason: str) -> None:
             f"Bonjour,\n\nLe professeur principal de {_pupil_line(application)} n'a pas validé "
             f"le stage {_offer_line(application)}.\n\nMotif : {reason}\n\n"
             "La place que vous aviez attribuée à cet élève est de nouveau libre.\n\n"
-            f"{public_url('applications.company_list', offre=application.period.offer_id)}"
-            "\n\nL'équipe Cap Industrie",
+            f"{public_url('applications.company_list', offre=application.period.offer_id)}",
         )
 
 

@@ -28,7 +28,8 @@ def test_reference_data_is_the_real_seine_et_marne(app):
 def test_school_without_coordinates_falls_back_to_town_hall(app):
     jouy = db.session.scalar(select(School).where(School.uai == "0773007A"))
     commune = jouy.commune
-    assert (jouy.latitude, jouy.longitude) == (commune.latitude_townhall, commune.longitude_townhall)
+    town_hall = (commune.latitude_townhall, commune.longitude_townhall)
+    assert (jouy.latitude, jouy.longitude) == town_hall
     assert "mairie" in jouy.location_precision
 
 

@@ -26,6 +26,7 @@ from capindustrie.models import (
 )
 from capindustrie.offers import lifecycle
 
+
 class CompanyDecisionError(Exception):
     """A company decision that its current status does not allow; the message is French."""
 

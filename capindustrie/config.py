@@ -24,6 +24,10 @@ DEFAULTS = {
     "LOGIN_RATE_LIMIT": "10/minute;50/hour",
     # Per client address, all accounts together: a whole class logs in at once behind a school NAT.
     "LOGIN_IP_RATE_LIMIT": "200/minute;2000/hour",
+    # Anonymous public search, per client address: each search costs SQL over the whole disc, so
+    # a scraper must not be able to loop on it; signed-in users (pupils searching together from
+    # one school address) are not counted.
+    "PUBLIC_SEARCH_RATE_LIMIT": "300/minute",
     "MAX_FAILED_LOGINS": 10,
     "ACCOUNT_LOCK_MINUTES": 15,
     # E-mail: sent through SMTP when MAIL_SERVER is set, otherwise only logged.

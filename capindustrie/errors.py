@@ -29,8 +29,9 @@ MESSAGES = {
         "Certaines informations sont invalides. Corrigez-les puis réessayez.",
     ),
     429: (
-        "Trop de tentatives",
-        "Trop de tentatives en peu de temps. Patientez quelques minutes avant de réessayer.",
+        "Trop de demandes",
+        "Trop de demandes en peu de temps depuis votre connexion. Patientez quelques minutes "
+        "avant de réessayer.",
     ),
     500: (
         "Erreur du service",

@@ -453,7 +453,7 @@ def test_login_is_rate_limited_with_a_french_page(make_app):
             assert login(client, "x@exemple.fr", "y" * 12).status_code == 422
         limited = login(client, "X@exemple.fr ", "y" * 12)
         assert limited.status_code == 429
-        assert "Trop de tentatives" in page(limited) and '<html lang="fr">' in page(limited)
+        assert "Trop de demandes" in page(limited) and '<html lang="fr">' in page(limited)
         assert client.get("/connexion").status_code == 200  # reading the page is not limited
         # Another account from the same address (a class behind its school's NAT) goes on.
         assert login(client, "autre@exemple.fr", "y" * 12).status_code == 422

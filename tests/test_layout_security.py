@@ -102,7 +102,7 @@ def test_wrong_method_is_a_french_405_page(client):
         (403, "Accès refusé"),
         (404, "Page introuvable"),
         (413, "Fichier trop volumineux"),
-        (429, "Trop de tentatives"),
+        (429, "Trop de demandes"),
     ],
 )
 def test_aborted_requests_get_a_french_page_with_their_status(make_app, status, french):

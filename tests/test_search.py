@@ -488,6 +488,27 @@ def page_text(response) -> str:
     return response.get_data(as_text=True)
 
 
+def test_anonymous_public_searches_are_rate_limited_and_signed_in_users_are_not(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, PUBLIC_SEARCH_RATE_LIMIT="3/minute")
+    with app.app_context():
+        school = meaux_college()
+        teacher = factories.user(Role.TEACHER)
+        db.session.commit()
+        url = f"/offres?etablissement={school.uai}"
+        anonymous = app.test_client()
+
+        codes = [anonymous.get(url).status_code for _ in range(2)]
+        codes.append(anonymous.get("/offres/etablissements?ecole=meaux").status_code)
+        limited = anonymous.get(url)
+
+        assert codes == [200, 200, 200]
+        assert limited.status_code == 429
+        assert "Trop de demandes" in page_text(limited)
+        signed_in = app.test_client()
+        login(signed_in, teacher)
+        assert [signed_in.get(url).status_code for _ in range(5)] == [200] * 5
+
+
 def test_public_search_works_anonymously_and_shows_each_result(app, client):
     school = meaux_college()
     company = factories.company(name="Forges de Brie", filiere=Filiere.MATERIALS)

@@ -1,10 +1,11 @@
 """Search views. GET only: the filters live in the URL (shareable, back button), validated by
 GET forms; a value no control can send answers 400 with the French message beside its field."""
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
 from capindustrie.authz import role_required
+from capindustrie.extensions import limiter
 from capindustrie.htmx import is_fragment_request, render
 from capindustrie.models import Filiere, Role
 from capindustrie.search import bp, services
@@ -26,6 +27,20 @@ def _results(page: str, form, status: int = 200, **context):
         announce=is_fragment_request(),
         **context,
     )
+
+
+def _public_search_rate_limit() -> str:
+    return current_app.config["PUBLIC_SEARCH_RATE_LIMIT"]
+
+
+def _signed_in() -> bool:
+    return current_user.is_authenticated
+
+
+# One budget for the public search pages together, per client address.
+public_search_limit = limiter.shared_limit(
+    _public_search_rate_limit, scope="public-search", exempt_when=_signed_in
+)
 
 
 def _run(form, school, level, period_start=None, period_end=None):
@@ -63,6 +78,7 @@ def pupil_search():
 
 
 @bp.get("/offres")
+@public_search_limit
 def public_search():
     form = PublicSearchForm(request.args)
     pick = SchoolPickForm(request.args)
@@ -90,6 +106,7 @@ def public_search():
 
 
 @bp.get("/offres/etablissements")
+@public_search_limit
 def schools():
     """School suggestions for the public search (links: they work with and without JavaScript)."""
     pick = SchoolPickForm(request.args)

@@ -12,7 +12,9 @@ from flask.testing import FlaskClient
 
 from capindustrie import create_app
 from capindustrie.extensions import db
-from capindustrie.models import Base
+from capindustrie.models import Base, Role
+from tests import factories
+from tests.factories import login
 
 REFERENCE_TABLES = {"epci", "commune", "school", "alembic_version"}
 CSRF_IN_PAGE = re.compile(r'"X-CSRFToken": "([^"]+)"')
@@ -142,3 +144,27 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if "postgres_only" not in item.keywords]
+
+
+# A teacher's class, shared by the teacher-side test modules (a module may override `teacher`:
+# `klass` and `teacher_client` then use its own).
+
+
+@pytest.fixture
+def teacher(app):
+    user = factories.user(Role.TEACHER, first_name="Anne", last_name="Prof")
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def klass(teacher):
+    obj = factories.school_class(teacher)
+    db.session.commit()
+    return obj
+
+
+@pytest.fixture
+def teacher_client(client, teacher):
+    login(client, teacher)
+    return client

@@ -31,16 +31,6 @@ def counts(html: str) -> dict[str, int]:
 
 
 @pytest.fixture
-def teacher():
-    return f.user(Role.TEACHER, first_name="Anne", last_name="Prof")
-
-
-@pytest.fixture
-def klass(teacher):
-    return f.school_class(teacher)
-
-
-@pytest.fixture
 def every_state(klass):
     """One class with a pupil in each situation (and two with no application at all)."""
     company = f.company("Mécanique de la Brie")

@@ -47,12 +47,6 @@ def teacher(app):
     return user
 
 
-@pytest.fixture
-def teacher_client(client, teacher):
-    login(client, teacher)
-    return client
-
-
 def class_form(**overrides) -> dict:
     data = {"name": "3e B", "level": "3e", "school_year": "2026", "internship_start": "",
             "internship_end": ""}

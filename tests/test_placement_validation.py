@@ -26,16 +26,6 @@ REASON = "Le trajet est trop long : plus d'une heure trente de transport chaque 
 
 
 @pytest.fixture
-def teacher():
-    return f.user(Role.TEACHER, first_name="Anne", last_name="Prof")
-
-
-@pytest.fixture
-def klass(teacher):
-    return f.school_class(teacher)
-
-
-@pytest.fixture
 def company_user():
     return f.user(Role.COMPANY, email="atelier@exemple.fr",
                   company_obj=f.company("Mécanique de la Brie"))

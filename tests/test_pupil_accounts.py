@@ -46,26 +46,6 @@ def text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-@pytest.fixture
-def teacher(app):
-    user = factories.user(Role.TEACHER, first_name="Anne", last_name="Prof")
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
-def klass(teacher):
-    obj = factories.school_class(teacher)
-    db.session.commit()
-    return obj
-
-
-@pytest.fixture
-def teacher_client(client, teacher):
-    login(client, teacher)
-    return client
-
-
 def payload_of(response) -> str:
     match = PAYLOAD.search(response.get_data(as_text=True))
     assert match, "no slips payload on the page"

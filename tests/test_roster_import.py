@@ -36,26 +36,6 @@ def frozen_clock():
 
 
 
-@pytest.fixture
-def teacher(app):
-    user = factories.user(Role.TEACHER, first_name="Anne", last_name="Prof")
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
-def klass(teacher):
-    obj = factories.school_class(teacher)
-    db.session.commit()
-    return obj
-
-
-@pytest.fixture
-def teacher_client(client, teacher):
-    login(client, teacher)
-    return client
-
-
 def counts() -> tuple[int, int]:
     return (
         db.session.scalar(select(func.count(Pupil.id))),

@@ -46,6 +46,16 @@ def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
     return path
 
 
+def htmx_settled(page: Page) -> None:
+    """Wait until htmx has made what it last swapped in live. New elements are visible at once
+    but their hx-* attributes are processed at settle time (20 ms later, more on a loaded
+    machine); they carry `htmx-added` until then. Typing into such a field earlier sends no
+    request — a person cannot type that fast, a test can."""
+    page.wait_for_function(
+        "window.htmx && !document.querySelector('.htmx-added, .htmx-settling, .htmx-request')"
+    )
+
+
 def login(page: Page, login: str, password: str) -> None:
     """Log in through the real form at /connexion and wait for the page that follows.
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from capindustrie.extensions import db
 from capindustrie.models import Filiere, Offer, OfferStatus, Role
 from tests import factories as f
-from tests.e2e.helpers import login, screenshot
+from tests.e2e.helpers import htmx_settled, login, screenshot
 
 
 @pytest.fixture(autouse=True)
@@ -56,6 +56,7 @@ def test_company_builds_an_offer_staff_publishes_it_pupils_see_it(page, live_ser
 
     # Step 3: the address, with suggestions from the shipped communes (geocoder off in tests).
     expect(page.get_by_role("heading", name=re.compile("Étape 3 sur 6"))).to_be_visible()
+    htmx_settled(page)
     page.get_by_label("Adresse du lieu de stage").fill("Meaux")
     page.locator("[data-address]").first.wait_for()
     page.locator("[data-address]").first.click()

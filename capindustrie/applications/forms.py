@@ -1,10 +1,10 @@
 """Forms of the applications: the pupil's message, the company's answer, bare action buttons."""
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from capindustrie.applications.states import LABELS
+from capindustrie.forms import BaseForm
 from capindustrie.offers.forms import PlainText
 
 MESSAGE_MIN, MESSAGE_MAX = 20, 1000
@@ -16,7 +16,7 @@ def _clean_text(value):
     return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
 
 
-class ApplyForm(FlaskForm):
+class ApplyForm(BaseForm):
     message = TextAreaField(
         "Votre message à l'entreprise",
         filters=[_clean_text],
@@ -31,7 +31,7 @@ class ApplyForm(FlaskForm):
     )
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(BaseForm):
     """Accept or refuse (two buttons of one form): the message is optional."""
 
     message = TextAreaField(
@@ -41,7 +41,7 @@ class AnswerForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(BaseForm):
     """Withdraw, decline or choose: nothing to type, the CSRF token is the form."""
 
 
@@ -51,7 +51,7 @@ def _known_choice(form, field):
         raise ValidationError("Valeur inconnue, ignorée : tous les choix sont affichés.")
 
 
-class CompanyFilterForm(FlaskForm):
+class CompanyFilterForm(BaseForm):
     """GET filters of the company's list: no CSRF (a read, bookmarkable)."""
 
     class Meta:

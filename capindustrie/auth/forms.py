@@ -1,7 +1,6 @@
 """Account forms. Every message is French; uniqueness and policy rules live in services."""
 
 from flask import current_app
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     HiddenField,
@@ -15,6 +14,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 from capindustrie.auth import services
 from capindustrie.auth.passwords import password_problem, verify_password
 from capindustrie.extensions import db
+from capindustrie.forms import BaseForm
 from capindustrie.models import FILIERE_LABELS, School
 from capindustrie.validation import siret_problem
 
@@ -99,7 +99,7 @@ class PersonFieldsMixin:
             raise ValidationError(services.DUPLICATE_EMAIL)
 
 
-class RegisterCompanyForm(PersonFieldsMixin, NewPasswordMixin, FlaskForm):
+class RegisterCompanyForm(PersonFieldsMixin, NewPasswordMixin, BaseForm):
     company_name = StringField(
         "Nom de l'entreprise",
         filters=[_strip],
@@ -149,7 +149,7 @@ class SchoolChoiceField(HiddenField):
         self.data = answers[-1] if answers else ""
 
 
-class RegisterTeacherForm(PersonFieldsMixin, NewPasswordMixin, FlaskForm):
+class RegisterTeacherForm(PersonFieldsMixin, NewPasswordMixin, BaseForm):
     # First, as on the page. The id is the visible search box's: error links lead to it.
     school_id = SchoolChoiceField("Votre établissement", id="school-query")
     first_name = _name_field("Prénom", "votre prénom")
@@ -180,7 +180,7 @@ class RegisterTeacherForm(PersonFieldsMixin, NewPasswordMixin, FlaskForm):
         return None
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     identifier = StringField(
         "Adresse e-mail ou identifiant",
         filters=[_strip],
@@ -189,7 +189,7 @@ class LoginForm(FlaskForm):
     password = PasswordField("Mot de passe", validators=[_required("votre mot de passe")])
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(NewPasswordMixin, BaseForm):
     current_password = PasswordField(
         "Mot de passe actuel", validators=[_required("votre mot de passe actuel")]
     )
@@ -218,11 +218,11 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
             raise ValidationError("Choisissez un mot de passe différent de l'actuel.")
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(BaseForm):
     email = _email_field()
 
 
-class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+class ResetPasswordForm(NewPasswordMixin, BaseForm):
     password, password_confirm = _new_password_fields("Nouveau mot de passe")
 
     def __init__(self, *args, user=None, **kwargs):

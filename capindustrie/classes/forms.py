@@ -3,7 +3,6 @@
 from collections.abc import Mapping
 from datetime import date
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, EmailField, HiddenField, SelectField, StringField
 from wtforms.meta import DefaultMeta
@@ -19,6 +18,7 @@ from wtforms.validators import (
 from capindustrie.auth.services import normalise_email
 from capindustrie.classes import services
 from capindustrie.classes.roster import NAME_MAX_LENGTH, birth_date_problem, clean_name
+from capindustrie.forms import BaseForm
 from capindustrie.models import Level
 from capindustrie.offers.rules import school_year_label
 
@@ -46,7 +46,7 @@ def _email(value):
     return normalise_email(value) if isinstance(value, str) else value
 
 
-class FrenchForm(FlaskForm):
+class FrenchForm(BaseForm):
     """WTForms' own French messages (« Valeur de date invalide ») without Babel."""
 
     class Meta:

@@ -2,7 +2,6 @@
 
 from urllib.parse import urlsplit
 
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     IntegerField,
@@ -28,12 +27,13 @@ from wtforms.validators import (
 from capindustrie.auth.passwords import password_problem
 from capindustrie.companies import services
 from capindustrie.formfields import REQUIRED, PlainText
+from capindustrie.forms import BaseForm
 from capindustrie.models import FILIERE_LABELS, Commune, Filiere, SizeBand
 
 PRESENTATION_MAX = 2000
 
 
-class FrenchForm(FlaskForm):
+class FrenchForm(BaseForm):
     """WTForms' own French messages for what no validator says (e.g. « not an integer »):
     Flask-WTF only translates through Babel, which the project does not use."""
 

@@ -1,9 +1,9 @@
 """Moderation forms: decisions (CSRF only, or with a required reason) and the list filters."""
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from capindustrie.forms import BaseForm
 from capindustrie.models import FILIERE_LABELS
 from capindustrie.offers.forms import PlainText
 from capindustrie.offers.lifecycle import STATUS_LABELS
@@ -15,11 +15,11 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(BaseForm):
     """Publish an offer or validate a company: nothing to type, the CSRF token is the form."""
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(BaseForm):
     """Refuse an offer or a company: the reason is required, it is e-mailed to the company."""
 
     reason = TextAreaField(
@@ -42,7 +42,7 @@ def _known_choice(form, field):
         raise ValidationError("Valeur inconnue, ignorée : tous les choix sont affichés.")
 
 
-class OfferFilterForm(FlaskForm):
+class OfferFilterForm(BaseForm):
     """GET filters of the offer list: no CSRF (a read, bookmarkable)."""
 
     class Meta:

@@ -2,7 +2,6 @@
 token belongs to the enclosing FlaskForm."""
 
 from flask import current_app
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -28,11 +27,12 @@ from wtforms.validators import (
 )
 
 from capindustrie.formfields import REQUIRED, PlainText
+from capindustrie.forms import BaseForm
 from capindustrie.models import FILIERE_LABELS, Level
 from capindustrie.offers.rules import phone_problem
 
 
-class LevelFiliereForm(FlaskForm):
+class LevelFiliereForm(BaseForm):
     title = StringField(
         "Titre de l'offre",
         validators=[
@@ -62,7 +62,7 @@ class DayForm(Form):
     safety = TextAreaField("Sécurité", validators=[Optional(), PlainText(2000)])
 
 
-class ProgramForm(FlaskForm):
+class ProgramForm(BaseForm):
     days = FieldList(FormField(DayForm))
     commitment = BooleanField(
         "L'entreprise s'engage : stage d'observation uniquement, conformément au texte ci-dessus.",
@@ -70,7 +70,7 @@ class ProgramForm(FlaskForm):
     )
 
 
-class SiteForm(FlaskForm):
+class SiteForm(BaseForm):
     site_address = StringField(
         "Adresse du lieu de stage",
         validators=[
@@ -109,14 +109,14 @@ class PeriodForm(Form):
         )
 
 
-class PeriodsForm(FlaskForm):
+class PeriodsForm(BaseForm):
     periods = FieldList(FormField(PeriodForm))
     reserved_priority_education = BooleanField(
         "Réserver cette offre aux élèves des collèges REP et REP+"
     )
 
 
-class PracticalForm(FlaskForm):
+class PracticalForm(BaseForm):
     tutor_name = StringField(
         "Nom du tuteur ou de la tutrice", validators=[DataRequired(REQUIRED), PlainText(160)]
     )
@@ -146,7 +146,7 @@ class PracticalForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(BaseForm):
     """Step 6: a button; the lifecycle decides whether the offer is complete."""
 
 

@@ -1,9 +1,9 @@
 """Forms of the teacher's dashboard: the state filter, validation, refusal with a reason."""
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from capindustrie.forms import BaseForm
 from capindustrie.offers.forms import PlainText
 from capindustrie.placements.services import STATE_LABELS, URGENCY, PupilState
 
@@ -21,7 +21,7 @@ def _known_choice(form, field):
         raise ValidationError("Valeur inconnue, ignorée : tous les élèves sont affichés.")
 
 
-class DashboardFilterForm(FlaskForm):
+class DashboardFilterForm(BaseForm):
     """GET filter of the class dashboard: no CSRF (a read, bookmarkable)."""
 
     class Meta:
@@ -42,11 +42,11 @@ class DashboardFilterForm(FlaskForm):
         return PupilState(self.etat.data)
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(BaseForm):
     """Validate: nothing to type, the CSRF token is the form."""
 
 
-class RefuseForm(FlaskForm):
+class RefuseForm(BaseForm):
     reason = TextAreaField(
         "Motif du refus",
         filters=[_clean_text],

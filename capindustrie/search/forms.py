@@ -6,12 +6,12 @@ French message beside the field; the view answers 400.
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SearchField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from capindustrie.filters import french_date
+from capindustrie.forms import BaseForm
 from capindustrie.models import FILIERE_LABELS, Level
 from capindustrie.search.services import DEFAULT_RADIUS_KM, KEYWORD_MAX_LENGTH, MAX_PAGE, RADII_KM
 
@@ -55,7 +55,7 @@ class FrenchDateField(DateField):
             raise ValueError("Date invalide : utilisez le format jj/mm/aaaa.") from exc
 
 
-class _Filters(FlaskForm):
+class _Filters(BaseForm):
     class Meta:
         csrf = False
 
@@ -164,7 +164,7 @@ class PublicSearchForm(_Filters):
         return Level(self.niveau.data)
 
 
-class SchoolPickForm(FlaskForm):
+class SchoolPickForm(BaseForm):
     class Meta:
         csrf = False
 

@@ -134,5 +134,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from capindustrie import filters
+    from capindustrie.formerrors import error_entries
 
     filters.init_app(app)
+    app.add_template_global(error_entries)

@@ -66,3 +66,79 @@
     if (address) { address.focus(); }
   });
 })();
+// One rule for every form answer, HTMX swap or full page (issue 9): a refused form (422) brings
+// its error summary into view and focuses it; a successful swap focuses the new content's
+// heading and shows the new content from its top. Without it, the button that had focus is
+// swapped away: focus falls to <body> and the answer may lie a screen away.
+(function () {
+  "use strict";
+  var handled = typeof WeakSet === "function" ? new WeakSet() : null;
+
+  function focusable(el) {
+    if (!el.hasAttribute("tabindex") && !el.matches("a[href], button, input, select, textarea")) {
+      el.setAttribute("tabindex", "-1");
+    }
+    return el;
+  }
+  // Bring `el` into view only when it is not already: a row answered in place does not jump.
+  function reveal(el, from) {
+    var box = (from || el).getBoundingClientRect();
+    var height = window.innerHeight || document.documentElement.clientHeight;
+    if (box.top < 0 || box.top > height - 48) {
+      (from || el).scrollIntoView({ block: "start" });
+    }
+  }
+  function focusErrors(root) {
+    var target = root.querySelector(".error-summary")
+      || root.querySelector("[aria-invalid='true']")
+      || root.querySelector("[role='alert']");
+    if (!target) { return false; }
+    reveal(target);
+    focusable(target).focus({ preventScroll: true });
+    return true;
+  }
+  function focusHeading(root) {
+    var heading = root.querySelector("[data-swap-heading]")
+      || (root.matches("h1, h2, h3, h4, h5, h6") ? root : root.querySelector("h1, h2, h3, h4, h5, h6"))
+      || root.querySelector("[role='status']")
+      || root;
+    reveal(heading, root);
+    focusable(heading).focus({ preventScroll: true });
+  }
+  // The new content: the target itself (innerHTML) or, when swapped out (outerHTML), the
+  // element now bearing its id; else the first element htmx settled.
+  function newContent(detail, settled) {
+    var target = detail.target;
+    if (target && target.isConnected) { return target; }
+    if (target && target.id) {
+      var fresh = document.getElementById(target.id);
+      if (fresh) { return fresh; }
+    }
+    return settled;
+  }
+  // Form answers only (a submit, or a click on a button or link): live search and
+  // autocomplete update while the person types, and must leave the focus where it is.
+  function isFormAnswer(detail) {
+    var config = detail.requestConfig || {};
+    var trigger = config.triggeringEvent;
+    return Boolean(trigger) && (trigger.type === "submit" || trigger.type === "click");
+  }
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var detail = event.detail || {};
+    var xhr = detail.xhr;
+    if (!xhr || (handled && handled.has(xhr)) || !isFormAnswer(detail)) { return; }
+    if (handled) { handled.add(xhr); }
+    var root = newContent(detail, event.target);
+    if (!root || !root.isConnected) { return; }
+    if (xhr.status === 422) {
+      if (!focusErrors(root)) { focusHeading(root); }
+    } else if (xhr.status >= 200 && xhr.status < 300) {
+      focusHeading(root);
+    }
+  });
+  // A refused form answered as a whole page (no JavaScript swap, e.g. registration).
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector(".error-summary");
+    if (summary) { focusErrors(summary.parentNode); }
+  });
+})();

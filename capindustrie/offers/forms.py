@@ -63,7 +63,7 @@ class DayForm(Form):
 
 
 class ProgramForm(BaseForm):
-    days = FieldList(FormField(DayForm))
+    days = FieldList(FormField(DayForm), label="Jour")
     commitment = BooleanField(
         "L'entreprise s'engage : stage d'observation uniquement, conformément au texte ci-dessus.",
         validators=[DataRequired("L'engagement « observation uniquement » doit être accepté.")],
@@ -110,7 +110,7 @@ class PeriodForm(Form):
 
 
 class PeriodsForm(BaseForm):
-    periods = FieldList(FormField(PeriodForm))
+    periods = FieldList(FormField(PeriodForm), label="Période")
     reserved_priority_education = BooleanField(
         "Réserver cette offre aux élèves des collèges REP et REP+"
     )

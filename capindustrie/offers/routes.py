@@ -250,7 +250,13 @@ def save_periods(offer: Offer, form) -> dict | None:
 def save_practical(offer: Offer, form) -> dict | None:
     check = wizard.save_practical(offer, form.data)
     if not check.ok:
-        form.day_start.errors = list(check.errors)
+        # Each refusal beside the field to correct (arrival, departure, break), in the summary
+        # under that field's label; one about the schedule as a whole goes to the form.
+        for field_name, messages in check.errors_by_field().items():
+            if field_name is None:
+                form.form_errors.extend(messages)
+            else:
+                form[field_name].errors = list(form[field_name].errors) + messages
         return {"schedule_warnings": check.warnings}
     if check.warnings:
         flash(" ".join(check.warnings), "info")

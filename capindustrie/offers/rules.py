@@ -38,16 +38,35 @@ BREAK_RULE = (
 )
 
 
+# The schedule's fields, as the wizard names them: each refusal names the field to correct.
+ARRIVAL, DEPARTURE, BREAK_START, BREAK_END = "day_start", "day_end", "break_start", "break_end"
+
+
 @dataclass
 class ScheduleCheck:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     daily_minutes: int = 0
     weekly_minutes: int = 0
+    # message -> the field it concerns; a message absent from it is about the whole schedule.
+    error_fields: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def refuse(self, field_name: str | None, message: str) -> None:
+        """Record a refusal and the field to correct (None: no single field is at fault)."""
+        self.errors.append(message)
+        if field_name is not None:
+            self.error_fields[message] = field_name
+
+    def errors_by_field(self) -> dict[str | None, list[str]]:
+        """The errors grouped by field, in order; key None for the schedule as a whole."""
+        grouped: dict[str | None, list[str]] = {}
+        for message in self.errors:
+            grouped.setdefault(self.error_fields.get(message), []).append(message)
+        return grouped
 
 
 def _minutes(t: time) -> int:
@@ -78,29 +97,30 @@ def check_schedule(
     """Check one daily schedule (the same every day of the period) against the legal limits
     for minors. Presence = departure − arrival − break; a single break is modelled."""
     result = ScheduleCheck()
-    errors = result.errors
     start, end = _minutes(day_start), _minutes(day_end)
 
     if end <= start:
-        errors.append("L'heure de départ doit être après l'heure d'arrivée.")
+        result.refuse(DEPARTURE, "L'heure de départ doit être après l'heure d'arrivée.")
         return result
     if day_start < EARLIEST_START:
-        errors.append(f"Arrivée à {format_clock(day_start)} : {NIGHT_RULE}.")
+        result.refuse(ARRIVAL, f"Arrivée à {format_clock(day_start)} : {NIGHT_RULE}.")
     if day_end > LATEST_END:
-        errors.append(f"Départ à {format_clock(day_end)} : {NIGHT_RULE}.")
+        result.refuse(DEPARTURE, f"Départ à {format_clock(day_end)} : {NIGHT_RULE}.")
     if days_per_week < 1:
-        errors.append("Indiquez au moins un jour de présence par semaine.")
+        result.refuse(None, "Indiquez au moins un jour de présence par semaine.")
         return result
     if days_per_week > MAX_DAYS_PER_WEEK:
-        errors.append(
+        result.refuse(
+            None,
             f"{days_per_week} jours de présence par semaine : un mineur a droit à deux jours "
             "de repos consécutifs par semaine, soit au plus 5 jours de présence "
-            "(Code du travail, L. 3164-2)."
+            "(Code du travail, L. 3164-2).",
         )
 
     breaks = _break_problems(start, end, break_start, break_end)
     if breaks:
-        errors.extend(breaks)
+        for field_name, message in breaks:
+            result.refuse(field_name, message)
         return result
 
     pause = _minutes(break_end) - _minutes(break_start) if break_start is not None else 0
@@ -114,16 +134,19 @@ def check_schedule(
 
 def _break_problems(
     start: int, end: int, break_start: time | None, break_end: time | None
-) -> list[str]:
+) -> list[tuple[str, str]]:
+    """(field, message) pairs: the break's own shape, before any duration is computed."""
     if (break_start is None) != (break_end is None):
-        return ["Indiquez le début et la fin de la pause, ou aucun des deux."]
+        missing = BREAK_END if break_end is None else BREAK_START
+        return [(missing, "Indiquez le début et la fin de la pause, ou aucun des deux.")]
     if break_start is None:
         return []
     b_start, b_end = _minutes(break_start), _minutes(break_end)
     if b_end <= b_start:
-        return ["La fin de la pause doit être après son début."]
+        return [(BREAK_END, "La fin de la pause doit être après son début.")]
     if b_start <= start or b_end >= end:
-        return ["La pause doit commencer après l'arrivée et finir avant le départ."]
+        outside = BREAK_START if b_start <= start else BREAK_END
+        return [(outside, "La pause doit commencer après l'arrivée et finir avant le départ.")]
     return []
 
 
@@ -132,15 +155,18 @@ def _check_durations(result: ScheduleCheck, days_per_week: int) -> None:
     # A week that only exceeds 35 h because each day exceeds 7 h is the daily rule's
     # fault: name the weekly rule only if the week stays too long once the days are fixed.
     too_long_anyway = min(daily, MAX_DAILY_MINUTES) * days_per_week > MAX_WEEKLY_MINUTES
+    # A day or a week too long is corrected by leaving earlier: the departure is at fault.
     if daily > MAX_DAILY_MINUTES:
-        result.errors.append(
+        result.refuse(
+            DEPARTURE,
             f"Durée de présence de {format_duration(daily)} par jour : la limite légale pour "
-            "un mineur est de 7 h par jour (Code du travail, L. 3162-1)."
+            "un mineur est de 7 h par jour (Code du travail, L. 3162-1).",
         )
     if weekly > MAX_WEEKLY_MINUTES and too_long_anyway:
-        result.errors.append(
+        result.refuse(
+            DEPARTURE,
             f"Durée de présence de {format_duration(weekly)} par semaine : la limite légale "
-            "pour un mineur est de 35 h par semaine (Code du travail, L. 3162-1)."
+            "pour un mineur est de 35 h par semaine (Code du travail, L. 3162-1).",
         )
     elif weekly > ADVISED_WEEKLY_MINUTES_UNDER_15:
         result.warnings.append(
@@ -155,16 +181,23 @@ def _check_break_rule(
     daily = result.daily_minutes
     if break_start is None:
         if daily > MAX_CONTINUOUS_MINUTES:
-            result.errors.append(f"Présence de {format_duration(daily)} sans pause : {BREAK_RULE}.")
+            result.refuse(
+                BREAK_START, f"Présence de {format_duration(daily)} sans pause : {BREAK_RULE}."
+            )
         return
     b_start, b_end = _minutes(break_start), _minutes(break_end)
     # A short break is legal on a short day; it only fails the rule once 4 h 30 is reached.
     if daily > MAX_CONTINUOUS_MINUTES and b_end - b_start < MIN_BREAK_MINUTES:
-        result.errors.append(f"Pause de {format_duration(b_end - b_start)} : {BREAK_RULE}.")
-    for label, stretch in (("avant", b_start - start), ("après", end - b_end)):
+        result.refuse(BREAK_END, f"Pause de {format_duration(b_end - b_start)} : {BREAK_RULE}.")
+    # Too long before the break: it should start earlier; after it: it should end later.
+    for label, stretch, field_name in (
+        ("avant", b_start - start, BREAK_START),
+        ("après", end - b_end, BREAK_END),
+    ):
         if stretch > MAX_CONTINUOUS_MINUTES:
-            result.errors.append(
-                f"Présence continue de {format_duration(stretch)} {label} la pause : {BREAK_RULE}."
+            result.refuse(
+                field_name,
+                f"Présence continue de {format_duration(stretch)} {label} la pause : {BREAK_RULE}.",
             )
 
 

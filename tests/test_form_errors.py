@@ -4,6 +4,7 @@ under « Arrivée »; step 6 says once what is missing, with links to the steps.
 
 import re
 from datetime import UTC, datetime, time
+from html import unescape
 
 import pytest
 import time_machine
@@ -207,3 +208,34 @@ def test_form_errors_without_anchor_are_plain_text(app):
         form = offer_forms.SubmitForm(meta={"csrf": False})
         form.form_errors.append("Erreur générale.")
         assert [(e.target_id, e.label) for e in error_entries(form)] == [(None, "")]
+
+
+# --- Step 6: what is missing, once, with links to the steps ------------------------------------
+
+
+def test_step6_says_once_what_is_missing_with_links_to_the_steps(company_client):
+    client, user = company_client
+    offer = f.complete_offer(user.company)
+    offer.day_start = offer.day_end = None
+    offer.tutor_phone = None
+    offer.wizard_step = 6
+    db.session.commit()
+    url = f"/entreprise/offres/{offer.id}/etape/6"
+
+    before = unescape(client.get(url).get_data(as_text=True))
+    assert "Avant l'envoi, il manque" in before and "error-summary" not in before
+
+    response = client.post(url, data={"direction": "submit"})
+    html = unescape(response.get_data(as_text=True))
+    assert response.status_code == 422
+    assert html.count("L'offre est incomplète") == 1
+    assert html.count("Étape 5 : les horaires de la journée.") == 1
+    assert "Avant l'envoi, il manque" not in html
+    assert 'href="#"' not in html
+    block = re.search(r'<div class="error-summary" id="offre-incomplete".*?</div>', html, re.S)
+    assert block, "the refusal is not the error summary app.js focuses"
+    links = re.findall(r'<a href="([^"]*)"[^>]*>([^<]*)</a>', block.group(0))
+    assert (f"/entreprise/offres/{offer.id}/etape/5", "Étape 5 : les horaires de la journée.") in [
+        (href, text) for href, text in links
+    ]
+    assert len(html.split('class="error-summary"')) == 2, "a second summary repeats the refusal"

@@ -8,6 +8,7 @@ reopens it; or, when the system closed it for lack of seats, the system as soon 
 published/closed → archived (every period is past).
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -55,6 +56,10 @@ class TransitionError(Exception):
     """A transition the lifecycle does not allow; the message is French, for the user."""
 
 
+# Every missing item starts with the wizard step that fills it: « Étape 5 : … ».
+_STEP_PREFIX = re.compile(r"^Étape (\d+) : ")
+
+
 @dataclass(frozen=True)
 class Completeness:
     missing: list[str]
@@ -62,6 +67,15 @@ class Completeness:
     @property
     def complete(self) -> bool:
         return not self.missing
+
+    @property
+    def by_step(self) -> list[tuple[int | None, str]]:
+        """(step number, item) pairs, so the wizard can link each item to its step."""
+        pairs = []
+        for item in self.missing:
+            match = _STEP_PREFIX.match(item)
+            pairs.append((int(match.group(1)) if match else None, item))
+        return pairs
 
 
 def completeness(offer: Offer, today: date) -> Completeness:

@@ -282,8 +282,12 @@ def submit_offer(offer: Offer, form):
         wizard.submit(offer, current_user)
     except lifecycle.TransitionError as error:
         db.session.rollback()
-        form.form_errors.append(str(error))
-        return show_step(wizard_reload(offer.id), wizard.LAST_STEP, form, status=422)
+        offer = wizard_reload(offer.id)
+        # What is missing is said once, by step 6's list (with links to the steps); any other
+        # refusal goes to the error summary.
+        if lifecycle.completeness(offer, utcnow().date()).complete:
+            form.form_errors.append(str(error))
+        return show_step(offer, wizard.LAST_STEP, form, status=422, refused=True)
     flash(
         "Votre offre est envoyée au Département pour modération. "
         "Vous recevrez un e-mail à sa publication.",

@@ -144,3 +144,28 @@ def test_refused_moderation_swap_focuses_its_summary(page, live_server, watch):
     assert summary_links(page) == ["#reject-reason"]
     unexpected = [e for e in watch.console_errors if "status of 422" not in e]
     assert unexpected == [] and watch.csp_violations() == []
+
+
+def test_step6_refused_focuses_the_single_list_of_what_is_missing(page, live_server, watch):
+    page.set_viewport_size(PHONE)
+    with live_server.app.app_context():
+        company_user = f.user(Role.COMPANY, email="atelier@exemple.fr")
+        offer = f.complete_offer(company_user.company)
+        offer.day_start = offer.day_end = None
+        offer.wizard_step = 6
+        db.session.commit()
+        offer_id = offer.id
+
+    login(page, "atelier@exemple.fr", f.PASSWORD)
+    page.goto(f"/entreprise/offres/{offer_id}/etape/6")
+    htmx_settled(page)
+    page.get_by_role("button", name="Envoyer l'offre au Département").click()
+    summary = page.locator("#offre-incomplete.error-summary")
+    expect(summary).to_be_focused()
+    assert_in_view(focused(page))
+    expect(page.get_by_text("L'offre est incomplète")).to_have_count(1)
+    screenshot(page, "focus-wizard-step6-refused-390", full_page=False)
+
+    summary.get_by_role("link", name="Étape 5 : les horaires de la journée.").click()
+    expect(page.get_by_role("heading", name=re.compile("Étape 5 sur 6"))).to_be_focused()
+    assert_in_view(focused(page))

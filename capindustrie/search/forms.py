@@ -97,6 +97,18 @@ class _Filters(BaseForm):
     def keyword(self) -> str | None:
         return self.q.data or None
 
+    def active_filters(self) -> list[str]:
+        """The filters in force, in words, for the folded filters' summary on phones:
+        « 20 km, Agroalimentaire, « robot » ». Values no control can send are left out."""
+        words = []
+        if self.rayon.data in {choice.value for choice in self.rayon.choices}:
+            words.append(f"{self.rayon.data} km")
+        if self.filiere.data:
+            words.extend(c.label for c in self.filiere.choices if c.value == self.filiere.data)
+        if self.q.data and not self.q.errors:
+            words.append(f"« {self.q.data} »")
+        return words
+
     def filter_args(self) -> dict[str, str]:
         """The current filters as URL parameters (page excluded), for links that keep them."""
         return {
@@ -137,6 +149,12 @@ class PupilSearchForm(_Filters):
     def uses_my_dates(self) -> bool:
         return self.has_dates and self.periode.data == MY_DATES
 
+    def active_filters(self) -> list[str]:
+        words = super().active_filters()
+        if self.has_dates and self.periode.data in (MY_DATES, ALL_PERIODS):
+            words.append("mes dates" if self.uses_my_dates() else "toutes les périodes")
+        return words
+
 
 LEVEL_CHOICES = [
     SelectChoice(Level.TROISIEME.value, "3e (stage d'observation d'une semaine)"),
@@ -162,6 +180,17 @@ class PublicSearchForm(_Filters):
     @property
     def level(self) -> Level:
         return Level(self.niveau.data)
+
+    def active_filters(self) -> list[str]:
+        words = []
+        if self.niveau.data in {level.value for level in Level}:
+            words.append(self.niveau.data)
+        words += super().active_filters()
+        if self.du.data and not self.du.errors:
+            words.append(f"à partir du {self.du.data:%d/%m/%Y}")
+        if self.au.data and not self.au.errors:
+            words.append(f"jusqu'au {self.au.data:%d/%m/%Y}")
+        return words
 
 
 class SchoolPickForm(BaseForm):

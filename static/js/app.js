@@ -142,3 +142,18 @@
     if (summary) { focusErrors(summary.parentNode); }
   });
 })();
+// Folded filters (search pages): open from 48rem, as CSS shows them there; this covers browsers
+// without ::details-content. On phones they stay folded unless a filter is in error.
+(function () {
+  "use strict";
+  if (!window.matchMedia) { return; }
+  var wide = window.matchMedia("(min-width: 48rem)");
+  function sync() {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (panel) {
+      if (wide.matches) { panel.open = true; }
+      else if (!panel.querySelector(".field-error")) { panel.open = false; }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", sync);
+  if (wide.addEventListener) { wide.addEventListener("change", sync); }
+})();

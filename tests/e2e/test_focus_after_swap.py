@@ -9,10 +9,12 @@ import pytest
 import time_machine
 from playwright.sync_api import Page, expect
 
+from capindustrie.applications.states import S
 from capindustrie.extensions import db
-from capindustrie.models import Role
+from capindustrie.models import OfferStatus, Role
 from tests import factories as f
 from tests.e2e.helpers import htmx_settled, login, screenshot
+from tests.placement_helpers import application_in, published_period
 
 PHONE = {"width": 390, "height": 844}
 
@@ -126,8 +128,6 @@ def test_refused_moderation_swap_focuses_its_summary(page, live_server, watch):
     page.set_viewport_size(PHONE)
     with live_server.app.app_context():
         f.user(Role.STAFF, email="agent@seine-et-marne.fr")
-        from capindustrie.models import OfferStatus
-
         offer = f.complete_offer(status=OfferStatus.SUBMITTED)
         db.session.commit()
         offer_id = offer.id
@@ -169,3 +169,36 @@ def test_step6_refused_focuses_the_single_list_of_what_is_missing(page, live_ser
     summary.get_by_role("link", name="Étape 5 : les horaires de la journée.").click()
     expect(page.get_by_role("heading", name=re.compile("Étape 5 sur 6"))).to_be_focused()
     assert_in_view(focused(page))
+
+
+def test_row_swaps_focus_the_field_at_fault_then_the_confirmation(page, live_server, watch):
+    """A table row answered in place (teacher's class follow-up): a refused refusal focuses its
+    reason field; a validation focuses the row's confirmation message."""
+    page.set_viewport_size(PHONE)
+    with live_server.app.app_context():
+        teacher = f.user(Role.TEACHER, email="prof@ac-creteil.fr")
+        klass = f.school_class(teacher)
+        first = f.pupil(klass, first_name="Inès", last_name="Bernard")
+        second = f.pupil(klass, first_name="Noah", last_name="Martin")
+        application_in(first, published_period(), S.CONFIRMED)
+        application_in(second, published_period(), S.CONFIRMED)
+        db.session.commit()
+        class_id, first_id = klass.id, first.id
+
+    login(page, "prof@ac-creteil.fr", f.PASSWORD)
+    page.goto(f"/classes/{class_id}/suivi")
+    htmx_settled(page)
+    row = page.locator(f"#eleve-{first_id}")
+    row.get_by_text("Refuser ce stage…").click()
+    row.get_by_label(re.compile("Motif")).fill("Trop")
+    row.get_by_role("button", name="Refuser le stage").click()
+    expect(page.locator(f"#eleve-{first_id} textarea")).to_be_focused()
+    assert focused(page)["tag"] == "textarea"
+    assert_in_view(focused(page))
+
+    page.locator(f"#eleve-{first_id}").get_by_role("button", name="Valider le stage").click()
+    status = page.locator(f"#eleve-{first_id} [role=status]")
+    expect(status).to_be_focused()
+    assert_in_view(focused(page))
+    unexpected = [e for e in watch.console_errors if "status of 422" not in e]
+    assert unexpected == [] and watch.csp_violations() == []

@@ -239,3 +239,49 @@ def test_step6_says_once_what_is_missing_with_links_to_the_steps(company_client)
         (href, text) for href, text in links
     ]
     assert len(html.split('class="error-summary"')) == 2, "a second summary repeats the refusal"
+
+
+# --- Every refused form: the summary's links go to fields of the page ---------------------------
+
+
+def dangling_summary_links(html: str) -> list[str]:
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    return [target for target, _ in summary_links(html) if target not in ids]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/inscription/entreprise", "/inscription/professeur", "/mot-de-passe/oubli"],
+)
+def test_refused_public_forms_link_each_error_to_a_field(client, url):
+    response = client.post(url, data={"email": "pas-une-adresse"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert summary_links(html)
+    assert dangling_summary_links(html) == []
+
+
+def test_refused_teacher_forms_link_each_error_to_a_field(teacher_client, klass):
+    for url in ("/classes/nouvelle", f"/classes/{klass.id}/eleves/nouveau"):
+        html = teacher_client.post(url, data={}).get_data(as_text=True)
+        assert summary_links(html), url
+        assert dangling_summary_links(html) == [], url
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 4, 5])
+def test_refused_wizard_steps_link_each_error_to_a_field(company_client, step):
+    client, user = company_client
+    offer = f.complete_offer(user.company)
+    offer.wizard_step = 6
+    db.session.commit()
+    data = {
+        "direction": "next",
+        "periods-0-level": "3e",
+        "periods-0-seats": "0",
+        "days-0-title": "",
+    }
+    response = client.post(f"/entreprise/offres/{offer.id}/etape/{step}", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert summary_links(html)
+    assert dangling_summary_links(html) == []

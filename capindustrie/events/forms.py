@@ -64,17 +64,17 @@ class SessionForm(Form):
 
 
 class EventForm(BaseForm):
-    kind = SelectField("Type d'événement", choices=[(k.value, v) for k, v in KIND_LABELS.items()])
+    kind = SelectField("Type d'événement", choices={k.value: v for k, v in KIND_LABELS.items()})
     title = StringField(
         "Titre", filters=[_strip], validators=[DataRequired(REQUIRED), PlainText(200)]
     )
     description = TextAreaField(
         "Description", filters=[_strip], validators=[DataRequired(REQUIRED), PlainText(4000)]
     )
-    audience = SelectField("Public", choices=[(a.value, v) for a, v in AUDIENCE_LABELS.items()])
-    campaign = SelectField("Campagne", choices=[("", "Hors campagne")], validate_choice=False)
+    audience = SelectField("Public", choices={a.value: v for a, v in AUDIENCE_LABELS.items()})
+    campaign = SelectField("Campagne", choices={"": "Hors campagne"}, validate_choice=False)
     organiser = SelectField(
-        "Organisateur", choices=[("", "Département de Seine-et-Marne")], validate_choice=False
+        "Organisateur", choices={"": "Département de Seine-et-Marne"}, validate_choice=False
     )
     address = StringField(
         "Adresse du lieu", filters=[_strip], validators=[DataRequired(REQUIRED), PlainText(300)]
@@ -138,7 +138,7 @@ class CampaignForm(BaseForm):
 
 
 class ClassRegistrationForm(BaseForm):
-    school_class = SelectField("Classe", coerce=int, choices=[], validate_choice=False)
+    school_class = SelectField("Classe", coerce=int, choices={}, validate_choice=False)
     pupils = IntegerField("Nombre d'élèves", validators=[InputRequired(REQUIRED)])
     adults = IntegerField(
         "Adultes accompagnateurs", default=1, validators=[InputRequired(REQUIRED)]
@@ -166,7 +166,7 @@ class ConfirmForm(BaseForm):
 class AttendanceForm(BaseForm):
     attendance = RadioField(
         "Présence",
-        choices=[(a.value, v) for a, v in ATTENDANCE_LABELS.items()],
+        choices={a.value: v for a, v in ATTENDANCE_LABELS.items()},
         validators=[InputRequired("Choisissez présent, absent ou excusé.")],
     )
     present_count = IntegerField("Nombre présents", validators=[Optional()])
@@ -176,7 +176,7 @@ class SatisfactionForm(BaseForm):
     score = RadioField(
         "Note",
         coerce=int,
-        choices=[(n, str(n)) for n in range(1, 6)],
+        choices={n: str(n) for n in range(1, 6)},
         validators=[InputRequired("Choisissez une note de 1 à 5.")],
     )
     comment = TextAreaField(

@@ -202,7 +202,7 @@ def create():
         return _page("events/create.html", form=form, visit_notice=VISIT_NOTICE)
     valid = form.validate()
     sessions = _collect_sessions(form)
-    valid = _check_organiser(form) and valid
+    valid = _check_organiser(form) and valid and bool(sessions)
     if valid and sessions:
         from datetime import time
 
@@ -255,25 +255,25 @@ def create():
 
 
 def _fill_choices(form: EventForm) -> None:
-    form.campaign.choices = [("", "Hors campagne")] + [
-        (str(c.id), f"{c.name} ({c.starts_on:%d/%m/%Y} – {c.ends_on:%d/%m/%Y})")
+    form.campaign.choices = {"": "Hors campagne"} | {
+        str(c.id): f"{c.name} ({c.starts_on:%d/%m/%Y} – {c.ends_on:%d/%m/%Y})"
         for c in services.campaigns()
-    ]
+    }
     if current_user.role == Role.STAFF:
         companies = db.session.scalars(
             select(Company).where(Company.status == CompanyStatus.APPROVED).order_by(Company.name)
         )
-        form.organiser.choices = [("", "Département de Seine-et-Marne")] + [
-            (str(c.id), c.name) for c in companies
-        ]
+        form.organiser.choices = {"": "Département de Seine-et-Marne"} | {
+            str(c.id): c.name for c in companies
+        }
     else:
-        form.organiser.choices = [("", current_user.company.name)]
+        form.organiser.choices = {"": current_user.company.name}
 
 
 def _check_organiser(form: EventForm) -> bool:
     ok = True
     for field in (form.campaign, form.organiser):
-        if field.data and field.data not in {value for value, _ in field.choices}:
+        if field.data and field.data not in field.choices:
             field.errors.append("Choix inconnu : choisissez dans la liste.")
             ok = False
     return ok
@@ -524,9 +524,9 @@ def register(session_id: int):
         return _register_pupil(session)
     form = ClassRegistrationForm()
     classes = services.teacher_classes(current_user, session.event)
-    form.school_class.choices = [
-        (c.id, f"{c.name} ({c.school_year}-{c.school_year + 1})") for c in classes
-    ]
+    form.school_class.choices = {
+        c.id: f"{c.name} ({c.school_year}-{c.school_year + 1})" for c in classes
+    }
     context = dict(
         session=session,
         event=session.event,
@@ -679,9 +679,9 @@ def _registration_page(registration, size_form, names_form, status=200, cancel_e
         class_pupils = sorted(
             registration.school_class.pupils, key=lambda p: (p.user.last_name, p.user.first_name)
         )
-        names_form.pupils.choices = [
-            (p.id, f"{p.user.first_name} {p.user.last_name}") for p in class_pupils
-        ]
+        names_form.pupils.choices = {
+            p.id: f"{p.user.first_name} {p.user.last_name}" for p in class_pupils
+        }
     session = registration.session
     return _page(
         "events/registration.html",
@@ -718,7 +718,7 @@ def _name(registration, form) -> int:
     class_pupils = (
         {p.id: p for p in registration.school_class.pupils} if (registration.school_class) else {}
     )
-    form.pupils.choices = [(pid, "") for pid in class_pupils]
+    form.pupils.choices = {pid: "" for pid in class_pupils}
     if not form.validate():
         return 422
     chosen = form.pupils.data or []

@@ -119,7 +119,7 @@ def test_a_visit_over_two_days_is_refused_but_a_two_day_visit_is_fine(client):
     assert "dure au plus 2 jours consécutifs" in response.get_data(as_text=True)
 
 
-def test_a_company_proposal_goes_through_moderation_with_the_same_emails(client, make_app):
+def test_a_company_proposal_goes_through_moderation_with_the_same_emails(client, app):
     company_user = factories.user(Role.COMPANY)
     staff = factories.user(Role.STAFF)
     login(client, company_user)
@@ -133,7 +133,7 @@ def test_a_company_proposal_goes_through_moderation_with_the_same_emails(client,
     assert proposed.company_id == company_user.company_id
     assert client.get(f"/evenements/{proposed.id}").status_code == 404  # not public yet
 
-    staff_client = make_app().test_client()
+    staff_client = app.test_client()
     login(staff_client, staff)
     assert "1 événement proposé à modérer" in staff_client.get("/evenements/gestion").get_data(
         as_text=True
@@ -153,7 +153,7 @@ def test_a_company_proposal_goes_through_moderation_with_the_same_emails(client,
 
 
 def test_only_staff_and_companies_create_and_a_company_sees_only_its_own_events(
-    client, make_app, teacher
+    client, app, teacher
 ):
     login(client, teacher)
     assert client.get("/evenements/gestion/nouveau").status_code == 403
@@ -162,7 +162,7 @@ def test_only_staff_and_companies_create_and_a_company_sees_only_its_own_events(
     own_event = event(company=mine.company)
     other_event = event(company=other.company)
     db.session.commit()
-    company_client = make_app().test_client()
+    company_client = app.test_client()
     login(company_client, mine)
     page = company_client.get("/evenements/gestion").get_data(as_text=True)
     assert page.count("Inscrits et présence") == 1
@@ -258,7 +258,7 @@ def test_registration_outside_the_window_is_refused(teacher_client, klass):
     assert _count(Registration) == 0
 
 
-def test_a_teacher_cannot_see_or_cancel_someone_elses_registration(teacher_client, make_app):
+def test_a_teacher_cannot_see_or_cancel_someone_elses_registration(teacher_client, app):
     stranger = factories.user(Role.TEACHER, first_name="Zoé")
     their_class = factories.school_class(stranger, name="3e Z")
     session = event().sessions[0]
@@ -272,7 +272,7 @@ def test_a_teacher_cannot_see_or_cancel_someone_elses_registration(teacher_clien
     db.session.refresh(theirs)
     assert theirs.status == RegistrationStatus.CONFIRMED
     # A company (organiser or not) has no access to the registrant's side either.
-    company_client = make_app().test_client()
+    company_client = app.test_client()
     login(company_client, factories.user(Role.COMPANY))
     assert company_client.get(f"/evenements/inscriptions/{theirs.id}").status_code == 403
 
@@ -305,7 +305,7 @@ def test_cancellation_promotes_the_waitlist_and_after_the_deadline_is_refused(
 
 
 def test_organiser_sees_counts_before_the_names_deadline_and_initials_after(
-    teacher_client, teacher, klass, make_app
+    teacher_client, teacher, klass, app
 ):
     organiser = factories.user(Role.COMPANY)
     session = event(company=organiser.company).sessions[0]
@@ -320,7 +320,7 @@ def test_organiser_sees_counts_before_the_names_deadline_and_initials_after(
         f"/evenements/inscriptions/{registration.id}", data={"names-pupils": [ines.id]}
     )
     assert response.status_code == 303
-    company_client = make_app().test_client()
+    company_client = app.test_client()
     login(company_client, organiser)
     page = company_client.get(f"/evenements/gestion/seances/{session.id}").get_data(as_text=True)
     assert "3e B" in page and "24 élèves" in page
@@ -350,7 +350,7 @@ def test_ticking_a_pupil_of_another_class_is_refused(teacher_client, teacher, kl
     assert registration.named_pupils == []
 
 
-def test_attendance_is_saved_live_on_the_day_and_final_afterwards(teacher, klass, make_app):
+def test_attendance_is_saved_live_on_the_day_and_final_afterwards(teacher, klass, app):
     organiser = factories.user(Role.COMPANY)
     session = event(company=organiser.company).sessions[0]
     db.session.commit()
@@ -358,7 +358,7 @@ def test_attendance_is_saved_live_on_the_day_and_final_afterwards(teacher, klass
 
     registration = regs.register_class(session.id, klass, 24, 2, teacher, NOW)
     db.session.commit()
-    client = make_app().test_client()
+    client = app.test_client()
     login(client, organiser)
     url = f"/evenements/gestion/inscriptions/{registration.id}/presence"
     prefix = f"r{registration.id}-"
@@ -391,7 +391,7 @@ def test_attendance_is_saved_live_on_the_day_and_final_afterwards(teacher, klass
     assert registration.attendance.value == "present"
 
 
-def test_printable_list_is_a_pdf_for_the_organiser(teacher, klass, make_app):
+def test_printable_list_is_a_pdf_for_the_organiser(teacher, klass, app):
     organiser = factories.user(Role.COMPANY)
     session = event(company=organiser.company).sessions[0]
     db.session.commit()
@@ -399,7 +399,7 @@ def test_printable_list_is_a_pdf_for_the_organiser(teacher, klass, make_app):
 
     regs.register_class(session.id, klass, 24, 2, teacher, NOW)
     db.session.commit()
-    client = make_app().test_client()
+    client = app.test_client()
     login(client, organiser)
     response = client.get(f"/evenements/gestion/seances/{session.id}/liste.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")

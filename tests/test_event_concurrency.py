@@ -6,7 +6,7 @@ once, through the real registration form.
 """
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC
 
 import pytest
 import time_machine

@@ -403,6 +403,12 @@ def test_printable_list_is_a_pdf_for_the_organiser(teacher, klass, app):
     login(client, organiser)
     response = client.get(f"/evenements/gestion/seances/{session.id}/liste.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    import io
+
+    from pypdf import PdfReader
+
+    text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+    assert "3e B" in text and "Visite de l" in text
 
 
 # --- calendars --------------------------------------------------------------------------------

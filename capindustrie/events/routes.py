@@ -501,11 +501,15 @@ def attendance(registration_id: int):
 @bp.get("/gestion/seances/<int:session_id>/liste.pdf")
 @role_required(Role.STAFF, Role.COMPANY)
 def session_pdf(session_id: int):
-    from weasyprint import HTML
+    # As the class slips: the stylesheet given to WeasyPrint (no inline CSS), no outside fetch.
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
 
     session = get_for_user_or_404(EventSession, session_id)
+    fetcher = URLFetcher(allowed_protocols=("data",), fail_on_errors=False)
     html = render_template("events/session_pdf.html", **_session_context(session), **HELPERS)
-    pdf = HTML(string=html).write_pdf()
+    stylesheet = CSS(string=render_template("events/session_pdf.css"), url_fetcher=fetcher)
+    pdf = HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="liste-seance-{session.id}.pdf"'
     return response

@@ -232,3 +232,17 @@ def test_a_pupil_registers_alone_only_when_the_event_allows_it(teacher_with_clas
     open_session = event(individual=True, capacity=1).sessions[0]
     registration = regs.register_pupil(open_session.id, pupil, pupil.user, NOW)
     assert registration.status == R.CONFIRMED and open_session.seats_taken == 1
+
+
+def test_removing_a_pupil_gives_their_seat_to_the_waitlist(teacher_with_classes):
+    from capindustrie.classes.services import remove_pupil
+
+    teacher, classes = teacher_with_classes
+    session = event(individual=True, capacity=1).sessions[0]
+    leaving, waiting = factories.pupil(classes[0]), factories.pupil(classes[0], "Hugo")
+    regs.register_pupil(session.id, leaving, leaving.user, NOW)
+    queued = regs.register_pupil(session.id, waiting, waiting.user, NOW)
+    db.session.commit()
+    remove_pupil(leaving, teacher, NOW)
+    db.session.commit()
+    assert queued.status == R.CONFIRMED and session.seats_taken == 1

@@ -357,3 +357,21 @@ def names_visible(registration: Registration, now: datetime) -> bool:
     """The organiser sees who comes only from the names deadline on (site access)."""
     session = registration.session
     return now >= names_deadline(session.starts_at, session.event.names_days)
+
+
+def release_pupil_registrations(pupil: Pupil, now: datetime) -> None:
+    """Before a pupil's account is deleted: their own seats go back to the waitlist (the
+    cancellation deadline does not apply: the pupil is gone either way)."""
+    own = db.session.scalars(
+        select(Registration).where(
+            Registration.pupil_id == pupil.id, Registration.status != R.CANCELLED
+        )
+    ).all()
+    for registration in own:
+        session = lock_session(registration.session_id)
+        if registration.status == R.CONFIRMED:
+            _free_seats(session, registration.seats)
+        registration.status = R.CANCELLED
+        registration.cancelled_at = now
+        db.session.flush()
+        promote(session, now)

@@ -232,6 +232,10 @@ def test_a_pupil_registers_alone_only_when_the_event_allows_it(teacher_with_clas
     open_session = event(individual=True, capacity=1).sessions[0]
     registration = regs.register_pupil(open_session.id, pupil, pupil.user, NOW)
     assert registration.status == R.CONFIRMED and open_session.seats_taken == 1
+    # Pupils have no e-mail: their class teacher is told, without the pupil's name.
+    mail = _mails_to(teacher.email)[-1]
+    assert mail.subject.startswith("Inscription confirmée")
+    assert "Léa" not in mail.body and "Durand" not in mail.body
 
 
 def test_removing_a_pupil_gives_their_seat_to_the_waitlist(teacher_with_classes):

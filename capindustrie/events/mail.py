@@ -1,7 +1,7 @@
 """E-mails about registrations, through the outbox; confirmations carry the .ics of the session.
 
-Recipients: whoever registered (the teacher, or the pupil when they have an address); when that
-account is gone, the class's teachers. A pupil's name never appears in these messages.
+Recipients: whoever registered (the teacher); for a pupil registered alone (pupils have no
+e-mail), the teachers of their class. A pupil's name never appears in these messages.
 """
 
 from capindustrie.emails.services import Attachment, queue_email
@@ -12,12 +12,15 @@ from capindustrie.urls import public_url
 
 
 def recipients(registration: Registration) -> list[User]:
-    people = []
-    if registration.registered_by is not None:
-        people.append(registration.registered_by)
-    elif registration.school_class is not None:
-        people.extend(registration.school_class.teachers)
-    return [u for u in people if u.active and u.email]
+    """Whoever registered, when they have an address; otherwise (a pupil: pupils have no
+    e-mail, or a deleted account) the teachers of the class concerned."""
+    registrant = registration.registered_by
+    if registrant is not None and registrant.active and registrant.email:
+        return [registrant]
+    klass = registration.school_class or (
+        registration.pupil.school_class if registration.pupil else None
+    )
+    return [u for u in (klass.teachers if klass else []) if u.active and u.email]
 
 
 def _one_line(text: str) -> str:

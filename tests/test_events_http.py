@@ -466,3 +466,58 @@ def test_public_list_orders_by_distance_from_the_chosen_school(client):
     assert "(estimé)" in page
     week = client.get("/evenements/?vue=semaine&semaine=2026-11-16").get_data(as_text=True)
     assert "mardi 17 novembre 2026" in week and "Loin" in week
+
+
+def test_a_teacher_sees_the_events_near_their_school_first(teacher_client, teacher):
+    school = teacher.school
+    near = event(commune_insee=school.commune_insee)
+    far = event(commune_insee="77186" if school.commune_insee != "77186" else "77284")
+    near.title, far.title = "Tout près", "Très loin"
+    db.session.commit()
+    page = teacher_client.get("/evenements/").get_data(as_text=True)
+    assert f"les plus proches de {school.name}" in page
+    assert page.index("Tout près") < page.index("Très loin")
+
+
+def test_a_company_cannot_take_attendance_for_another_companys_session(teacher, klass, app):
+    organiser = factories.user(Role.COMPANY)
+    intruder = factories.user(Role.COMPANY)
+    session = event(company=organiser.company).sessions[0]
+    db.session.commit()
+    from capindustrie.events import registrations as regs
+
+    registration = regs.register_class(session.id, klass, 24, 2, teacher, NOW)
+    db.session.commit()
+    client = app.test_client()
+    with time_machine.travel(datetime(2026, 11, 17, 8, 30, tzinfo=UTC)):
+        login(client, intruder)
+        response = client.post(
+            f"/evenements/gestion/inscriptions/{registration.id}/presence",
+            data={f"r{registration.id}-attendance": "absent"},
+        )
+    assert response.status_code == 404
+    db.session.refresh(registration)
+    assert registration.attendance is None
+
+
+def test_a_pupil_sees_only_their_own_registrations(client, klass, app):
+    session = event(individual=True).sessions[0]
+    lea = factories.pupil(klass, "Léa", "Durand")
+    hugo = factories.pupil(klass, "Hugo", "Bernard")
+    db.session.commit()
+    login(client, lea.user)
+    assert client.post(f"/evenements/seances/{session.id}/inscrire").status_code == 303
+    mine = db.session.scalar(select(Registration))
+    other = app.test_client()
+    login(other, hugo.user)
+    assert other.get(f"/evenements/inscriptions/{mine.id}").status_code == 404
+    page = other.get("/evenements/mes-inscriptions").get_data(as_text=True)
+    assert "Aucune inscription" in page and "Léa" not in page
+
+
+def test_unpublished_or_unknown_events_are_not_public(client):
+    proposed = event(status=EventStatus.SUBMITTED)
+    db.session.commit()
+    assert client.get(f"/evenements/{proposed.id}").status_code == 404
+    assert client.get("/evenements/999999").status_code == 404
+    assert "Visite de l" not in client.get("/evenements/").get_data(as_text=True)

@@ -2,7 +2,7 @@
 take attendance; teachers (and pupils where allowed) register, resize, name, cancel."""
 
 import secrets
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from flask import Response, abort, flash, render_template, request
 from flask_login import current_user
@@ -33,6 +33,7 @@ from capindustrie.events.rules import (
     cancellation_deadline,
     initial_name,
     names_deadline,
+    paris_to_utc,
     plural,
     session_problems,
     to_paris,
@@ -54,9 +55,11 @@ from capindustrie.models import (
     Registration,
     RegistrationStatus,
     Role,
+    User,
     utcnow,
 )
 from capindustrie.moderation.forms import DecisionForm, ReasonForm
+from capindustrie.public.services import find_school, normalise_uai
 from capindustrie.search.services import pupil_profile
 from capindustrie.urls import public_url
 
@@ -112,8 +115,6 @@ def public_list():
 
 
 def _chosen_school():
-    from capindustrie.public.services import find_school, normalise_uai
-
     uai = normalise_uai(request.args.get("uai"))
     if uai:
         return find_school(uai)
@@ -135,10 +136,7 @@ def public_event(event_id: int):
         abort(404)
     now = utcnow()
     school = _chosen_school()
-    commute = None
-    if school is not None and event.latitude is not None:
-        commute = services.upcoming(now, school=school)
-        commute = next((item for item in commute if item.event.id == event.id), None)
+    commute = services.commute(event, school) if school is not None else None
     sessions = [s for s in event.sessions if s.starts_at > now]
     return _page(
         "events/event.html",
@@ -165,8 +163,6 @@ def private_feed(token: str):
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token[:64]))
     if feed is None:
         abort(404)
-    from capindustrie.models import User
-
     user = db.session.get(User, feed.user_id)
     registrations = [
         r for r in services.registrations_of(user) if r.status != RegistrationStatus.WAITLISTED
@@ -204,10 +200,6 @@ def create():
     sessions = _collect_sessions(form)
     valid = _check_organiser(form) and valid and bool(sessions)
     if valid and sessions:
-        from datetime import time
-
-        from capindustrie.events.rules import paris_to_utc
-
         first = min(paris_to_utc(s.day, s.start) for s in sessions)
         opens = paris_to_utc(form.opens_on.data, time(0))
         closes = paris_to_utc(form.closes_on.data, time(23, 59))

@@ -4,18 +4,18 @@ nothing commits: the routes commit.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from capindustrie.emails.services import queue_email
-from capindustrie.events import registrations as regs
 from capindustrie.events.rules import (
     KIND_LABELS,
     SessionInput,
     audience_levels,
     paris_to_utc,
+    to_paris,
 )
 from capindustrie.extensions import db
 from capindustrie.geo.distance import TravelEstimate, distance_km, estimate_travel_minutes
@@ -36,6 +36,7 @@ from capindustrie.models import (
     class_teacher,
 )
 from capindustrie.moderation.services import company_recipients
+from capindustrie.search.services import pupil_profile
 from capindustrie.urls import public_url
 
 
@@ -65,8 +66,6 @@ class EventInput:
 def create_event(data: EventInput, actor: User, now: datetime) -> Event:
     """Staff publish at once; a company's proposal waits for moderation. Raises GeocodingError."""
     place = geocode_site(data.address, data.postcode, data.commune_insee)
-    from datetime import time
-
     event = Event(
         kind=data.kind,
         title=data.title,
@@ -176,6 +175,21 @@ def _one_line(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Commute:
+    km: float
+    travel: TravelEstimate
+
+
+def commute(event: Event, school: School) -> Commute | None:
+    """Distance and estimated travel time from the school, as the offer search shows them."""
+    if event.latitude is None:
+        return None
+    origin, site = (school.latitude, school.longitude), (event.latitude, event.longitude)
+    km = distance_km(*origin, *site)
+    return Commute(km, estimate_travel_minutes(km, origin, site))
+
+
+@dataclass(frozen=True)
 class Listed:
     event: Event
     sessions: list[EventSession]
@@ -208,12 +222,10 @@ def upcoming(
     listed = []
     for event in db.session.scalars(statement):
         sessions = [s for s in event.sessions if s.starts_at > now]
-        km = travel = None
-        if school is not None and event.latitude is not None:
-            origin, site = (school.latitude, school.longitude), (event.latitude, event.longitude)
-            km = distance_km(*origin, *site)
-            travel = estimate_travel_minutes(km, origin, site)
-        listed.append(Listed(event, sessions, km, travel))
+        trip = commute(event, school) if school is not None else None
+        listed.append(
+            Listed(event, sessions, trip.km if trip else None, trip.travel if trip else None)
+        )
     if school is not None:
         listed.sort(key=lambda item: (item.km is None, item.km or 0, item.sessions[0].starts_at))
     else:
@@ -223,8 +235,6 @@ def upcoming(
 
 def week_of(listed: list[Listed], monday) -> list[tuple[object, list[tuple[EventSession, Event]]]]:
     """The seven days from `monday` (Paris), each with its sessions in start order."""
-    from capindustrie.events.rules import to_paris
-
     days = [(monday + timedelta(days=n), []) for n in range(7)]
     for item in listed:
         for session in item.sessions:
@@ -252,8 +262,6 @@ def user_school(user: User) -> School | None:
     if user.role == Role.TEACHER:
         return user.school
     if user.role == Role.PUPIL:
-        from capindustrie.search.services import pupil_profile
-
         pupil = pupil_profile(user)
         return pupil.school_class.school if pupil else None
     return None
@@ -277,8 +285,6 @@ def registrations_of(user: User) -> list[Registration]:
         taught = select(class_teacher.c.class_id).where(class_teacher.c.user_id == user.id)
         statement = statement.where(Registration.class_id.in_(taught))
     else:
-        from capindustrie.search.services import pupil_profile
-
         pupil = pupil_profile(user)
         if pupil is None:
             return []
@@ -314,6 +320,3 @@ def session_registrations(session: EventSession) -> list[Registration]:
 
 def kind_label(event: Event) -> str:
     return KIND_LABELS[event.kind]
-
-
-__all__ = ["regs"]

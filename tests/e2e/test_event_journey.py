@@ -133,3 +133,37 @@ def test_staff_creates_classes_register_waitlist_promotion_and_attendance_on_a_p
 
 
 pytestmark = pytest.mark.e2e
+
+
+def test_event_pages_fit_a_390_px_phone(page, live_server, watch):
+    from tests.event_helpers import event
+
+    with live_server.app.app_context():
+        f.user(Role.STAFF, email="agent@seine-et-marne.fr", first_name="Paul")
+        anne = f.user(Role.TEACHER, email="anne.prof@ac-creteil.fr", first_name="Anne")
+        f.school_class(anne, name="3e B")
+        session_id = event(sessions=2).sessions[0].id
+        db.session.commit()
+    page.set_viewport_size({"width": 390, "height": 844})
+    fits = "document.documentElement.scrollWidth <= window.innerWidth"
+    with time_machine.travel(BEFORE, tick=True):
+        for url in ("/evenements/", "/evenements/?vue=semaine&semaine=2026-11-16"):
+            page.goto(url)
+            assert page.evaluate(fits), url
+        login(page, "anne.prof@ac-creteil.fr", f.PASSWORD)
+        for url in ("/evenements/", f"/evenements/seances/{session_id}/inscrire",
+                    "/evenements/mes-inscriptions"):
+            page.goto(url)
+            assert page.evaluate(fits), url
+        page.get_by_role("button", name="Créer mon lien d'agenda").click()
+        expect(page.get_by_text("/evenements/agenda/")).to_be_visible()
+        assert page.evaluate(fits)
+        page.context.clear_cookies()
+        login(page, "agent@seine-et-marne.fr", f.PASSWORD)
+        for url in ("/evenements/gestion", "/evenements/gestion/nouveau",
+                    f"/evenements/gestion/seances/{session_id}"):
+            page.goto(url)
+            assert page.evaluate(fits), url
+        screenshot(page, "event-create-390px")
+    assert watch.console_errors == []
+    assert watch.csp_violations() == []

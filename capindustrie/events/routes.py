@@ -81,6 +81,13 @@ def _page(template: str, status: int = 200, **context):
     return render_template(template, **HELPERS, **context), status
 
 
+def _register_page(status: int = 200, **context):
+    """The registration page, or only its form for htmx (errors swapped in place)."""
+    return render(
+        "events/register.html", "events/_register_form.html", status, **HELPERS, **context
+    )
+
+
 # --- public ------------------------------------------------------------------------------------
 
 
@@ -531,14 +538,14 @@ def register(session_id: int):
         window=regs.window_problem(session, utcnow()),
     )
     if not form.is_submitted():
-        return _page("events/register.html", **context)
+        return _register_page(**context)
     if not form.validate():
-        return _page("events/register.html", 422, **context)
+        return _register_page(422, **context)
     klass = next((c for c in classes if c.id == form.school_class.data), None)
     if klass is None:
         # Someone else's class, or a tampered id: the same answer as a class of another level.
         form.school_class.errors.append("Choisissez une de vos classes, du niveau de l'événement.")
-        return _page("events/register.html", 422, **context)
+        return _register_page(422, **context)
     try:
         registration = regs.register_class(
             session.id, klass, form.pupils.data, form.adults.data, current_user, utcnow()
@@ -547,13 +554,13 @@ def register(session_id: int):
     except regs.RegistrationError as exc:
         db.session.rollback()
         _attach_error(form, exc)
-        return _page("events/register.html", 422, **context)
+        return _register_page(422, **context)
     except IntegrityError:
         db.session.rollback()
         form.school_class.errors.append(
             "Cette classe est déjà inscrite à cette séance (ou en liste d'attente)."
         )
-        return _page("events/register.html", 409, **context)
+        return _register_page(409, **context)
     _flash_outcome(registration)
     return redirect_to("events.registration", registration_id=registration.id)
 
@@ -570,7 +577,7 @@ def _register_pupil(session: EventSession):
         pupil_error=None,
     )
     if not form.is_submitted():
-        return _page("events/register.html", **context)
+        return _register_page(**context)
     if pupil is None or not form.validate():
         abort(400)
     try:
@@ -579,11 +586,11 @@ def _register_pupil(session: EventSession):
     except regs.RegistrationError as exc:
         db.session.rollback()
         context["pupil_error"] = exc.message
-        return _page("events/register.html", 422, **context)
+        return _register_page(422, **context)
     except IntegrityError:
         db.session.rollback()
         context["pupil_error"] = "Vous êtes déjà inscrit(e) à cette séance."
-        return _page("events/register.html", 409, **context)
+        return _register_page(409, **context)
     _flash_outcome(registration)
     return redirect_to("events.registration", registration_id=registration.id)
 

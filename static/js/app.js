@@ -66,3 +66,16 @@
     if (address) { address.focus(); }
   });
 })();
+// After an htmx swap that brings form errors, focus their summary (WCAG: errors announced and
+// reachable at once, as after a full page load).
+(function () {
+  "use strict";
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var summary = event.detail.elt && event.detail.elt.querySelector
+      ? event.detail.elt.querySelector(".error-summary") : null;
+    if (!summary && event.detail.target && event.detail.target.querySelector) {
+      summary = event.detail.target.querySelector(".error-summary");
+    }
+    if (summary) { summary.focus(); }
+  });
+})();

@@ -154,9 +154,11 @@ def test_event_pages_fit_a_390_px_phone(page, live_server, watch):
     page.set_viewport_size({"width": 390, "height": 844})
     fits = "document.documentElement.scrollWidth <= window.innerWidth"
     with time_machine.travel(BEFORE, tick=True):
-        for url in ("/evenements/", "/evenements/?vue=semaine&semaine=2026-11-16"):
+        for name, url in (("list", "/evenements/"),
+                          ("week", "/evenements/?vue=semaine&semaine=2026-11-16")):
             page.goto(url)
             assert page.evaluate(fits), url
+            screenshot(page, f"events-public-{name}")
         login(page, "anne.prof@ac-creteil.fr", f.PASSWORD)
         for url in (
             "/evenements/",
@@ -165,6 +167,7 @@ def test_event_pages_fit_a_390_px_phone(page, live_server, watch):
         ):
             page.goto(url)
             assert page.evaluate(fits), url
+            screenshot(page, "events-teacher-" + url.strip("/").replace("/", "-"))
         page.get_by_role("button", name="Créer mon lien d'agenda").click()
         expect(page.get_by_text("/evenements/agenda/")).to_be_visible()
         assert page.evaluate(fits)

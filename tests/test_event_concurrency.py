@@ -107,10 +107,9 @@ def test_thirty_groups_racing_for_a_hundred_seats_never_overbook(new_app):
         answers = _race(new_app, session_id, teachers, pupils=6, adults=1)
         assert answers == [303] * 30
         seats_taken, by_status, order = _state(new_app, session_id)
-    confirmed = by_status[RegistrationStatus.CONFIRMED]
-    waitlisted = by_status[RegistrationStatus.WAITLISTED]
-    assert confirmed == (14, 98) and seats_taken == 98
-    assert waitlisted[0] == 16 and len(order) == 16
+    # A read-then-write version of the seat count lets all 30 in (lost updates): checked.
+    assert by_status.get(RegistrationStatus.CONFIRMED) == (14, 98) and seats_taken == 98
+    assert by_status.get(RegistrationStatus.WAITLISTED, (0, 0))[0] == 16 and len(order) == 16
 
 
 def test_simultaneous_cancellations_promote_each_waiting_group_once(new_app):

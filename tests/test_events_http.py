@@ -521,3 +521,30 @@ def test_unpublished_or_unknown_events_are_not_public(client):
     assert client.get(f"/evenements/{proposed.id}").status_code == 404
     assert client.get("/evenements/999999").status_code == 404
     assert "Visite de l" not in client.get("/evenements/").get_data(as_text=True)
+
+
+def test_unparsable_input_gets_french_messages(client, teacher_client, klass):
+    session = event().sessions[0]
+    db.session.commit()
+    response = teacher_client.post(
+        f"/evenements/seances/{session.id}/inscrire",
+        data={"school_class": "abc", "pupils": "vingt", "adults": "1"},
+    )
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "Indiquez un nombre entier" in body and "Choix inconnu" in body
+    assert "Not a valid" not in body and "Invalid" not in body
+    login(client, factories.user(Role.STAFF))
+    response = client.post(
+        "/evenements/gestion/nouveau",
+        data=_form(
+            kind="zzz",
+            opens_on="2026-13-45",
+            **{"sessions-0-start": "25:00", "sessions-0-capacity": "x"},
+        ),
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for message in ("Choix inconnu", "Indiquez une date valide", "Indiquez une heure valide"):
+        assert message in body
+    assert "Not a valid" not in body and _count(Event) == 1  # only the fixture's event

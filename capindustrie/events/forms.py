@@ -16,7 +16,15 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from capindustrie.events.rules import (
@@ -28,11 +36,39 @@ from capindustrie.events.rules import (
 )
 from capindustrie.formfields import REQUIRED, PlainText
 from capindustrie.forms import BaseForm
-from capindustrie.models.events import MAX_SESSION_CAPACITY
 
 SESSION_ROWS = 3
-DATE_ERROR = "Date invalide (jj/mm/aaaa)."
-TIME_ERROR = "Heure invalide (hh:mm)."
+DATE_ERROR = "Indiquez une date valide."
+TIME_ERROR = "Indiquez une heure valide (hh:mm)."
+NUMBER_ERROR = "Indiquez un nombre entier, par exemple 5."
+CHOICE_ERROR = "Choix inconnu : choisissez dans la liste."
+
+
+def _in_french(field_class, message: str):
+    """The field, with WTForms' English parsing and choice errors replaced by `message`."""
+
+    class French(field_class):
+        def process_formdata(self, valuelist):
+            try:
+                super().process_formdata(valuelist)
+            except ValueError as exc:
+                raise ValueError(message) from exc
+
+        def pre_validate(self, form):
+            try:
+                super().pre_validate(form)
+            except ValidationError as exc:
+                raise ValidationError(message) from exc
+
+    French.__name__ = field_class.__name__  # the field macro reads f.type
+    return French
+
+
+IntegerField = _in_french(IntegerField, NUMBER_ERROR)
+DateField = _in_french(DateField, DATE_ERROR)
+TimeField = _in_french(TimeField, TIME_ERROR)
+SelectField = _in_french(SelectField, CHOICE_ERROR)
+RadioField = _in_french(RadioField, CHOICE_ERROR)
 
 
 def _strip(value):
@@ -44,17 +80,8 @@ class SessionForm(Form):
     start = TimeField("Début", validators=[Optional()])
     end_day = DateField("Jour de fin (si la séance dure 2 jours)", validators=[Optional()])
     end = TimeField("Fin", validators=[Optional()])
-    capacity = IntegerField(
-        "Capacité (places)",
-        validators=[
-            Optional(),
-            NumberRange(
-                1,
-                MAX_SESSION_CAPACITY,
-                f"La capacité doit être comprise entre 1 et {MAX_SESSION_CAPACITY}.",
-            ),
-        ],
-    )
+    # The 1–500 range is checked with the other session rules (rules.session_problems).
+    capacity = IntegerField("Capacité (places)", validators=[Optional()])
 
     def is_blank(self) -> bool:
         return not any(
@@ -132,8 +159,6 @@ class CampaignForm(BaseForm):
 
     def validate_ends_on(self, field):
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
-            from wtforms.validators import ValidationError
-
             raise ValidationError("La campagne doit finir après son début.")
 
 
@@ -150,7 +175,7 @@ class GroupSizeForm(BaseForm):
     adults = IntegerField("Adultes accompagnateurs", validators=[InputRequired(REQUIRED)])
 
 
-class MultiCheckboxField(SelectMultipleField):
+class MultiCheckboxField(_in_french(SelectMultipleField, "Cochez des élèves de la liste.")):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 

@@ -137,7 +137,6 @@ class EventSession(Base):
     ends_at: Mapped[datetime]
     capacity: Mapped[int]
     seats_taken: Mapped[int] = mapped_column(default=0, server_default="0")
-    attendance_closed_at: Mapped[datetime | None]
 
     event: Mapped[Event] = relationship(back_populates="sessions")
     registrations: Mapped[list["Registration"]] = relationship(back_populates="session")

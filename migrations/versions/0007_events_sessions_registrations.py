@@ -99,7 +99,6 @@ def upgrade():
     sa.Column('ends_at', sa.DateTime(), nullable=False),
     sa.Column('capacity', sa.Integer(), nullable=False),
     sa.Column('seats_taken', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('attendance_closed_at', sa.DateTime(), nullable=True),
     sa.CheckConstraint('capacity >= 1 AND capacity <= 500', name=op.f('ck_event_session_capacity_range')),
     sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_event_session_times_ordered')),
     sa.CheckConstraint('seats_taken >= 0 AND seats_taken <= capacity', name=op.f('ck_event_session_seats_taken_range')),

@@ -154,8 +154,10 @@ def test_event_pages_fit_a_390_px_phone(page, live_server, watch):
     page.set_viewport_size({"width": 390, "height": 844})
     fits = "document.documentElement.scrollWidth <= window.innerWidth"
     with time_machine.travel(BEFORE, tick=True):
-        for name, url in (("list", "/evenements/"),
-                          ("week", "/evenements/?vue=semaine&semaine=2026-11-16")):
+        for name, url in (
+            ("list", "/evenements/"),
+            ("week", "/evenements/?vue=semaine&semaine=2026-11-16"),
+        ):
             page.goto(url)
             assert page.evaluate(fits), url
             screenshot(page, f"events-public-{name}")

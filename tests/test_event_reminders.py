@@ -42,6 +42,7 @@ def test_reminders_go_out_at_j7_and_j2_once_each_with_the_ics(teacher, klass):
         "Rappel : Visite de l'usine de Meaux dans 2 jours",
     ]
     last = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert "cochez les élèves de la classe" in last.body  # no names ticked yet
     vevent = Calendar.from_ical(last.attachment_content).walk("VEVENT")[0]
     assert str(vevent["uid"]) == f"registration-{registration.id}@capindustrie.seine-et-marne.fr"
 

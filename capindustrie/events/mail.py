@@ -99,6 +99,12 @@ def promoted(registration: Registration) -> None:
 def reminder(registration: Registration, days: int) -> None:
     subject = f"Rappel : {_one_line(registration.session.event.title)} dans {plural(days, 'jour')}"
     body = f"Rappel de l'inscription de {_who(registration)}.\n\n{_facts(registration)}"
+    if registration.school_class is not None and not registration.named_pupils:
+        # Site access: the organiser needs the names from the names deadline on.
+        body += (
+            "\n\nL'organisateur a besoin de savoir qui vient : cochez les élèves de la classe "
+            f"qui participent : {public_url('events.registration', registration_id=registration.id)}"
+        )
     _send(registration, subject, body, with_ics=True)
 
 

@@ -101,9 +101,10 @@ def reminder(registration: Registration, days: int) -> None:
     body = f"Rappel de l'inscription de {_who(registration)}.\n\n{_facts(registration)}"
     if registration.school_class is not None and not registration.named_pupils:
         # Site access: the organiser needs the names from the names deadline on.
+        page = public_url("events.registration", registration_id=registration.id)
         body += (
             "\n\nL'organisateur a besoin de savoir qui vient : cochez les élèves de la classe "
-            f"qui participent : {public_url('events.registration', registration_id=registration.id)}"
+            f"qui participent : {page}"
         )
     _send(registration, subject, body, with_ics=True)
 

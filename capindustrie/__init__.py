@@ -106,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
         auth,
         classes,
         companies,
+        events,
         geo,
         main,
         moderation,
@@ -127,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
         applications,
         classes,
         placements,
+        events,
     )
     for area in areas:
         app.register_blueprint(area.bp)

@@ -503,6 +503,9 @@ def remove_pupil(pupil: Pupil, teacher: User, now: datetime) -> None:
         raise ClassRuleError(problem)
     user = pupil.user
     _release_applications(pupil, teacher, now)
+    from capindustrie.events.registrations import release_pupil_registrations
+
+    release_pupil_registrations(pupil, now)
     applications = select(Application.id).where(Application.pupil_id == pupil.id)
     db.session.execute(
         delete(ApplicationTransition).where(ApplicationTransition.application_id.in_(applications))

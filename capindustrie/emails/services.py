@@ -32,11 +32,23 @@ SIGNATURE = (
 )
 
 
-def queue_email(to_address: str, subject: str, body: str) -> OutboxMessage:
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # "text/calendar"
+    content: str
+
+
+def queue_email(to_address: str, subject: str, body: str,
+                attachment: Attachment | None = None) -> OutboxMessage:
     """Write a message to the outbox, in the caller's transaction (sent or rolled back with it).
     The body is the message itself: the signature is added here, the same for every e-mail."""
     signed = f"{body.rstrip()}\n\n-- \n{SIGNATURE}\n"
     message = OutboxMessage(to_address=to_address, subject=subject, body=signed)
+    if attachment is not None:
+        message.attachment_filename = attachment.filename
+        message.attachment_content_type = attachment.content_type
+        message.attachment_content = attachment.content
     db.session.add(message)
     return message
 
@@ -160,6 +172,12 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     # Tells auto-responders not to answer a robot.
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.body, charset="utf-8")
+    if message.attachment_content is not None:
+        maintype, _, subtype = (message.attachment_content_type or "text/plain").partition("/")
+        email.add_attachment(
+            message.attachment_content.encode("utf-8"), maintype=maintype, subtype=subtype,
+            filename=message.attachment_filename or "piece-jointe",
+        )
     return email
 
 

@@ -9,11 +9,17 @@ from capindustrie.models.applications import (
 from capindustrie.models.base import Base, utcnow
 from capindustrie.models.classes import Pupil, SchoolClass, class_teacher
 from capindustrie.models.events import (
+    Attendance,
+    CalendarFeed,
+    Campaign,
     Event,
     EventAudience,
     EventKind,
+    EventSession,
+    EventStatus,
     Registration,
     RegistrationStatus,
+    registration_pupil,
 )
 from capindustrie.models.offers import (
     GeoPrecision,
@@ -38,6 +44,9 @@ from capindustrie.models.users import (
 
 __all__ = [
     "Application",
+    "Attendance",
+    "CalendarFeed",
+    "Campaign",
     "ApplicationStatus",
     "ApplicationTransition",
     "Base",
@@ -48,6 +57,8 @@ __all__ = [
     "Event",
     "EventAudience",
     "EventKind",
+    "EventSession",
+    "EventStatus",
     "ExportRun",
     "ExportStatus",
     "FILIERE_LABELS",
@@ -72,5 +83,6 @@ __all__ = [
     "SizeBand",
     "User",
     "class_teacher",
+    "registration_pupil",
     "utcnow",
 ]

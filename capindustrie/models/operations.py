@@ -36,6 +36,10 @@ class OutboxMessage(Base):
     # Set when a sender claims the row, so two senders never send it twice.
     claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
+    # One optional text attachment (an event's .ics).
+    attachment_filename: Mapped[str | None] = mapped_column(sa.String(120))
+    attachment_content_type: Mapped[str | None] = mapped_column(sa.String(100))
+    attachment_content: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class ExportStatus(StrEnum):

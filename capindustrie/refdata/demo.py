@@ -216,6 +216,7 @@ CREATED_LABELS = {
     "user_company": "compte(s) entreprise", "offer": "offre(s) publiée(s)",
     "period": "période(s)", "user_teacher": "compte(s) enseignant",
     "school_class": "classe(s)", "user_pupil": "compte(s) élève", "pupil": "élève(s)",
+    "event": "événement(s)",
 }
 
 
@@ -324,6 +325,11 @@ def load_demo(now: datetime | None = None) -> DemoReport:
     klass = loader.school_class(school, teacher, school_year, jan2_start, jan2_end)
     for first_name, last_name in PUPILS:
         loader.pupil(klass, first_name, last_name)
+    from capindustrie.events.demo import ensure_demo_event
+
+    first_company, _ = companies[COMPANIES[0]["key"]]
+    if ensure_demo_event(first_company, staff, now):
+        loader.report.created["event"] += 1
     db.session.commit()
     return loader.report
 

@@ -16,6 +16,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from capindustrie.applications.jobs import expire_stale_applications
 from capindustrie.emails.services import send_pending
+from capindustrie.events.jobs import send_event_reminders
 from capindustrie.offers.lifecycle import archive_past_offers
 
 # On daylight-saving nights 02:00–03:00 is skipped (March) or happens twice (October).
@@ -68,5 +69,9 @@ JOBS: dict[str, Job] = {
     "archive_offers": Job(
         archive_past_offers, daily_at(1, 15),
         "Archivage des offres dont toutes les périodes sont passées",
+    ),
+    "event_reminders": Job(
+        send_event_reminders, every(minutes=60),
+        "Rappels J-7 et J-2 des inscriptions aux événements, puis demande d'avis",
     ),
 }

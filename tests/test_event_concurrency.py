@@ -1,0 +1,163 @@
+"""Capacity is never exceeded when classes register at the same moment (PostgreSQL only: SQLite
+serialises writers on the whole file, so the race cannot happen there).
+
+Each teacher has their own app (connection pool) and client; a barrier releases every POST at
+once, through the real registration form.
+"""
+
+import threading
+from datetime import UTC
+
+import pytest
+import time_machine
+from sqlalchemy import func, select
+
+from capindustrie.events import registrations as regs
+from capindustrie.extensions import db
+from capindustrie.models import EventSession, Registration, RegistrationStatus, Role
+from tests import factories
+from tests.event_helpers import NOW, event
+
+pytestmark = pytest.mark.postgres_only
+
+CLOCK = NOW.replace(tzinfo=UTC)
+
+
+@pytest.fixture
+def new_app(make_app):
+    made = []
+
+    def factory():
+        app = make_app()
+        made.append(app)
+        return app
+
+    yield factory
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _setup(new_app, groups: int, capacity: int):
+    app = new_app()
+    with app.app_context():
+        session = event(capacity=capacity).sessions[0]
+        teachers = []
+        for n in range(groups):
+            teacher = factories.user(Role.TEACHER, first_name=f"Prof{n}")
+            klass = factories.school_class(teacher, name=f"3e {n}")
+            teachers.append((teacher.get_id(), klass.id))
+        db.session.commit()
+        return session.id, teachers
+
+
+def _race(new_app, session_id: int, teachers, pupils: int, adults: int):
+    clients = []
+    for user_id, class_id in teachers:
+        client = new_app().test_client()
+        with client.session_transaction() as s:
+            s["_user_id"] = user_id
+            s["_fresh"] = True
+        clients.append((client, client.csrf_token(), class_id))
+    barrier = threading.Barrier(len(clients))
+    answers: list = [None] * len(clients)
+
+    def worker(i: int) -> None:
+        client, token, class_id = clients[i]
+        barrier.wait()
+        response = client.post(
+            f"/evenements/seances/{session_id}/inscrire",
+            data={"school_class": class_id, "pupils": pupils, "adults": adults},
+            headers={"X-CSRFToken": token},
+        )
+        answers[i] = response.status_code
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert all(answer is not None for answer in answers), "a request did not finish"
+    return answers
+
+
+def _state(new_app, session_id: int):
+    app = new_app()
+    with app.app_context():
+        session = db.session.get(EventSession, session_id)
+        rows = db.session.execute(
+            select(
+                Registration.status,
+                func.count(),
+                func.sum(Registration.pupils + Registration.adults),
+            )
+            .where(Registration.session_id == session_id)
+            .group_by(Registration.status)
+        ).all()
+        by_status = {status: (count, seats) for status, count, seats in rows}
+        order = [r.id for r in regs.waitlist(session)]
+        return session.seats_taken, by_status, order
+
+
+def test_thirty_groups_racing_for_a_hundred_seats_never_overbook(new_app):
+    with time_machine.travel(CLOCK, tick=True):
+        session_id, teachers = _setup(new_app, groups=30, capacity=100)
+        # 6 pupils + 1 adult = 7 seats: 14 groups fit (98 seats), 16 wait, none is split.
+        answers = _race(new_app, session_id, teachers, pupils=6, adults=1)
+        assert answers == [303] * 30
+        seats_taken, by_status, order = _state(new_app, session_id)
+    # A read-then-write version of the seat count lets all 30 in (lost updates): checked.
+    assert by_status.get(RegistrationStatus.CONFIRMED) == (14, 98) and seats_taken == 98
+    assert by_status.get(RegistrationStatus.WAITLISTED, (0, 0))[0] == 16 and len(order) == 16
+
+
+def test_simultaneous_cancellations_promote_each_waiting_group_once(new_app):
+    with time_machine.travel(CLOCK, tick=True):
+        session_id, teachers = _setup(new_app, groups=8, capacity=40)
+        app = new_app()
+        with app.app_context():
+            from capindustrie.models import SchoolClass, User
+
+            made = []
+            for user_id, class_id in teachers:
+                teacher = db.session.get(User, int(user_id.split(":")[0]))
+                klass = db.session.get(SchoolClass, class_id)
+                made.append(regs.register_class(session_id, klass, 9, 1, teacher, NOW))
+                db.session.commit()
+            confirmed = [r.id for r in made if r.status == RegistrationStatus.CONFIRMED]
+            cancellers = [
+                t
+                for t, r in zip(teachers, made, strict=True)
+                if r.status == RegistrationStatus.CONFIRMED
+            ]
+        assert len(confirmed) == 4  # 4 × 10 = 40, 4 wait
+        clients = []
+        for (user_id, _), registration_id in zip(cancellers, confirmed, strict=True):
+            client = new_app().test_client()
+            with client.session_transaction() as s:
+                s["_user_id"] = user_id
+                s["_fresh"] = True
+            clients.append((client, client.csrf_token(), registration_id))
+        barrier = threading.Barrier(len(clients))
+        codes: list = [None] * len(clients)
+
+        def worker(i: int) -> None:
+            client, token, registration_id = clients[i]
+            barrier.wait()
+            codes[i] = client.post(
+                f"/evenements/inscriptions/{registration_id}/annuler",
+                headers={"X-CSRFToken": token},
+            ).status_code
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(clients))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert codes == [303] * 4
+        seats_taken, by_status, order = _state(new_app, session_id)
+    assert seats_taken == 40
+    assert by_status[RegistrationStatus.CONFIRMED] == (4, 40)
+    assert by_status[RegistrationStatus.CANCELLED][0] == 4
+    assert RegistrationStatus.WAITLISTED not in by_status and order == []

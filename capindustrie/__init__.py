@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
         classes,
         companies,
         events,
+        exports,
         geo,
         main,
         moderation,
@@ -129,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
         classes,
         placements,
         events,
+        exports,
     )
     for area in areas:
         app.register_blueprint(area.bp)

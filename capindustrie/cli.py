@@ -6,8 +6,9 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from capindustrie.auth.cli import users_cli
     from capindustrie.emails.cli import outbox_cli
+    from capindustrie.exports.cli import export_cli
     from capindustrie.refdata.cli import demo_cli, refdata_cli
     from capindustrie.scheduler.cli import scheduler_cli
 
-    for group in (users_cli, outbox_cli, refdata_cli, demo_cli, scheduler_cli):
+    for group in (users_cli, outbox_cli, refdata_cli, demo_cli, scheduler_cli, export_cli):
         app.cli.add_command(group)

@@ -65,6 +65,20 @@ DEFAULTS = {
     "APPLICATION_REMINDER_DAYS": 5,
     "ACCEPTANCE_EXPIRY_DAYS": 7,
     "ACCEPTANCE_REMINDER_DAYS": 4,
+    # Exports (capindustrie/exports): files for MyStage77, the national partner API, feeds.
+    "EXPORT_DIR": None,  # None: <instance>/exports
+    "EXPORT_DESCRIPTION_MAX_LENGTH": 500,
+    "EXPORT_BATCH_SIZE": 1000,
+    "EXPORT_STALE_MINUTES": 15,
+    "EXPORT_ASYNC": True,  # staff-triggered runs in a background thread of the web process
+    "EXPORT_PARTNER_URL": None,  # e.g. https://1eleve1stage.education.gouv.fr/api/v2
+    "EXPORT_PARTNER_EMAIL": None,
+    "EXPORT_PARTNER_PASSWORD": None,
+    "EXPORT_PARTNER_TIMEOUT": 10,
+    "EXPORT_PARTNER_MAX_CALLS_PER_MINUTE": 100,
+    "EXPORT_PARTNER_RETRIES": 3,
+    "EXPORT_PARTNER_BACKOFF_SECONDS": 2,
+    "FEED_MAX_AGE_SECONDS": 900,
 }
 
 

@@ -30,7 +30,16 @@ from capindustrie.models.offers import (
     Period,
     ProgramDay,
 )
-from capindustrie.models.operations import ExportRun, ExportStatus, OutboxMessage, OutboxStatus
+from capindustrie.models.operations import (
+    DeliveryState,
+    ExportDelivery,
+    ExportKind,
+    ExportLock,
+    ExportRun,
+    ExportStatus,
+    OutboxMessage,
+    OutboxStatus,
+)
 from capindustrie.models.reference import Commune, Epci, School, SchoolType
 from capindustrie.models.users import (
     FILIERE_LABELS,
@@ -53,12 +62,16 @@ __all__ = [
     "Commune",
     "Company",
     "CompanyStatus",
+    "DeliveryState",
     "Epci",
     "Event",
     "EventAudience",
     "EventKind",
     "EventSession",
     "EventStatus",
+    "ExportDelivery",
+    "ExportKind",
+    "ExportLock",
     "ExportRun",
     "ExportStatus",
     "FILIERE_LABELS",

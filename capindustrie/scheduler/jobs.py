@@ -17,6 +17,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from capindustrie.applications.jobs import expire_stale_applications
 from capindustrie.emails.services import send_pending
 from capindustrie.events.jobs import send_event_reminders
+from capindustrie.exports.runs import nightly_export
 from capindustrie.offers.lifecycle import archive_past_offers
 
 # On daylight-saving nights 02:00–03:00 is skipped (March) or happens twice (October).
@@ -73,5 +74,10 @@ JOBS: dict[str, Job] = {
     "event_reminders": Job(
         send_event_reminders, every(minutes=60),
         "Rappels J-7 et J-2 des inscriptions aux événements, puis demande d'avis",
+    ),
+    # After the 01:15 archiving, outside the daylight-saving hour: the file MyStage77 picks up.
+    "mystage77_export": Job(
+        nightly_export, daily_at(4, 15),
+        "Export des offres publiées (MyStage77, plateforme nationale)",
     ),
 }

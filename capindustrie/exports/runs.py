@@ -239,11 +239,16 @@ def _attach_details(offers: dict[int, OfferData]) -> None:
 
 
 def _was_listed(offer: OfferData) -> list[Level]:
-    """Levels an incremental run must delete: once published, no longer live at that level."""
+    """Levels an incremental run must delete: the offer was published once and is no longer
+    live at a level it has (its flag, or periods of that level: a dropped level keeps them)."""
     if offer.published_at is None:
         return []
+    flagged = {Level.TROISIEME} if offer.for_3e else set()
+    if offer.for_2nde:
+        flagged.add(Level.SECONDE)
+    had = flagged | {Level(p.level) for p in offer.periods}
     live = set(offer.live_levels())
-    return [lvl for lvl in (Level.TROISIEME, Level.SECONDE) if lvl not in live]
+    return [lvl for lvl in (Level.TROISIEME, Level.SECONDE) if lvl in had and lvl not in live]
 
 
 # Writing -------------------------------------------------------------------------------------

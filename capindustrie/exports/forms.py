@@ -1,6 +1,7 @@
 """The staff's export trigger: a choice of full or incremental run (CSRF included)."""
 
 from wtforms import RadioField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired
 
 from capindustrie.forms import BaseForm
@@ -15,7 +16,7 @@ KIND_LABELS = {
 class ExportTriggerForm(BaseForm):
     kind = RadioField(
         "Type d'export",
-        choices=list(KIND_LABELS.items()),
+        choices=[SelectChoice(value, label) for value, label in KIND_LABELS.items()],
         default=ExportKind.FULL.value,
         validate_choice=False,  # WTForms' own message is English: AnyOf says it in French
         validators=[

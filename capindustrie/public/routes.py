@@ -7,6 +7,8 @@ parameter is wrong, and a typo should not hide the page.
 
 from flask import abort, render_template, request
 
+from capindustrie.exports.feeds import job_posting
+from capindustrie.models import OfferStatus
 from capindustrie.public import bp, services
 
 
@@ -39,4 +41,5 @@ def offer(offer_id: int):
         travel=trip.travel if trip else None,
         school_error=school_error,
         nearby=services.nearest_schools(offer),
+        job_posting=job_posting(offer) if offer.status == OfferStatus.PUBLISHED else None,
     )

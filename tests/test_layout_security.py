@@ -216,7 +216,12 @@ def test_no_template_loads_anything_from_another_site():
 
 
 def test_no_template_has_inline_script_or_style():
-    inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=", re.I)
+    # A JSON-LD data block (<script type="application/ld+json">) is never executed: allowed.
+    inline = re.compile(
+        r"<script(?![^>]*\bsrc=)(?![^>]*\btype=\"application/ld\+json\")[^>]*>"
+        r"|<style\b|\sstyle=|\son[a-z]+=",
+        re.I,
+    )
     offenders = [
         str(path.relative_to(ROOT))
         for path in (ROOT / "templates").rglob("*.html")

@@ -172,12 +172,14 @@ class Delivery:
         self.client, self.run_id = client, run_id
         self.counts = dict.fromkeys(DeliveryState, 0)
         self.unreachable = 0
+        self.unreached = 0
+        self.last_problem = ""
 
     def _state_for(self, remote_id: str, offer_id: int, level: str) -> ExportDelivery:
         row = db.session.scalar(select(ExportDelivery).where(ExportDelivery.remote_id == remote_id))
         if row is None:
             row = ExportDelivery(remote_id=remote_id, offer_id=offer_id, level=level,
-                                 state=DeliveryState.PENDING)
+                                 state=DeliveryState.PENDING, attempts=0, remote_known=False)
             db.session.add(row)
         return row
 
@@ -195,8 +197,10 @@ class Delivery:
     def _guard(self, action) -> Answer | None:
         try:
             answer = action()
-        except PartnerUnavailable:
+        except PartnerUnavailable as exc:
             self.unreachable += 1
+            self.unreached += 1
+            self.last_problem = str(exc)
             if self.unreachable >= UNAVAILABLE_AFTER:
                 raise
             return None
@@ -293,6 +297,12 @@ def deliver(run: ExportRun, changed_ids: list[int], client: PartnerClient | None
             heartbeat()
     for row in _withdrawn_rows():
         delivery.unpublish(row)
+    if delivery.unreached:
+        # Some records never reached the platform: the run fails, so the next one resends.
+        raise PartnerUnavailable(
+            f"{delivery.unreached} envoi(s) impossible(s). {delivery.last_problem} "
+            f"({delivery.summary()})"
+        )
     return delivery.summary()
 
 

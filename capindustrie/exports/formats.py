@@ -121,8 +121,8 @@ def remote_id(offer_id: int, level: Level | str) -> str:
 
 def shorten(text: str | None, limit: int) -> tuple[str | None, bool]:
     """`text` within `limit` characters, cut at a word boundary and ended with « … »."""
-    if text is None:
-        return None, False
+    if text is None or len(text) <= limit:
+        return text, False
     text = " ".join(text.split())
     if len(text) <= limit:
         return text, False
@@ -339,43 +339,34 @@ def _programme(value: list) -> str:
     return " | ".join(f"Jour {d['day']} — {d['title']} : {d['activities']}" for d in value)
 
 
-# (French header, function of the record): the stable column order of the CSV file.
-CSV_COLUMNS: tuple[tuple[str, object], ...] = (
-    ("Identifiant (remote_id)", lambda r: r["remote_id"]),
-    ("Action", lambda r: "suppression" if r["action"] == ACTION_DELETE else "publication"),
-    ("Titre", lambda r: r.get("title")),
-    ("Description", lambda r: r.get("description")),
-    ("Entreprise", lambda r: r.get("employer_name")),
-    ("Présentation de l'entreprise", lambda r: r.get("employer_description")),
-    ("Site web", lambda r: r.get("employer_website")),
-    ("Latitude", lambda r: _num((r.get("coordinates") or {}).get("latitude"))),
-    ("Longitude", lambda r: _num((r.get("coordinates") or {}).get("longitude"))),
-    ("Adresse", lambda r: r.get("street")),
-    ("Code postal", lambda r: r.get("zipcode")),
-    ("Commune", lambda r: r.get("city")),
-    ("Secteur national", lambda r: r.get("sector_uuid")),
-    ("Niveau", lambda r: ", ".join(r.get("grades") or [])),
-    ("Semaines ISO", lambda r: ", ".join(r.get("weeks") or [])),
-    ("Lien", lambda r: r.get("permalink")),
-    ("Places", lambda r: r.get("max_candidates")),
-    ("Employeur public", lambda r: _yes_no(r.get("is_public"))),
-    ("Accessible PMR", lambda r: _yes_no(r.get("handicap_accessible"))),
-    ("Réservée REP/REP+", lambda r: _yes_no(r.get("rep"))),
-    ("Horaires", lambda r: _hours(r.get("daily_hours"))),
-    ("Pause déjeuner", lambda r: r.get("lunch_break")),
-    ("Publiée le", lambda r: r.get("published_at")),
-    ("SIRET", lambda r: r.get("siret")),
-    ("Filière", lambda r: r.get("filiere")),
-    ("EPCI", lambda r: (r.get("epci") or {}).get("name")),
-    ("Périodes", lambda r: _periods(r.get("periods") or [])),
-    ("Programme", lambda r: _programme(r.get("programme") or [])),
-    ("Mise à jour le", lambda r: r.get("updated_at")),
-)
-CSV_HEADER = [header for header, _ in CSV_COLUMNS]
+CSV_HEADER = [
+    "Identifiant (remote_id)", "Action", "Titre", "Description", "Entreprise",
+    "Présentation de l'entreprise", "Site web", "Latitude", "Longitude", "Adresse",
+    "Code postal", "Commune", "Secteur national", "Niveau", "Semaines ISO", "Lien", "Places",
+    "Employeur public", "Accessible PMR", "Réservée REP/REP+", "Horaires", "Pause déjeuner",
+    "Publiée le", "SIRET", "Filière", "EPCI", "Périodes", "Programme", "Mise à jour le",
+]
 
 
 def csv_row(record: dict) -> list:
-    return ["" if (v := get(record)) is None else v for _, get in CSV_COLUMNS]
+    """The record as CSV cells, in the order of CSV_HEADER (the stable column order)."""
+    if record["action"] == ACTION_DELETE:
+        return [record["remote_id"], "suppression"] + [""] * (len(CSV_HEADER) - 2)
+    coordinates = record["coordinates"] or {}
+    epci = record["epci"] or {}
+    row = [
+        record["remote_id"], "publication", record["title"], record["description"],
+        record["employer_name"], record["employer_description"], record["employer_website"],
+        _num(coordinates.get("latitude")), _num(coordinates.get("longitude")),
+        record["street"], record["zipcode"], record["city"], record["sector_uuid"],
+        ", ".join(record["grades"]), ", ".join(record["weeks"]), record["permalink"],
+        record["max_candidates"], _yes_no(record["is_public"]),
+        _yes_no(record["handicap_accessible"]), _yes_no(record["rep"]),
+        _hours(record["daily_hours"]), record["lunch_break"], record["published_at"],
+        record["siret"], record["filiere"], epci.get("name"), _periods(record["periods"]),
+        _programme(record["programme"]), record["updated_at"],
+    ]
+    return ["" if value is None else value for value in row]
 
 
 def json_schema() -> dict:

@@ -253,6 +253,9 @@ def _was_listed(offer: OfferData) -> list[Level]:
 
 # Writing -------------------------------------------------------------------------------------
 
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 class _HashingFile:
     """A text sink writing UTF-8 to a binary file and hashing what it writes (SHA-256)."""
 
@@ -280,6 +283,24 @@ class _HashingFile:
         self.path.unlink(missing_ok=True)
 
 
+class _Buffer:
+    """Collects a batch's text in memory (a few hundred kB), then hands it to the file at once:
+    one encode, one hash update and one write per batch instead of per row."""
+
+    def __init__(self, target: "_HashingFile"):
+        self.target = target
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        if self.parts:
+            self.target.write("".join(self.parts))
+            self.parts.clear()
+
+
 class _Writers:
     def __init__(self, directory: Path, run: ExportRun):
         stamp = run.started_at.strftime("%Y%m%dT%H%M%SZ")
@@ -288,7 +309,8 @@ class _Writers:
         self.csv = _HashingFile(directory / f"{TMP_PREFIX}{run.id}-{self.base}.csv")
         self.json = _HashingFile(directory / f"{TMP_PREFIX}{run.id}-{self.base}.json")
         self.csv.write("\ufeff")  # BOM: French Excel then reads UTF-8 and the ';' separator
-        self.csv_writer = csv.writer(self.csv, delimiter=";", lineterminator="\r\n")
+        self.csv_buffer, self.json_buffer = _Buffer(self.csv), _Buffer(self.json)
+        self.csv_writer = csv.writer(self.csv_buffer, delimiter=";", lineterminator="\r\n")
         self.csv_writer.writerow(formats.CSV_HEADER)
         header = {
             "format": "capindustrie-offres", "version": formats.FORMAT_VERSION,
@@ -300,11 +322,15 @@ class _Writers:
 
     def write(self, record: dict) -> None:
         self.csv_writer.writerow(formats.csv_row(record))
-        self.json.write(("" if self.first else ",\n")
-                        + json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+        self.json_buffer.write(("" if self.first else ",\n") + _encode(record))
         self.first = False
 
+    def flush(self) -> None:
+        self.csv_buffer.flush()
+        self.json_buffer.flush()
+
     def finish(self) -> tuple[str, str]:
+        self.flush()
         self.json.write("\n]}\n")
         self.csv.finish()
         self.json.finish()
@@ -379,6 +405,7 @@ def execute_run(run_id: int) -> ExportRun:
                 if run.since is None or offer.updated_at >= run.since:
                     changed_ids.append(offer.id)
             done += len(batch)
+            writers.flush()
             _heartbeat(run_id, done)
         csv_name, json_name = writers.finish()
         if run.kind == ExportKind.FULL:

@@ -5,6 +5,7 @@ import csv
 import io
 import re
 import threading
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -62,7 +63,7 @@ def test_staff_trigger_an_export_watch_it_and_download_the_csv(
 
     with page.expect_download() as info:
         page.get_by_role("link", name="Télécharger le CSV").click()
-    raw = open(info.value.path(), "rb").read()
+    raw = Path(info.value.path()).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert [r["Titre"] for r in rows] == [

@@ -57,9 +57,26 @@ from capindustrie.models import (  # noqa: E402
 )
 from capindustrie.search.indexing import search_columns  # noqa: E402
 
-WORDS = ["mécanique", "usinage", "soudure", "qualité", "logistique", "maintenance",
-         "électronique", "robotique", "emballage", "laboratoire", "plasturgie", "atelier",
-         "production", "contrôle", "sécurité", "assemblage", "chaudronnerie", "énergie"]
+WORDS = [
+    "mécanique",
+    "usinage",
+    "soudure",
+    "qualité",
+    "logistique",
+    "maintenance",
+    "électronique",
+    "robotique",
+    "emballage",
+    "laboratoire",
+    "plasturgie",
+    "atelier",
+    "production",
+    "contrôle",
+    "sécurité",
+    "assemblage",
+    "chaudronnerie",
+    "énergie",
+]
 JANUARY_MONDAYS = [dt.date(2027, 1, 4) + dt.timedelta(weeks=w) for w in range(10)]
 SECONDE = (dt.date(2027, 6, 14), dt.date(2027, 6, 25))
 SAMPLE = 300
@@ -68,8 +85,7 @@ SAMPLE = 300
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000])
-    parser.add_argument("--database-url",
-                        default=os.environ.get("CAPINDUSTRIE_BENCH_DATABASE_URL"))
+    parser.add_argument("--database-url", default=os.environ.get("CAPINDUSTRIE_BENCH_DATABASE_URL"))
     parser.add_argument("--seed", type=int, default=77)
     return parser.parse_args()
 
@@ -90,11 +106,18 @@ def build(url: str, size: int, rnd: random.Random, export_dir: Path):
 
     from capindustrie.refdata.services import load_reference_data
 
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-        "RATELIMIT_ENABLED": False, "GEOCODER_ENABLED": False, "MAIL_SERVER": None,
-        "EXPORT_DIR": str(export_dir), "EXPORT_ASYNC": False,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "RATELIMIT_ENABLED": False,
+            "GEOCODER_ENABLED": False,
+            "MAIL_SERVER": None,
+            "EXPORT_DIR": str(export_dir),
+            "EXPORT_ASYNC": False,
+        }
+    )
     with app.app_context():
         started = time.perf_counter()
         upgrade()
@@ -108,16 +131,29 @@ def build(url: str, size: int, rnd: random.Random, export_dir: Path):
 
 def insert_offers(size: int, rnd: random.Random) -> None:
     communes = db.session.execute(
-        sa.select(Commune.insee, Commune.latitude_townhall, Commune.longitude_townhall,
-                  Commune.name, Commune.postcodes)).all()
+        sa.select(
+            Commune.insee,
+            Commune.latitude_townhall,
+            Commune.longitude_townhall,
+            Commune.name,
+            Commune.postcodes,
+        )
+    ).all()
     now = dt.datetime(2026, 11, 2, 9)
     company_count = max(1, size // 5)
     companies = [
-        {"id": n, "siret": f"{10_000_000_000_000 + n}", "name": f"Industrie {n}",
-         "filiere": rnd.choice(list(Filiere)), "status": CompanyStatus.APPROVED,
-         "presentation": None if n % 10 == 0 else "Entreprise industrielle : "
-         + ", ".join(rnd.sample(WORDS, 8)) + ".",
-         "website": f"https://industrie-{n}.example.fr", "created_at": now}
+        {
+            "id": n,
+            "siret": f"{10_000_000_000_000 + n}",
+            "name": f"Industrie {n}",
+            "filiere": rnd.choice(list(Filiere)),
+            "status": CompanyStatus.APPROVED,
+            "presentation": None
+            if n % 10 == 0
+            else "Entreprise industrielle : " + ", ".join(rnd.sample(WORDS, 8)) + ".",
+            "website": f"https://industrie-{n}.example.fr",
+            "created_at": now,
+        }
         for n in range(1, company_count + 1)
     ]
     offers, periods, days = [], [], []
@@ -128,19 +164,35 @@ def insert_offers(size: int, rnd: random.Random) -> None:
         title = " ".join(rnd.sample(WORDS, 3)).capitalize()
         summary = "Découverte : " + ", ".join(rnd.sample(WORDS, 12)) + "."
         site = (lat + rnd.uniform(-0.018, 0.018), lon + rnd.uniform(-0.027, 0.027))
-        offers.append({
-            "id": n, "company_id": company["id"], "filiere": company["filiere"],
-            "title": title, "summary": summary, "for_3e": "3e" in levels,
-            "for_2nde": "2nde" in levels, "status": OfferStatus.PUBLISHED,
-            "site_address": f"{n} rue de l'Industrie", "site_postcode": postcodes.split()[0],
-            "site_commune_insee": insee, "latitude": site[0], "longitude": site[1],
-            **search_columns(title, summary, company["name"], commune_name, *site),
-            "geo_precision": GeoPrecision.ADDRESS, "pmr_access": n % 4 == 0,
-            "day_start": dt.time(9), "day_end": dt.time(16, 30), "break_start": dt.time(12),
-            "break_end": dt.time(13), "meals": "Repas au restaurant d'entreprise.",
-            "observation_commitment_at": now, "created_at": now, "updated_at": now,
-            "published_at": now,
-        })
+        offers.append(
+            {
+                "id": n,
+                "company_id": company["id"],
+                "filiere": company["filiere"],
+                "title": title,
+                "summary": summary,
+                "for_3e": "3e" in levels,
+                "for_2nde": "2nde" in levels,
+                "status": OfferStatus.PUBLISHED,
+                "site_address": f"{n} rue de l'Industrie",
+                "site_postcode": postcodes.split()[0],
+                "site_commune_insee": insee,
+                "latitude": site[0],
+                "longitude": site[1],
+                **search_columns(title, summary, company["name"], commune_name, *site),
+                "geo_precision": GeoPrecision.ADDRESS,
+                "pmr_access": n % 4 == 0,
+                "day_start": dt.time(9),
+                "day_end": dt.time(16, 30),
+                "break_start": dt.time(12),
+                "break_end": dt.time(13),
+                "meals": "Repas au restaurant d'entreprise.",
+                "observation_commitment_at": now,
+                "created_at": now,
+                "updated_at": now,
+                "published_at": now,
+            }
+        )
         for level in levels:
             if level == "2nde":
                 start, end = SECONDE
@@ -148,42 +200,87 @@ def insert_offers(size: int, rnd: random.Random) -> None:
                 start = rnd.choice(JANUARY_MONDAYS)
                 end = start + dt.timedelta(days=4)
             seats = rnd.randint(1, 6)
-            periods.append({"offer_id": n, "level": Level(level), "start_date": start,
-                            "end_date": end, "seats": seats,
-                            "seats_taken": rnd.randint(0, seats)})
+            periods.append(
+                {
+                    "offer_id": n,
+                    "level": Level(level),
+                    "start_date": start,
+                    "end_date": end,
+                    "seats": seats,
+                    "seats_taken": rnd.randint(0, seats),
+                }
+            )
         for day in range(1, (10 if "2nde" in levels else 5) + 1):
-            days.append({"offer_id": n, "day_number": day, "title": f"Jour {day}",
-                         "activities": "Observation : " + ", ".join(rnd.sample(WORDS, 5))})
-    for table, rows in ((Company, companies), (Offer, offers), (Period, periods),
-                        (ProgramDay, days)):
+            days.append(
+                {
+                    "offer_id": n,
+                    "day_number": day,
+                    "title": f"Jour {day}",
+                    "activities": "Observation : " + ", ".join(rnd.sample(WORDS, 5)),
+                }
+            )
+    for table, rows in (
+        (Company, companies),
+        (Offer, offers),
+        (Period, periods),
+        (ProgramDay, days),
+    ):
         for chunk in range(0, len(rows), 5000):
-            db.session.execute(sa.insert(table.__table__), rows[chunk:chunk + 5000])
+            db.session.execute(sa.insert(table.__table__), rows[chunk : chunk + 5000])
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         for table in ("company", "offer", "period", "program_day"):
-            db.session.execute(sa.text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT max(id) FROM {table}))"))
+            db.session.execute(
+                sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"
+                )
+            )
         db.session.commit()
 
 
 # The naive way ---------------------------------------------------------------------------------
 
+
 def naive_offer_data(offer: Offer) -> OfferData:
     commune = offer.site_commune
     company = offer.company
     data = OfferData(
-        offer.id, offer.status.value, offer.title, offer.summary, offer.filiere.value,
-        offer.for_3e, offer.for_2nde, offer.latitude, offer.longitude, offer.site_address,
-        offer.site_postcode, commune.name if commune else None,
-        commune.postcodes if commune else None, commune.latitude_townhall if commune else None,
+        offer.id,
+        offer.status.value,
+        offer.title,
+        offer.summary,
+        offer.filiere.value,
+        offer.for_3e,
+        offer.for_2nde,
+        offer.latitude,
+        offer.longitude,
+        offer.site_address,
+        offer.site_postcode,
+        commune.name if commune else None,
+        commune.postcodes if commune else None,
+        commune.latitude_townhall if commune else None,
         commune.longitude_townhall if commune else None,
-        commune.epci.siren if commune else None, commune.epci.name if commune else None,
-        offer.pmr_access, offer.reserved_priority_education, offer.day_start, offer.day_end,
-        offer.break_start, offer.break_end, offer.meals, offer.published_at, offer.updated_at,
-        company.name, company.presentation, company.website, company.siret)
-    data.periods = [PeriodData(p.level.value, p.start_date, p.end_date, p.seats, p.seats_taken)
-                    for p in offer.periods]
+        commune.epci.siren if commune else None,
+        commune.epci.name if commune else None,
+        offer.pmr_access,
+        offer.reserved_priority_education,
+        offer.day_start,
+        offer.day_end,
+        offer.break_start,
+        offer.break_end,
+        offer.meals,
+        offer.published_at,
+        offer.updated_at,
+        company.name,
+        company.presentation,
+        company.website,
+        company.siret,
+    )
+    data.periods = [
+        PeriodData(p.level.value, p.start_date, p.end_date, p.seats, p.seats_taken)
+        for p in offer.periods
+    ]
     data.program = [(d.day_number, d.title, d.activities) for d in offer.program_days]
     return data
 
@@ -203,16 +300,23 @@ def naive_export(export_dir: Path, since: dt.datetime | None = None) -> int:
     writer.writerow(formats.CSV_HEADER)
     writer.writerows(formats.csv_row(r) for r in records)
     (export_dir / "naive.csv").write_text("\ufeff" + buffer.getvalue(), encoding="utf-8")
-    document = {"format": "capindustrie-offres", "version": formats.FORMAT_VERSION,
-                "kind": "full", "generated_at": "2026-12-01T03:15:00Z", "since": None,
-                "offers": records}
-    (export_dir / "naive.json").write_text(json.dumps(document, ensure_ascii=False),
-                                           encoding="utf-8")
+    document = {
+        "format": "capindustrie-offres",
+        "version": formats.FORMAT_VERSION,
+        "kind": "full",
+        "generated_at": "2026-12-01T03:15:00Z",
+        "since": None,
+        "offers": records,
+    }
+    (export_dir / "naive.json").write_text(
+        json.dumps(document, ensure_ascii=False), encoding="utf-8"
+    )
     db.session.remove()
     return len(records)
 
 
 # Measurement ----------------------------------------------------------------------------------
+
 
 def measure(app, label, func, repeat_for_memory=True):
     with app.app_context():
@@ -229,8 +333,11 @@ def measure(app, label, func, repeat_for_memory=True):
             peak = tracemalloc.get_traced_memory()[1] / 2**20
             tracemalloc.stop()
             db.session.remove()
-    print(f"  {label:<20} {seconds:7.2f} s (CPU {cpu:.2f} s)"
-          + (f"   peak {peak:7.1f} MiB" if peak is not None else ""), flush=True)
+    print(
+        f"  {label:<20} {seconds:7.2f} s (CPU {cpu:.2f} s)"
+        + (f"   peak {peak:7.1f} MiB" if peak is not None else ""),
+        flush=True,
+    )
     return result, (seconds, cpu), peak
 
 
@@ -254,8 +361,11 @@ def change_one_percent(app, size: int, rnd: random.Random) -> None:
     with app.app_context():
         ids = rnd.sample(range(1, size + 1), size // 100)
         later = runs.utcnow()
-        db.session.execute(sa.update(Offer).where(Offer.id.in_(ids))
-                           .values(title=Offer.title + " (modifiée)", updated_at=later))
+        db.session.execute(
+            sa.update(Offer)
+            .where(Offer.id.in_(ids))
+            .values(title=Offer.title + " (modifiée)", updated_at=later)
+        )
         db.session.commit()
 
 
@@ -275,8 +385,9 @@ def bench(size: int, url_arg, rnd: random.Random) -> list[tuple]:
         (run_id, rows), full_s, full_mib = measure(app, "full", full)
         checked = check_sample(app, export_dir, run_id, rnd)
         print(f"  schema-checked {checked} records of {rows:,}; CSV read back", flush=True)
-        naive_rows, naive_s, naive_mib = measure(app, "naive full", lambda: naive_export(
-            export_dir))
+        naive_rows, naive_s, naive_mib = measure(
+            app, "naive full", lambda: naive_export(export_dir)
+        )
         assert naive_rows == rows, (naive_rows, rows)
 
         change_one_percent(app, size, rnd)
@@ -287,8 +398,7 @@ def bench(size: int, url_arg, rnd: random.Random) -> list[tuple]:
             return run.row_count, run.since
 
         # Each run moves `since` on: the memory pass changes another 1 % first.
-        (inc_rows, _), inc_s, _ = measure(app, "incremental", incremental,
-                                          repeat_for_memory=False)
+        (inc_rows, _), inc_s, _ = measure(app, "incremental", incremental, repeat_for_memory=False)
         with app.app_context():
             change_one_percent(app, size, rnd)
             tracemalloc.start()
@@ -298,7 +408,8 @@ def bench(size: int, url_arg, rnd: random.Random) -> list[tuple]:
             db.session.remove()
         print(f"  incremental peak {inc_mib:.1f} MiB ({mem_rows:,} records)", flush=True)
         naive_inc_rows, naive_inc_s, naive_inc_mib = measure(
-            app, "naive incremental", lambda: naive_export(export_dir, since))
+            app, "naive incremental", lambda: naive_export(export_dir, since)
+        )
         assert naive_inc_rows == mem_rows, (naive_inc_rows, mem_rows)
         with app.app_context():
             db.engine.dispose()
@@ -321,8 +432,10 @@ def main():
     for size in args.sizes:
         rows.extend(bench(size, args.database_url, rnd))
     print()
-    print(f"Python {platform.python_version()}, {platform.machine()}, "
-          f"{db_name(args.database_url or 'sqlite')}")
+    print(
+        f"Python {platform.python_version()}, {platform.machine()}, "
+        f"{db_name(args.database_url or 'sqlite')}"
+    )
     print("| offers | export | records | wall time (s) | CPU time (s) | peak Python memory (MiB) |")
     print("|---:|---|---:|---:|---:|---:|")
     for size, label, count, (seconds, cpu), mib in rows:

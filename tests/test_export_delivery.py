@@ -56,8 +56,9 @@ class FakePartner:
                 partner.log.append((method, self.path, body))
                 if self.path == "/auth/login":
                     ok = body == {"email": "partenaire@cd77.fr", "password": "secret"}
-                    return self._answer(200 if ok else 401,
-                                        {"token": TOKEN} if ok else {"error": "bad"})
+                    return self._answer(
+                        200 if ok else 401, {"token": TOKEN} if ok else {"error": "bad"}
+                    )
                 if self.headers.get("Authorization") != f"Bearer {TOKEN}":
                     return self._answer(401, {"error": "token"})
                 offer = (body or {}).get("internship_offer", {})
@@ -92,8 +93,11 @@ class FakePartner:
         self.thread.start()
 
     def calls(self, method=None):
-        return [entry for entry in self.log
-                if entry[1] != "/auth/login" and (method is None or entry[0] == method)]
+        return [
+            entry
+            for entry in self.log
+            if entry[1] != "/auth/login" and (method is None or entry[0] == method)
+        ]
 
     def stop(self):
         self.server.shutdown()
@@ -110,10 +114,14 @@ def partner():
 @pytest.fixture
 def app(make_app, tmp_path, partner):
     app = make_app(
-        EXPORT_DIR=str(tmp_path / "exports"), EXPORT_ASYNC=False,
-        EXPORT_PARTNER_URL=partner.url, EXPORT_PARTNER_EMAIL="partenaire@cd77.fr",
-        EXPORT_PARTNER_PASSWORD="secret", EXPORT_PARTNER_TIMEOUT=0.5,
-        EXPORT_PARTNER_RETRIES=2, EXPORT_PARTNER_BACKOFF_SECONDS=0.01,
+        EXPORT_DIR=str(tmp_path / "exports"),
+        EXPORT_ASYNC=False,
+        EXPORT_PARTNER_URL=partner.url,
+        EXPORT_PARTNER_EMAIL="partenaire@cd77.fr",
+        EXPORT_PARTNER_PASSWORD="secret",
+        EXPORT_PARTNER_TIMEOUT=0.5,
+        EXPORT_PARTNER_RETRIES=2,
+        EXPORT_PARTNER_BACKOFF_SECONDS=0.01,
     )
     with app.app_context():
         yield app
@@ -142,7 +150,8 @@ def test_new_offers_are_posted_then_changes_patched(app, partner):
     patches = partner.calls()
     assert [(m, p) for m, p, _ in patches] == [
         ("PATCH", f"/internship_offers/capindustrie-{offer.id}-3e"),
-        ("PATCH", f"/internship_offers/capindustrie-{offer.id}-2nde")]
+        ("PATCH", f"/internship_offers/capindustrie-{offer.id}-2nde"),
+    ]
     assert partner.offers[f"capindustrie-{offer.id}-3e"]["title"] == "Maintenance industrielle"
 
 
@@ -170,7 +179,8 @@ def test_422_is_reported_per_offer_with_the_platform_message(app, partner, clien
     good = published_offer(title="Acceptée")
     bad = published_offer(title="Refusée")
     partner.script[("POST", f"capindustrie-{bad.id}-3e")] = [
-        (422, {"error": "weeks : la semaine 2027-W02 n'est pas ouverte"})]
+        (422, {"error": "weeks : la semaine 2027-W02 n'est pas ouverte"})
+    ]
     run = runs.run_export(ExportKind.FULL, "cli")
     assert run.status == ExportStatus.SUCCESS  # one refusal does not fail the run
     refused = state(f"capindustrie-{bad.id}-3e")
@@ -210,7 +220,8 @@ def test_a_timeout_is_retried(app, partner):
 
 
 def test_partner_down_fails_the_run_keeps_the_files_and_the_next_run_completes(
-        app, partner, tmp_path):
+    app, partner, tmp_path
+):
     offer = published_offer()
     partner.script[("POST", "*")] = [(503, {"error": "maintenance"})] * 12
     run = runs.run_export(ExportKind.FULL, "cli")
@@ -240,8 +251,11 @@ def test_withdrawn_offers_are_unpublished(app, partner):
     db.session.commit()
     runs.run_export(ExportKind.INCREMENTAL, "cli")
     rid = f"capindustrie-{offer.id}-2nde"
-    assert ("PATCH", f"/internship_offers/{rid}",
-            {"internship_offer": {"published_at": None}}) in partner.log
+    assert (
+        "PATCH",
+        f"/internship_offers/{rid}",
+        {"internship_offer": {"published_at": None}},
+    ) in partner.log
     assert state(rid).state == DeliveryState.WITHDRAWN
     assert partner.offers[rid]["published_at"] is None
     offer.status = OfferStatus.CLOSED

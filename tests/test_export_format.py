@@ -24,18 +24,36 @@ from capindustrie.models import Filiere
 
 def offer_data(**overrides) -> OfferData:
     values = dict(
-        id=42, status="published", title="Découvrir la maintenance industrielle",
+        id=42,
+        status="published",
+        title="Découvrir la maintenance industrielle",
         summary="Une semaine à l'atelier de maintenance, aux côtés des techniciens.",
-        filiere="industrie_du_futur", for_3e=True, for_2nde=True, latitude=48.54,
-        longitude=2.66, site_address="1 rue de l'Industrie", site_postcode="77000",
-        commune_name="Melun", commune_postcodes="77000", commune_latitude=48.539,
-        commune_longitude=2.659, epci_siren="200072130", epci_name="CA Melun Val de Seine",
-        pmr_access=True, reserved_priority_education=False, day_start=time(9),
-        day_end=time(16, 30), break_start=time(12), break_end=time(13),
-        meals="Repas au restaurant d'entreprise.", published_at=datetime(2026, 11, 30, 8, 15, 3),
-        updated_at=datetime(2026, 11, 30, 9, 0), company_name="Usine Brie SAS",
+        filiere="industrie_du_futur",
+        for_3e=True,
+        for_2nde=True,
+        latitude=48.54,
+        longitude=2.66,
+        site_address="1 rue de l'Industrie",
+        site_postcode="77000",
+        commune_name="Melun",
+        commune_postcodes="77000",
+        commune_latitude=48.539,
+        commune_longitude=2.659,
+        epci_siren="200072130",
+        epci_name="CA Melun Val de Seine",
+        pmr_access=True,
+        reserved_priority_education=False,
+        day_start=time(9),
+        day_end=time(16, 30),
+        break_start=time(12),
+        break_end=time(13),
+        meals="Repas au restaurant d'entreprise.",
+        published_at=datetime(2026, 11, 30, 8, 15, 3),
+        updated_at=datetime(2026, 11, 30, 9, 0),
+        company_name="Usine Brie SAS",
         company_presentation="Fabricant de pièces mécaniques depuis 1962.",
-        company_website="https://usine-brie.example.fr", siret="12345678901234",
+        company_website="https://usine-brie.example.fr",
+        siret="12345678901234",
         periods=[
             PeriodData("3e", date(2027, 1, 11), date(2027, 1, 15), 4, 1),
             PeriodData("3e", date(2027, 2, 1), date(2027, 2, 5), 2, 2),
@@ -52,13 +70,20 @@ def builder(**kwargs) -> RecordBuilder:
 
 
 def validator():
-    return jsonschema.Draft202012Validator(formats.json_schema(),
-                                           format_checker=jsonschema.FormatChecker())
+    return jsonschema.Draft202012Validator(
+        formats.json_schema(), format_checker=jsonschema.FormatChecker()
+    )
 
 
 def document(records, kind="full"):
-    return {"format": "capindustrie-offres", "version": "1.0", "kind": kind,
-            "generated_at": "2026-12-01T03:15:00Z", "since": None, "offers": records}
+    return {
+        "format": "capindustrie-offres",
+        "version": "1.0",
+        "kind": kind,
+        "generated_at": "2026-12-01T03:15:00Z",
+        "since": None,
+        "offers": records,
+    }
 
 
 def test_an_offer_for_two_levels_gives_two_records_with_every_field():
@@ -84,8 +109,9 @@ def test_an_offer_for_two_levels_gives_two_records_with_every_field():
         "is_public": False,
         "handicap_accessible": True,
         "rep": False,
-        "daily_hours": {d: ["9:00", "16:30"] for d in
-                        ("lundi", "mardi", "mercredi", "jeudi", "vendredi")},
+        "daily_hours": {
+            d: ["9:00", "16:30"] for d in ("lundi", "mardi", "mercredi", "jeudi", "vendredi")
+        },
         "lunch_break": "Pause déjeuner de 12 h 00 à 13 h 00. Repas au restaurant d'entreprise.",
         "published_at": "2026-11-30T08:15:03Z",
         "siret": "12345678901234",
@@ -96,8 +122,13 @@ def test_an_offer_for_two_levels_gives_two_records_with_every_field():
             {"start": "2027-01-11", "end": "2027-01-15", "seats": 4, "seats_left": 3},
             {"start": "2027-02-01", "end": "2027-02-05", "seats": 2, "seats_left": 0},
         ],
-        "programme": [{"day": 1, "title": "Accueil",
-                       "activities": "Visite de l'usine et consignes de sécurité."}],
+        "programme": [
+            {
+                "day": 1,
+                "title": "Accueil",
+                "activities": "Visite de l'usine et consignes de sécurité.",
+            }
+        ],
         "updated_at": "2026-11-30T09:00:00Z",
         "action": "upsert",
     }
@@ -148,28 +179,36 @@ def test_a_160_character_title_is_shortened_to_150_and_warned():
 def test_description_limit_is_a_setting():
     summary = "mot " * 200
     short = builder().records(offer_data(summary=summary, for_2nde=False))[0]
-    long = builder(description_limit=1500).records(offer_data(summary=summary,
-                                                              for_2nde=False))[0]
+    long = builder(description_limit=1500).records(offer_data(summary=summary, for_2nde=False))[0]
     assert len(short["description"]) <= 500 and short["description"].endswith("…")
     assert long["description"] == summary  # within the limit: kept as written
 
 
 def test_fallbacks_for_missing_coordinates_presentation_summary_and_sector_are_warned():
     b = builder(sectors={})
-    record = b.records(offer_data(latitude=None, longitude=None, company_presentation=None,
-                                  summary="", for_2nde=False))[0]
+    record = b.records(
+        offer_data(
+            latitude=None, longitude=None, company_presentation=None, summary="", for_2nde=False
+        )
+    )[0]
     assert record["coordinates"] == {"latitude": 48.539, "longitude": 2.659}
     assert record["employer_description"] == (
-        "Usine Brie SAS, entreprise de la filière industrie du futur en Seine-et-Marne.")
+        "Usine Brie SAS, entreprise de la filière industrie du futur en Seine-et-Marne."
+    )
     assert record["description"].startswith("Stage d'observation clé en main chez Usine Brie")
     assert record["sector_uuid"] == "s30"
     text = " ".join(b.warnings)
-    for expected in ("pas de coordonnées", "pas de présentation", "pas de résumé",
-                     "sans secteur national"):
+    for expected in (
+        "pas de coordonnées",
+        "pas de présentation",
+        "pas de résumé",
+        "sans secteur national",
+    ):
         assert expected in text
     assert all(w.startswith("Offre n° 42 : ") for w in b.warnings)
-    no_commune = builder().records(offer_data(latitude=None, longitude=None,
-                                              commune_latitude=None, for_2nde=False))[0]
+    no_commune = builder().records(
+        offer_data(latitude=None, longitude=None, commune_latitude=None, for_2nde=False)
+    )[0]
     assert no_commune["coordinates"] is None
     jsonschema.validate(document([record, no_commune]), formats.json_schema())
 

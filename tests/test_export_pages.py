@@ -76,7 +76,7 @@ def test_staff_triggers_an_export_and_downloads_the_csv(staff_client, staff, exp
         assert as_json.status_code == 200 and as_json.mimetype == "application/json"
 
     history = staff_client.get("/export/").get_data(as_text=True)
-    assert f'/export/executions/{run.id}/fichier.csv' in history
+    assert f"/export/executions/{run.id}/fichier.csv" in history
     assert "1 réussi, 0 échoué" in history
 
 
@@ -149,10 +149,14 @@ def test_other_roles_are_refused_everywhere(app, client, role):
     else:
         user = f.user(role)
     login(client, user)
-    for url in ("/export/", f"/export/executions/{run.id}",
-                f"/export/executions/{run.id}/progression",
-                f"/export/executions/{run.id}/fichier.csv",
-                f"/export/executions/{run.id}/fichier.json", "/export/envois"):
+    for url in (
+        "/export/",
+        f"/export/executions/{run.id}",
+        f"/export/executions/{run.id}/progression",
+        f"/export/executions/{run.id}/fichier.csv",
+        f"/export/executions/{run.id}/fichier.json",
+        "/export/envois",
+    ):
         assert client.get(url).status_code == 403, url
     assert client.post("/export/lancer", data={"kind": "full"}).status_code == 403
     assert db.session.scalar(select(db.func.count(ExportRun.id))) == 1

@@ -35,8 +35,11 @@ def export_dir(tmp_path):
 
 @pytest.fixture
 def app(make_app, export_dir):
-    app = make_app(EXPORT_DIR=str(export_dir), EXPORT_ASYNC=False,
-                   PUBLIC_BASE_URL="https://capindustrie.seine-et-marne.fr")
+    app = make_app(
+        EXPORT_DIR=str(export_dir),
+        EXPORT_ASYNC=False,
+        PUBLIC_BASE_URL="https://capindustrie.seine-et-marne.fr",
+    )
     with app.app_context():
         yield app
 
@@ -70,8 +73,10 @@ def test_full_export_writes_csv_and_json_and_records_the_run(app, export_dir):
     assert run.json_sha256 == hashlib.sha256(json_path.read_bytes()).hexdigest()
     rows = read_csv(csv_path)
     assert [r["Identifiant (remote_id)"] for r in rows] == [
-        f"capindustrie-{both.id}-3e", f"capindustrie-{both.id}-2nde",
-        f"capindustrie-{only.id}-3e"]
+        f"capindustrie-{both.id}-3e",
+        f"capindustrie-{both.id}-2nde",
+        f"capindustrie-{only.id}-3e",
+    ]
     assert rows[0]["Titre"] == "Élaboration de crèmes glacées"  # accents survive
     assert rows[0]["Lien"] == f"https://capindustrie.seine-et-marne.fr/offres/{both.id}"
     data = read_json(json_path)
@@ -107,7 +112,9 @@ def test_incremental_has_creations_changes_and_withdrawals_only(app, export_dir)
     assert by_id[f"capindustrie-{changed.id}-3e"]["title"] == "Après"
     assert by_id[f"capindustrie-{created.id}-3e"]["action"] == "upsert"
     assert by_id[f"capindustrie-{withdrawn.id}-3e"] == {
-        "remote_id": f"capindustrie-{withdrawn.id}-3e", "action": "delete"}
+        "remote_id": f"capindustrie-{withdrawn.id}-3e",
+        "action": "delete",
+    }
     assert by_id[f"capindustrie-{withdrawn.id}-2nde"]["action"] == "delete"
     assert by_id[f"capindustrie-{level_dropped.id}-2nde"]["action"] == "delete"
     assert by_id[f"capindustrie-{level_dropped.id}-3e"]["action"] == "upsert"
@@ -213,12 +220,14 @@ def test_a_killed_run_is_failed_by_the_next_which_completes(app, export_dir):
 
 
 def test_unwritable_directory_fails_the_run_and_keeps_the_last_good_file(
-        app, export_dir, monkeypatch):
+    app, export_dir, monkeypatch
+):
     published_offer()
     good = runs.run_export(ExportKind.FULL, "cli")
     before = (export_dir / "offres.csv").read_bytes()
     export_dir.chmod(0o500)
     if os.geteuid() == 0:  # root ignores the mode: refuse the way the kernel would
+
         def refuse(path, *args, **kwargs):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
@@ -236,7 +245,8 @@ def test_unwritable_directory_fails_the_run_and_keeps_the_last_good_file(
 
 
 def test_disk_full_fails_the_run_removes_temporaries_and_keeps_the_last_good_file(
-        app, export_dir, monkeypatch):
+    app, export_dir, monkeypatch
+):
     for n in range(3):
         published_offer(title=f"Offre {n}")
     runs.run_export(ExportKind.FULL, "cli")

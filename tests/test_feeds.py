@@ -34,8 +34,11 @@ def test_school_feed_lists_published_offers_nearest_first(app, client):
     items = channel.findall("item")
     titles = [item.findtext("title").split(" — ")[0] for item in items]
     expected = sorted(
-        (o for o in (far, near, middle)
-         if distance_km(school.latitude, school.longitude, o.latitude, o.longitude) <= 50),
+        (
+            o
+            for o in (far, near, middle)
+            if distance_km(school.latitude, school.longitude, o.latitude, o.longitude) <= 50
+        ),
         key=lambda o: distance_km(school.latitude, school.longitude, o.latitude, o.longitude),
     )
     assert titles == [o.title for o in expected]
@@ -53,7 +56,8 @@ def test_school_feed_has_at_most_30_items(app, client):
     for n in range(32):
         published_offer(company, title=f"Offre {n:02d}", commune_insee="77037")
     items = ET.fromstring(client.get("/flux/etablissement/0770002J.rss").get_data()).findall(
-        "channel/item")
+        "channel/item"
+    )
     assert len(items) == 30
 
 
@@ -64,12 +68,15 @@ def test_feeds_are_cached_with_validators(app, client):
     assert first.headers["Last-Modified"]
     assert "public" in first.headers["Cache-Control"]
     assert "max-age=900" in first.headers["Cache-Control"]
-    again = client.get("/flux/etablissement/0770002J.rss",
-                       headers={"If-None-Match": first.headers["ETag"]})
+    again = client.get(
+        "/flux/etablissement/0770002J.rss", headers={"If-None-Match": first.headers["ETag"]}
+    )
     assert again.status_code == 304 and again.get_data() == b""
     atom = client.get("/flux/offres.atom")
-    assert client.get("/flux/offres.atom",
-                      headers={"If-None-Match": atom.headers["ETag"]}).status_code == 304
+    assert (
+        client.get("/flux/offres.atom", headers={"If-None-Match": atom.headers["ETag"]}).status_code
+        == 304
+    )
 
 
 def test_a_new_offer_changes_the_etag(app, client):

@@ -46,8 +46,13 @@ class PartnerUnavailable(Exception):
 class RateLimiter:
     """At most `limit` calls in any `window` seconds (a sliding window of call times)."""
 
-    def __init__(self, limit: int, window: float = 60.0, clock: Callable = time.monotonic,
-                 sleep: Callable = time.sleep):
+    def __init__(
+        self,
+        limit: int,
+        window: float = 60.0,
+        clock: Callable = time.monotonic,
+        sleep: Callable = time.sleep,
+    ):
         self.limit, self.window, self.clock, self.sleep = limit, window, clock, sleep
         self.calls: deque[float] = deque()
 
@@ -72,15 +77,25 @@ class Answer:
             for key in ("error", "message", "errors", "detail"):
                 if body.get(key):
                     value = body[key]
-                    return value if isinstance(value, str) else json.dumps(
-                        value, ensure_ascii=False)
+                    return (
+                        value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                    )
         return (body if isinstance(body, str) else json.dumps(body, ensure_ascii=False))[:1000]
 
 
 class PartnerClient:
-    def __init__(self, base_url: str, email: str, password: str, timeout: float = 10,
-                 max_calls_per_minute: int = 100, retries: int = 3, backoff: float = 2,
-                 sleep: Callable = time.sleep, clock: Callable = time.monotonic):
+    def __init__(
+        self,
+        base_url: str,
+        email: str,
+        password: str,
+        timeout: float = 10,
+        max_calls_per_minute: int = 100,
+        retries: int = 3,
+        backoff: float = 2,
+        sleep: Callable = time.sleep,
+        clock: Callable = time.monotonic,
+    ):
         self.base_url = base_url.rstrip("/")
         self.email, self.password = email, password
         self.timeout, self.retries, self.backoff = timeout, retries, backoff
@@ -91,12 +106,15 @@ class PartnerClient:
 
     @classmethod
     def from_config(cls, config) -> "PartnerClient":
-        return cls(config["EXPORT_PARTNER_URL"], config.get("EXPORT_PARTNER_EMAIL") or "",
-                   config.get("EXPORT_PARTNER_PASSWORD") or "",
-                   timeout=config["EXPORT_PARTNER_TIMEOUT"],
-                   max_calls_per_minute=config["EXPORT_PARTNER_MAX_CALLS_PER_MINUTE"],
-                   retries=config["EXPORT_PARTNER_RETRIES"],
-                   backoff=config["EXPORT_PARTNER_BACKOFF_SECONDS"])
+        return cls(
+            config["EXPORT_PARTNER_URL"],
+            config.get("EXPORT_PARTNER_EMAIL") or "",
+            config.get("EXPORT_PARTNER_PASSWORD") or "",
+            timeout=config["EXPORT_PARTNER_TIMEOUT"],
+            max_calls_per_minute=config["EXPORT_PARTNER_MAX_CALLS_PER_MINUTE"],
+            retries=config["EXPORT_PARTNER_RETRIES"],
+            backoff=config["EXPORT_PARTNER_BACKOFF_SECONDS"],
+        )
 
     def _once(self, method: str, path: str, payload) -> Answer:
         self.limiter.wait()
@@ -105,8 +123,9 @@ class PartnerClient:
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         data = None if payload is None else json.dumps(payload).encode("utf-8")
-        request = urllib.request.Request(self.base_url + path, data=data, method=method,
-                                         headers=headers)
+        request = urllib.request.Request(
+            self.base_url + path, data=data, method=method, headers=headers
+        )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 return Answer(response.status, _decode(response.read()))
@@ -138,13 +157,11 @@ class PartnerClient:
                 continue
             return answer
         raise PartnerUnavailable(
-            f"Plateforme partenaire injoignable après {self.retries + 1} essai(s) : "
-            f"{last_problem}."
+            f"Plateforme partenaire injoignable après {self.retries + 1} essai(s) : {last_problem}."
         )
 
     def login(self) -> None:
-        answer = self.call("POST", "/auth/login",
-                           {"email": self.email, "password": self.password})
+        answer = self.call("POST", "/auth/login", {"email": self.email, "password": self.password})
         token = answer.body.get("token") if isinstance(answer.body, dict) else None
         if answer.status not in (200, 201) or not token:
             raise PartnerUnavailable(
@@ -178,13 +195,24 @@ class Delivery:
     def _state_for(self, remote_id: str, offer_id: int, level: str) -> ExportDelivery:
         row = db.session.scalar(select(ExportDelivery).where(ExportDelivery.remote_id == remote_id))
         if row is None:
-            row = ExportDelivery(remote_id=remote_id, offer_id=offer_id, level=level,
-                                 state=DeliveryState.PENDING, attempts=0, remote_known=False)
+            row = ExportDelivery(
+                remote_id=remote_id,
+                offer_id=offer_id,
+                level=level,
+                state=DeliveryState.PENDING,
+                attempts=0,
+                remote_known=False,
+            )
             db.session.add(row)
         return row
 
-    def _record_outcome(self, row: ExportDelivery, state: DeliveryState, answer: Answer | None,
-                        message: str | None = None) -> None:
+    def _record_outcome(
+        self,
+        row: ExportDelivery,
+        state: DeliveryState,
+        answer: Answer | None,
+        message: str | None = None,
+    ) -> None:
         row.state = state
         row.http_status = answer.status if answer else None
         row.message = message
@@ -208,8 +236,9 @@ class Delivery:
         return answer
 
     def push(self, record: dict) -> None:
-        row = self._state_for(record["remote_id"], int(record["remote_id"].split("-")[1]),
-                              record["level"])
+        row = self._state_for(
+            record["remote_id"], int(record["remote_id"].split("-")[1]), record["level"]
+        )
         body = {"internship_offer": national_payload(record)}
         path = f"/internship_offers/{record['remote_id']}"
 
@@ -226,8 +255,12 @@ class Delivery:
 
         answer = self._guard(send)
         if answer is None:
-            self._record_outcome(row, DeliveryState.ERROR, None,
-                                 "Plateforme injoignable : nouvel essai au prochain export.")
+            self._record_outcome(
+                row,
+                DeliveryState.ERROR,
+                None,
+                "Plateforme injoignable : nouvel essai au prochain export.",
+            )
         elif 200 <= answer.status < 300:
             row.remote_known = True
             self._record_outcome(row, DeliveryState.SENT, answer)
@@ -238,11 +271,16 @@ class Delivery:
 
     def unpublish(self, row: ExportDelivery) -> None:
         path = f"/internship_offers/{row.remote_id}"
-        answer = self._guard(lambda: self.client.call(
-            "PATCH", path, {"internship_offer": {"published_at": None}}))
+        answer = self._guard(
+            lambda: self.client.call("PATCH", path, {"internship_offer": {"published_at": None}})
+        )
         if answer is None:
-            self._record_outcome(row, DeliveryState.ERROR, None,
-                                 "Plateforme injoignable : dépublication au prochain export.")
+            self._record_outcome(
+                row,
+                DeliveryState.ERROR,
+                None,
+                "Plateforme injoignable : dépublication au prochain export.",
+            )
         elif 200 <= answer.status < 300 or answer.status in (404, 422):
             # 404: unknown there; 422 "nothing to change": already unpublished.
             self._record_outcome(row, DeliveryState.WITHDRAWN, answer)
@@ -251,31 +289,40 @@ class Delivery:
 
     def summary(self) -> str:
         c = self.counts
-        return (f"Plateforme partenaire : {c[DeliveryState.SENT]} envoyée(s), "
-                f"{c[DeliveryState.REFUSED]} refusée(s), {c[DeliveryState.WITHDRAWN]} "
-                f"dépubliée(s), {c[DeliveryState.ERROR]} en erreur ; "
-                f"{self.client.calls} appel(s).")
+        return (
+            f"Plateforme partenaire : {c[DeliveryState.SENT]} envoyée(s), "
+            f"{c[DeliveryState.REFUSED]} refusée(s), {c[DeliveryState.WITHDRAWN]} "
+            f"dépubliée(s), {c[DeliveryState.ERROR]} en erreur ; "
+            f"{self.client.calls} appel(s)."
+        )
 
 
 def _withdrawn_rows() -> list[ExportDelivery]:
     """Records the platform knows whose offer is no longer published at that level."""
     rows = db.session.scalars(
-        select(ExportDelivery).join(Offer, Offer.id == ExportDelivery.offer_id)
-        .where(ExportDelivery.remote_known.is_(True),
-               ExportDelivery.state != DeliveryState.WITHDRAWN)
+        select(ExportDelivery)
+        .join(Offer, Offer.id == ExportDelivery.offer_id)
+        .where(
+            ExportDelivery.remote_known.is_(True), ExportDelivery.state != DeliveryState.WITHDRAWN
+        )
     ).all()
     withdrawn = []
     for row in rows:
         offer = row.offer
         live = offer.status == OfferStatus.PUBLISHED and (
-            offer.for_3e if row.level == Level.TROISIEME.value else offer.for_2nde)
+            offer.for_3e if row.level == Level.TROISIEME.value else offer.for_2nde
+        )
         if not live:
             withdrawn.append(row)
     return withdrawn
 
 
-def deliver(run: ExportRun, changed_ids: list[int], client: PartnerClient | None = None,
-            heartbeat: Callable | None = None) -> str:
+def deliver(
+    run: ExportRun,
+    changed_ids: list[int],
+    client: PartnerClient | None = None,
+    heartbeat: Callable | None = None,
+) -> str:
     """Push a successful run's changes; raises PartnerUnavailable when the platform is down."""
     from capindustrie.exports.runs import iter_offers_by_id, permalink_builder
 
@@ -285,7 +332,8 @@ def deliver(run: ExportRun, changed_ids: list[int], client: PartnerClient | None
     client.login()
     retry_ids = db.session.scalars(
         select(ExportDelivery.offer_id).where(
-            ExportDelivery.state.in_((DeliveryState.PENDING, DeliveryState.ERROR)))
+            ExportDelivery.state.in_((DeliveryState.PENDING, DeliveryState.ERROR))
+        )
     ).all()
     offer_ids = sorted(set(changed_ids) | set(retry_ids))
     builder = RecordBuilder(permalink_builder(), config["EXPORT_DESCRIPTION_MAX_LENGTH"])

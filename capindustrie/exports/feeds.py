@@ -35,18 +35,26 @@ def school_for_feed(uai: str) -> School | None:
 
 
 def nearest_offers(school: School, limit: int = FEED_ITEMS):
-    return search_offers(school.latitude, school.longitude, default_level(school),
-                         max(RADII_KM), page=1, per_page=limit).items
+    return search_offers(
+        school.latitude,
+        school.longitude,
+        default_level(school),
+        max(RADII_KM),
+        page=1,
+        per_page=limit,
+    ).items
 
 
 def newest_offers(limit: int = FEED_ITEMS) -> list[Offer]:
-    return list(db.session.scalars(
-        select(Offer)
-        .where(Offer.status == OfferStatus.PUBLISHED, Offer.published_at.is_not(None))
-        .options(selectinload(Offer.company), selectinload(Offer.site_commune))
-        .order_by(Offer.published_at.desc(), Offer.id.desc())
-        .limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(Offer)
+            .where(Offer.status == OfferStatus.PUBLISHED, Offer.published_at.is_not(None))
+            .options(selectinload(Offer.company), selectinload(Offer.site_commune))
+            .order_by(Offer.published_at.desc(), Offer.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def last_modified(offers) -> datetime | None:
@@ -90,11 +98,12 @@ def job_posting(offer: Offer) -> dict:
         "employmentType": "INTERN",
         "directApply": True,
         "url": public_url("public.offer", offer_id=offer.id),
-        "identifier": {"@type": "PropertyValue", "name": "Cap Industrie",
-                       "value": str(offer.id)},
-        "hiringOrganization": {"@type": "Organization", "name": offer.company.name,
-                               **({"sameAs": offer.company.website}
-                                  if offer.company.website else {})},
+        "identifier": {"@type": "PropertyValue", "name": "Cap Industrie", "value": str(offer.id)},
+        "hiringOrganization": {
+            "@type": "Organization",
+            "name": offer.company.name,
+            **({"sameAs": offer.company.website} if offer.company.website else {}),
+        },
         "jobLocation": {
             "@type": "Place",
             "address": {
@@ -112,8 +121,11 @@ def job_posting(offer: Offer) -> dict:
         ),
     }
     if offer.latitude is not None:
-        data["jobLocation"]["geo"] = {"@type": "GeoCoordinates", "latitude": offer.latitude,
-                                      "longitude": offer.longitude}
+        data["jobLocation"]["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": offer.latitude,
+            "longitude": offer.longitude,
+        }
     if open_periods:
         data["validThrough"] = max(p.start_date for p in open_periods).isoformat()
         data["jobStartDate"] = min(p.start_date for p in open_periods).isoformat()

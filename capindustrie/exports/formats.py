@@ -110,8 +110,11 @@ class OfferData:
     def live_levels(self) -> list[Level]:
         if self.status != "published":
             return []
-        return [lvl for lvl, on in ((Level.TROISIEME, self.for_3e),
-                                    (Level.SECONDE, self.for_2nde)) if on]
+        return [
+            lvl
+            for lvl, on in ((Level.TROISIEME, self.for_3e), (Level.SECONDE, self.for_2nde))
+            if on
+        ]
 
 
 def remote_id(offer_id: int, level: Level | str) -> str:
@@ -180,8 +183,7 @@ def iso_utc(value: datetime | None) -> str | None:
 class RecordBuilder:
     """Builds the records of offers, collecting the fallbacks used as French warnings."""
 
-    def __init__(self, permalink_for, description_limit: int = 500,
-                 sectors: dict | None = None):
+    def __init__(self, permalink_for, description_limit: int = 500, sectors: dict | None = None):
         self.permalink_for = permalink_for
         self.description_limit = description_limit
         self.sectors = SECTOR_BY_FILIERE if sectors is None else sectors
@@ -200,8 +202,9 @@ class RecordBuilder:
     def _common(self, offer: OfferData) -> dict:
         title, cut = shorten(offer.title, LIMITS["title"])
         if cut:
-            self._warn(offer, f"titre de {len(offer.title)} caractères raccourci à "
-                              f"{LIMITS['title']}.")
+            self._warn(
+                offer, f"titre de {len(offer.title)} caractères raccourci à {LIMITS['title']}."
+            )
         description = offer.summary
         if not description or not description.strip():
             description = (
@@ -225,8 +228,7 @@ class RecordBuilder:
         if offer.latitude is not None and offer.longitude is not None:
             coordinates = {"latitude": offer.latitude, "longitude": offer.longitude}
         elif offer.commune_latitude is not None:
-            coordinates = {"latitude": offer.commune_latitude,
-                           "longitude": offer.commune_longitude}
+            coordinates = {"latitude": offer.commune_latitude, "longitude": offer.commune_longitude}
             self._warn(offer, "pas de coordonnées : point de la mairie de la commune utilisé.")
         else:
             self._warn(offer, "pas de coordonnées ni de commune : coordonnées absentes.")
@@ -270,8 +272,9 @@ class RecordBuilder:
         open_periods = [p for p in periods if p.seats_left > 0]
         if not open_periods:
             self._warn(offer, f"aucune période de {level.value} avec une place libre.")
-        weeks = sorted({w for p in (open_periods or periods)
-                        for w in iso_weeks(p.start_date, p.end_date)})
+        weeks = sorted(
+            {w for p in (open_periods or periods) for w in iso_weeks(p.start_date, p.end_date)}
+        )
         record = {"remote_id": remote_id(offer.id, level)}
         for key in NATIONAL_FIELDS[1:]:
             if key == "grades":
@@ -288,8 +291,12 @@ class RecordBuilder:
             level=level.value,
             epci=common["epci"],
             periods=[
-                {"start": p.start_date.isoformat(), "end": p.end_date.isoformat(),
-                 "seats": p.seats, "seats_left": p.seats_left}
+                {
+                    "start": p.start_date.isoformat(),
+                    "end": p.end_date.isoformat(),
+                    "seats": p.seats,
+                    "seats_left": p.seats_left,
+                }
                 for p in periods
             ],
             programme=common["programme"],
@@ -300,10 +307,27 @@ class RecordBuilder:
 
 
 NATIONAL_FIELDS = (
-    "remote_id", "title", "description", "employer_name", "employer_description",
-    "employer_website", "coordinates", "street", "zipcode", "city", "sector_uuid", "grades",
-    "weeks", "permalink", "max_candidates", "is_public", "handicap_accessible", "rep",
-    "daily_hours", "lunch_break", "published_at",
+    "remote_id",
+    "title",
+    "description",
+    "employer_name",
+    "employer_description",
+    "employer_website",
+    "coordinates",
+    "street",
+    "zipcode",
+    "city",
+    "sector_uuid",
+    "grades",
+    "weeks",
+    "permalink",
+    "max_candidates",
+    "is_public",
+    "handicap_accessible",
+    "rep",
+    "daily_hours",
+    "lunch_break",
+    "published_at",
 )
 OWN_FIELDS = ("siret", "filiere", "level", "epci", "periods", "programme", "updated_at", "action")
 
@@ -313,6 +337,7 @@ def deletion_record(offer_id: int, level: Level | str) -> dict:
 
 
 # CSV ------------------------------------------------------------------------------------------
+
 
 def _yes_no(value) -> str:
     return "" if value is None else ("oui" if value else "non")
@@ -340,11 +365,35 @@ def _programme(value: list) -> str:
 
 
 CSV_HEADER = [
-    "Identifiant (remote_id)", "Action", "Titre", "Description", "Entreprise",
-    "Présentation de l'entreprise", "Site web", "Latitude", "Longitude", "Adresse",
-    "Code postal", "Commune", "Secteur national", "Niveau", "Semaines ISO", "Lien", "Places",
-    "Employeur public", "Accessible PMR", "Réservée REP/REP+", "Horaires", "Pause déjeuner",
-    "Publiée le", "SIRET", "Filière", "EPCI", "Périodes", "Programme", "Mise à jour le",
+    "Identifiant (remote_id)",
+    "Action",
+    "Titre",
+    "Description",
+    "Entreprise",
+    "Présentation de l'entreprise",
+    "Site web",
+    "Latitude",
+    "Longitude",
+    "Adresse",
+    "Code postal",
+    "Commune",
+    "Secteur national",
+    "Niveau",
+    "Semaines ISO",
+    "Lien",
+    "Places",
+    "Employeur public",
+    "Accessible PMR",
+    "Réservée REP/REP+",
+    "Horaires",
+    "Pause déjeuner",
+    "Publiée le",
+    "SIRET",
+    "Filière",
+    "EPCI",
+    "Périodes",
+    "Programme",
+    "Mise à jour le",
 ]
 
 
@@ -355,16 +404,35 @@ def csv_row(record: dict) -> list:
     coordinates = record["coordinates"] or {}
     epci = record["epci"] or {}
     row = [
-        record["remote_id"], "publication", record["title"], record["description"],
-        record["employer_name"], record["employer_description"], record["employer_website"],
-        _num(coordinates.get("latitude")), _num(coordinates.get("longitude")),
-        record["street"], record["zipcode"], record["city"], record["sector_uuid"],
-        ", ".join(record["grades"]), ", ".join(record["weeks"]), record["permalink"],
-        record["max_candidates"], _yes_no(record["is_public"]),
-        _yes_no(record["handicap_accessible"]), _yes_no(record["rep"]),
-        _hours(record["daily_hours"]), record["lunch_break"], record["published_at"],
-        record["siret"], record["filiere"], epci.get("name"), _periods(record["periods"]),
-        _programme(record["programme"]), record["updated_at"],
+        record["remote_id"],
+        "publication",
+        record["title"],
+        record["description"],
+        record["employer_name"],
+        record["employer_description"],
+        record["employer_website"],
+        _num(coordinates.get("latitude")),
+        _num(coordinates.get("longitude")),
+        record["street"],
+        record["zipcode"],
+        record["city"],
+        record["sector_uuid"],
+        ", ".join(record["grades"]),
+        ", ".join(record["weeks"]),
+        record["permalink"],
+        record["max_candidates"],
+        _yes_no(record["is_public"]),
+        _yes_no(record["handicap_accessible"]),
+        _yes_no(record["rep"]),
+        _hours(record["daily_hours"]),
+        record["lunch_break"],
+        record["published_at"],
+        record["siret"],
+        record["filiere"],
+        epci.get("name"),
+        _periods(record["periods"]),
+        _programme(record["programme"]),
+        record["updated_at"],
     ]
     return ["" if value is None else value for value in row]
 

@@ -28,6 +28,7 @@ DELIVERIES_PER_PAGE = 50
 
 # Staff ---------------------------------------------------------------------------------------
 
+
 @bp.get("/export/")
 @role_required(Role.STAFF)
 def index():
@@ -36,11 +37,17 @@ def index():
 
 def _render_index(form, error: str | None = None, status: int = 200):
     page = request.args.get("page", 1, type=int)
-    history = db.paginate(services.history_select(), page=max(page, 1),
-                          per_page=HISTORY_PER_PAGE, error_out=False)
+    history = db.paginate(
+        services.history_select(), page=max(page, 1), per_page=HISTORY_PER_PAGE, error_out=False
+    )
     return render(
-        "exports/index.html", "exports/_trigger.html", status=status,
-        form=form, error=error, history=history, overview=services.overview(),
+        "exports/index.html",
+        "exports/_trigger.html",
+        status=status,
+        form=form,
+        error=error,
+        history=history,
+        overview=services.overview(),
         kind_labels=KIND_LABELS,
     )
 
@@ -78,16 +85,18 @@ def _start(run_id: int) -> None:
 @role_required(Role.STAFF)
 def run_detail(run_id: int):
     run = db.get_or_404(ExportRun, run_id)
-    return render("exports/run.html", "exports/_progress.html", run=run,
-                  warnings=runs.run_warnings(run))
+    return render(
+        "exports/run.html", "exports/_progress.html", run=run, warnings=runs.run_warnings(run)
+    )
 
 
 @bp.get("/export/executions/<int:run_id>/progression")
 @role_required(Role.STAFF)
 def run_progress(run_id: int):
     run = db.get_or_404(ExportRun, run_id)
-    return render("exports/run.html", "exports/_progress.html", run=run,
-                  warnings=runs.run_warnings(run))
+    return render(
+        "exports/run.html", "exports/_progress.html", run=run, warnings=runs.run_warnings(run)
+    )
 
 
 @bp.get("/export/executions/<int:run_id>/fichier.<any(csv, json):fmt>")
@@ -99,8 +108,7 @@ def download(run_id: int, fmt: str):
     if path is None or not path.is_file():
         abort(404)
     mimetype = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
-    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name,
-                     max_age=0)
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
 
 
 @bp.get("/export/envois")
@@ -110,19 +118,27 @@ def deliveries():
     if state is not None and state not in {s.value for s in DeliveryState}:
         state = None
     page = request.args.get("page", 1, type=int)
-    results = db.paginate(services.deliveries_select(state), page=max(page, 1),
-                          per_page=DELIVERIES_PER_PAGE, error_out=False)
-    return render_template("exports/deliveries.html", results=results, state=state,
-                           labels=services.DELIVERY_LABELS,
-                           counts=services.delivery_counts())
+    results = db.paginate(
+        services.deliveries_select(state),
+        page=max(page, 1),
+        per_page=DELIVERIES_PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "exports/deliveries.html",
+        results=results,
+        state=state,
+        labels=services.DELIVERY_LABELS,
+        counts=services.delivery_counts(),
+    )
 
 
 # Public --------------------------------------------------------------------------------------
 
+
 @bp.get("/export/schema/v1.json")
 def schema():
-    response = send_file(runs.formats.SCHEMA_PATH, mimetype="application/schema+json",
-                         max_age=3600)
+    response = send_file(runs.formats.SCHEMA_PATH, mimetype="application/schema+json", max_age=3600)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -140,9 +156,12 @@ def school_feed(uai: str):
         abort(404)
     items = feeds.nearest_offers(school)
     return feeds.cached_feed_response(
-        lambda: render_template("exports/school_feed.xml", school=school, items=items,
-                                self_url=url_for("exports.school_feed", uai=school.uai,
-                                                 _external=True)),
+        lambda: render_template(
+            "exports/school_feed.xml",
+            school=school,
+            items=items,
+            self_url=url_for("exports.school_feed", uai=school.uai, _external=True),
+        ),
         "application/rss+xml; charset=utf-8",
         feeds.last_modified([hit.offer for hit in items]),
     )
@@ -152,8 +171,11 @@ def school_feed(uai: str):
 def new_offers_feed():
     offers = feeds.newest_offers()
     return feeds.cached_feed_response(
-        lambda: render_template("exports/offers_feed.xml", offers=offers,
-                                self_url=url_for("exports.new_offers_feed", _external=True)),
+        lambda: render_template(
+            "exports/offers_feed.xml",
+            offers=offers,
+            self_url=url_for("exports.new_offers_feed", _external=True),
+        ),
         "application/atom+xml; charset=utf-8",
         feeds.last_modified(offers),
     )

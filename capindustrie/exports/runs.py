@@ -66,6 +66,7 @@ class ExportAlreadyRunning(Exception):
 
 # Settings ------------------------------------------------------------------------------------
 
+
 def export_dir() -> Path:
     configured = current_app.config.get("EXPORT_DIR")
     return Path(configured) if configured else Path(current_app.instance_path) / "exports"
@@ -76,6 +77,7 @@ def _stale_after() -> timedelta:
 
 
 # Claim ---------------------------------------------------------------------------------------
+
 
 def _ensure_lock_row() -> None:
     if db.session.get(ExportLock, LOCK_NAME) is not None:
@@ -95,15 +97,22 @@ def last_success(kind: ExportKind | None = None) -> ExportRun | None:
     return db.session.scalar(statement.order_by(ExportRun.started_at.desc()).limit(1))
 
 
-def claim_run(kind: ExportKind, trigger: str, user_id: int | None = None,
-              now: datetime | None = None) -> ExportRun:
+def claim_run(
+    kind: ExportKind, trigger: str, user_id: int | None = None, now: datetime | None = None
+) -> ExportRun:
     """Create a running run holding the lock, or raise ExportAlreadyRunning (nothing saved)."""
     now = now or utcnow()
     _ensure_lock_row()
     previous = last_success()
-    run = ExportRun(kind=kind, trigger=trigger, triggered_by_id=user_id,
-                    format_version=formats.FORMAT_VERSION, status=ExportStatus.RUNNING,
-                    started_at=now, since=previous.started_at if previous else None)
+    run = ExportRun(
+        kind=kind,
+        trigger=trigger,
+        triggered_by_id=user_id,
+        format_version=formats.FORMAT_VERSION,
+        status=ExportStatus.RUNNING,
+        started_at=now,
+        since=previous.started_at if previous else None,
+    )
     db.session.add(run)
     db.session.flush()  # takes SQLite's write lock: a second claimer waits here
     lock = db.session.scalar(
@@ -132,7 +141,8 @@ def _fail_abandoned_run(run_id: int, heartbeat: datetime | None) -> None:
             "Export interrompu : le processus s'est arrêté en cours d'écriture "
             f"(dernier signe de vie à {heartbeat:%H:%M:%S} UTC). Le dernier fichier complet "
             "a été conservé."
-            if heartbeat else "Export interrompu : le processus s'est arrêté en cours d'écriture."
+            if heartbeat
+            else "Export interrompu : le processus s'est arrêté en cours d'écriture."
         )
     directory = export_dir()
     if directory.is_dir():
@@ -150,31 +160,59 @@ def _release(run_id: int) -> None:
 
 def _heartbeat(run_id: int, progress: int | None) -> None:
     db.session.execute(
-        update(ExportLock).where(ExportLock.name == LOCK_NAME, ExportLock.run_id == run_id)
+        update(ExportLock)
+        .where(ExportLock.name == LOCK_NAME, ExportLock.run_id == run_id)
         .values(heartbeat_at=utcnow())
     )
     if progress is not None:
-        db.session.execute(update(ExportRun).where(ExportRun.id == run_id)
-                           .values(progress_rows=progress))
+        db.session.execute(
+            update(ExportRun).where(ExportRun.id == run_id).values(progress_rows=progress)
+        )
     db.session.commit()
 
 
 def running_run() -> ExportRun | None:
     return db.session.scalar(
-        select(ExportRun).where(ExportRun.status == ExportStatus.RUNNING)
-        .order_by(ExportRun.id.desc()).limit(1)
+        select(ExportRun)
+        .where(ExportRun.status == ExportStatus.RUNNING)
+        .order_by(ExportRun.id.desc())
+        .limit(1)
     )
 
 
 # Reading offers in batches -------------------------------------------------------------------
 
 _OFFER_COLUMNS = (
-    Offer.id, Offer.status, Offer.title, Offer.summary, Offer.filiere, Offer.for_3e,
-    Offer.for_2nde, Offer.latitude, Offer.longitude, Offer.site_address, Offer.site_postcode,
-    Commune.name, Commune.postcodes, Commune.latitude_townhall, Commune.longitude_townhall,
-    Epci.siren, Epci.name, Offer.pmr_access, Offer.reserved_priority_education, Offer.day_start,
-    Offer.day_end, Offer.break_start, Offer.break_end, Offer.meals, Offer.published_at,
-    Offer.updated_at, Company.name, Company.presentation, Company.website, Company.siret,
+    Offer.id,
+    Offer.status,
+    Offer.title,
+    Offer.summary,
+    Offer.filiere,
+    Offer.for_3e,
+    Offer.for_2nde,
+    Offer.latitude,
+    Offer.longitude,
+    Offer.site_address,
+    Offer.site_postcode,
+    Commune.name,
+    Commune.postcodes,
+    Commune.latitude_townhall,
+    Commune.longitude_townhall,
+    Epci.siren,
+    Epci.name,
+    Offer.pmr_access,
+    Offer.reserved_priority_education,
+    Offer.day_start,
+    Offer.day_end,
+    Offer.break_start,
+    Offer.break_end,
+    Offer.meals,
+    Offer.published_at,
+    Offer.updated_at,
+    Company.name,
+    Company.presentation,
+    Company.website,
+    Company.siret,
 )
 
 
@@ -182,8 +220,10 @@ def _selection(kind: ExportKind, since: datetime | None):
     if kind == ExportKind.FULL or since is None:
         return [Offer.status == OfferStatus.PUBLISHED]
     # Changed since the last run: published ones are re-sent, once-published ones deleted.
-    return [Offer.updated_at >= since,
-            or_(Offer.status == OfferStatus.PUBLISHED, Offer.published_at.is_not(None))]
+    return [
+        Offer.updated_at >= since,
+        or_(Offer.status == OfferStatus.PUBLISHED, Offer.published_at.is_not(None)),
+    ]
 
 
 def count_offers(kind: ExportKind, since: datetime | None) -> int:
@@ -198,7 +238,7 @@ def iter_offer_batches(kind: ExportKind, since: datetime | None, batch_size: int
 def iter_offers_by_id(offer_ids: list[int], batch_size: int):
     """The given offers (any status), in batches: the partner delivery's changes."""
     for start in range(0, len(offer_ids), batch_size):
-        chunk = offer_ids[start:start + batch_size]
+        chunk = offer_ids[start : start + batch_size]
         yield from _batches([Offer.id.in_(chunk)], batch_size)
 
 
@@ -225,15 +265,22 @@ def _batches(conditions: list, batch_size: int):
 def _attach_details(offers: dict[int, OfferData]) -> None:
     ids = list(offers)
     for offer_id, level, start, end, seats, taken in db.session.execute(
-        select(Period.offer_id, Period.level, Period.start_date, Period.end_date, Period.seats,
-               Period.seats_taken)
-        .where(Period.offer_id.in_(ids)).order_by(Period.offer_id, Period.start_date)
+        select(
+            Period.offer_id,
+            Period.level,
+            Period.start_date,
+            Period.end_date,
+            Period.seats,
+            Period.seats_taken,
+        )
+        .where(Period.offer_id.in_(ids))
+        .order_by(Period.offer_id, Period.start_date)
     ):
         offers[offer_id].periods.append(PeriodData(Level(level).value, start, end, seats, taken))
     for offer_id, day, title, activities in db.session.execute(
-        select(ProgramDay.offer_id, ProgramDay.day_number, ProgramDay.title,
-               ProgramDay.activities)
-        .where(ProgramDay.offer_id.in_(ids)).order_by(ProgramDay.offer_id, ProgramDay.day_number)
+        select(ProgramDay.offer_id, ProgramDay.day_number, ProgramDay.title, ProgramDay.activities)
+        .where(ProgramDay.offer_id.in_(ids))
+        .order_by(ProgramDay.offer_id, ProgramDay.day_number)
     ):
         offers[offer_id].program.append((day, title, activities))
 
@@ -313,8 +360,10 @@ class _Writers:
         self.csv_writer = csv.writer(self.csv_buffer, delimiter=";", lineterminator="\r\n")
         self.csv_writer.writerow(formats.CSV_HEADER)
         header = {
-            "format": "capindustrie-offres", "version": formats.FORMAT_VERSION,
-            "kind": run.kind.value, "generated_at": formats.iso_utc(run.started_at),
+            "format": "capindustrie-offres",
+            "version": formats.FORMAT_VERSION,
+            "kind": run.kind.value,
+            "generated_at": formats.iso_utc(run.started_at),
             "since": formats.iso_utc(run.since) if run.kind == ExportKind.INCREMENTAL else None,
         }
         self.json.write(json.dumps(header, ensure_ascii=False)[:-1] + ', "offers": [\n')
@@ -378,6 +427,7 @@ def describe_error(exc: BaseException) -> str:
 
 # The run -------------------------------------------------------------------------------------
 
+
 def execute_run(run_id: int) -> ExportRun:
     """Write the files of a claimed run, record its outcome, release the claim."""
     run = db.session.get(ExportRun, run_id)
@@ -416,23 +466,34 @@ def execute_run(run_id: int) -> ExportRun:
         if writers is not None:
             writers.discard()
         current_app.logger.exception("export run %s failed", run_id)
-        return _finish(run_id, ExportStatus.FAILED, error=describe_error(exc),
-                       warnings=builder.warnings)
+        return _finish(
+            run_id, ExportStatus.FAILED, error=describe_error(exc), warnings=builder.warnings
+        )
     files = dict(
-        row_count=rows, deleted_count=deleted, csv_file=csv_name, json_file=json_name,
-        csv_sha256=writers.csv.sha.hexdigest(), json_sha256=writers.json.sha.hexdigest(),
-        csv_bytes=writers.csv.size, json_bytes=writers.json.size,
+        row_count=rows,
+        deleted_count=deleted,
+        csv_file=csv_name,
+        json_file=json_name,
+        csv_sha256=writers.csv.sha.hexdigest(),
+        json_sha256=writers.json.sha.hexdigest(),
+        csv_bytes=writers.csv.size,
+        json_bytes=writers.json.size,
     )
     summary, failure = _deliver_if_configured(run_id, changed_ids)
     if failure:
         # The files are written, but the platform did not get the changes: a failed run, so
         # the next run's `since` still covers them.
-        return _finish(run_id, ExportStatus.FAILED, warnings=builder.warnings,
-                       delivery_summary=summary,
-                       error="Fichiers écrits, mais envoi à la plateforme partenaire "
-                             f"impossible : {failure}", **files)
-    return _finish(run_id, ExportStatus.SUCCESS, warnings=builder.warnings,
-                   delivery_summary=summary, **files)
+        return _finish(
+            run_id,
+            ExportStatus.FAILED,
+            warnings=builder.warnings,
+            delivery_summary=summary,
+            error=f"Fichiers écrits, mais envoi à la plateforme partenaire impossible : {failure}",
+            **files,
+        )
+    return _finish(
+        run_id, ExportStatus.SUCCESS, warnings=builder.warnings, delivery_summary=summary, **files
+    )
 
 
 def _finish(run_id: int, status: ExportStatus, warnings: list[str], **values) -> ExportRun:
@@ -459,8 +520,11 @@ def _deliver_if_configured(run_id: int, changed_ids: list[int]) -> tuple[str | N
     from capindustrie.exports import delivery
 
     try:
-        summary = delivery.deliver(db.session.get(ExportRun, run_id), changed_ids,
-                                   heartbeat=lambda: _heartbeat(run_id, None))
+        summary = delivery.deliver(
+            db.session.get(ExportRun, run_id),
+            changed_ids,
+            heartbeat=lambda: _heartbeat(run_id, None),
+        )
     except Exception as exc:
         db.session.rollback()
         current_app.logger.exception("delivery of export run %s failed", run_id)
@@ -469,8 +533,9 @@ def _deliver_if_configured(run_id: int, changed_ids: list[int]) -> tuple[str | N
     return summary, None
 
 
-def run_export(kind: ExportKind, trigger: str, user_id: int | None = None,
-               now: datetime | None = None) -> ExportRun:
+def run_export(
+    kind: ExportKind, trigger: str, user_id: int | None = None, now: datetime | None = None
+) -> ExportRun:
     """Claim and run now, in this process (scheduler job, CLI, tests)."""
     run = claim_run(kind, trigger, user_id, now)
     return execute_run(run.id)

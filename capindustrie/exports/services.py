@@ -46,8 +46,8 @@ class Overview:
 
 
 def history_select():
-    return select(ExportRun).options(joinedload(ExportRun.triggered_by)).order_by(
-        ExportRun.id.desc()
+    return (
+        select(ExportRun).options(joinedload(ExportRun.triggered_by)).order_by(ExportRun.id.desc())
     )
 
 
@@ -84,9 +84,7 @@ def overview(now: datetime | None = None) -> Overview:
     from flask import current_app
 
     last_run = db.session.scalar(select(ExportRun).order_by(ExportRun.id.desc()).limit(1))
-    refused = db.session.scalars(
-        deliveries_select(DeliveryState.REFUSED.value).limit(20)
-    ).all()
+    refused = db.session.scalars(deliveries_select(DeliveryState.REFUSED.value).limit(20)).all()
     counts = runs.runs_by_status()
     return Overview(
         last_run=last_run,

@@ -18,10 +18,10 @@ from tests.export_helpers import published_offer
 
 
 def test_staff_trigger_an_export_watch_it_and_download_the_csv(
-        page, live_server, watch, tmp_path, monkeypatch):
+    page, live_server, watch, tmp_path, monkeypatch
+):
     app = live_server.app
-    app.config.update(EXPORT_DIR=str(tmp_path / "exports"), EXPORT_ASYNC=True,
-                      EXPORT_BATCH_SIZE=1)
+    app.config.update(EXPORT_DIR=str(tmp_path / "exports"), EXPORT_ASYNC=True, EXPORT_BATCH_SIZE=1)
     with app.app_context():
         f.user(Role.STAFF, email="agent@seine-et-marne.fr")
         first = published_offer(title="Découvrir la maintenance d'une usine")
@@ -67,8 +67,10 @@ def test_staff_trigger_an_export_watch_it_and_download_the_csv(
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert [r["Titre"] for r in rows] == [
-        "Découvrir la maintenance d'une usine", "Élaborer des crèmes glacées",
-        "Élaborer des crèmes glacées"]
+        "Découvrir la maintenance d'une usine",
+        "Élaborer des crèmes glacées",
+        "Élaborer des crèmes glacées",
+    ]
     assert [r["Niveau"] for r in rows] == ["troisieme", "troisieme", "seconde"]
 
     # The history lists the run with its files.

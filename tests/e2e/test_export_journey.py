@@ -82,3 +82,21 @@ def test_staff_trigger_an_export_watch_it_and_download_the_csv(
     assert page.locator('script[type="application/ld+json"]').count() == 1
     assert watch.csp_violations() == []
     assert watch.console_errors == []
+
+
+def test_export_pages_fit_a_390_px_phone(page, live_server, watch, tmp_path):
+    app = live_server.app
+    app.config.update(EXPORT_DIR=str(tmp_path / "exports"), EXPORT_ASYNC=False)
+    with app.app_context():
+        f.user(Role.STAFF, email="agent@seine-et-marne.fr")
+        published_offer(title="Découvrir la maintenance d'une usine")
+        run_id = runs.run_export(runs.ExportKind.FULL, "cli").id
+        db.session.commit()
+    login(page, "agent@seine-et-marne.fr", f.PASSWORD)
+    page.set_viewport_size({"width": 390, "height": 844})
+    fits = "document.documentElement.scrollWidth <= window.innerWidth"
+    for url in ("/export/", f"/export/executions/{run_id}", "/export/envois"):
+        page.goto(url)
+        assert page.evaluate(fits), url
+        screenshot(page, "export-390px-" + url.strip("/").replace("/", "-"))
+    assert watch.csp_violations() == []

@@ -199,9 +199,15 @@ def complete_offer(
     return offer
 
 
+def session_id(user: User) -> str:
+    """What a login puts in the session cookie for `user` (its `_user_id`)."""
+    db.session.commit()
+    return user.get_id()
+
+
 def login(client, user: User) -> None:
     """Log `user` in on `client` without the login form (the auth tests use the real form)."""
-    db.session.commit()
+    user_id = session_id(user)
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = user_id
         session["_fresh"] = True

@@ -109,7 +109,8 @@ def test_one_seat_and_simultaneous_accepts_only_one_wins(new_app, contenders):
             new_app, users=contenders, applications=contenders, seats=1
         )
         answers = _race(
-            new_app, user_ids,
+            new_app,
+            user_ids,
             [f"/entreprise/candidatures/{a}/accepter" for a in application_ids],
         )
         statuses = sorted(status for status, _ in answers)
@@ -122,8 +123,7 @@ def test_one_seat_and_simultaneous_accepts_only_one_wins(new_app, contenders):
 
 def test_two_users_accepting_the_same_application_take_one_seat(new_app):
     with time_machine.travel(NOW, tick=True):
-        user_ids, [application_id], period_id = _setup(new_app, users=2, applications=1,
-                                                       seats=2)
+        user_ids, [application_id], period_id = _setup(new_app, users=2, applications=1, seats=2)
         answers = _race(
             new_app, user_ids, [f"/entreprise/candidatures/{application_id}/accepter"] * 2
         )
@@ -132,3 +132,67 @@ def test_two_users_accepting_the_same_application_take_one_seat(new_app):
         assert "vient de changer d&#39;état" in loser or "Impossible de passer" in loser
         assert _state(new_app, period_id) == (1, 1)
 
+
+# --- « Je choisis ce stage » twice at once -------------------------------------------------------
+# Clicked at the same moment on two overlapping acceptances of one pupil (two tabs, a double
+# tap): each choice confirms its application and withdraws the other one. Without one lock order,
+# each request held the row the other one needed and PostgreSQL broke the deadlock with an error
+# (a 500). The race is repeated: a deadlock needs the two requests to interleave, which one try
+# may miss.
+ROUNDS = 12
+
+
+def _two_overlapping_acceptances(new_app, round_no: int):
+    app = new_app()
+    with app.app_context():
+        teacher = factories.user(Role.TEACHER, email=f"prof{round_no}@ac-creteil.fr")
+        klass = factories.school_class(teacher, name=f"3e {round_no}")
+        pupil = factories.pupil(klass, first_name=f"Inès{round_no}")
+        made = []
+        for n in range(2):
+            company = factories.company(name=f"Usine {round_no}-{n}")
+            factories.user(
+                Role.COMPANY, company_obj=company, email=f"rh{round_no}-{n}@usine.example"
+            )
+            period = offer_with(company, WEEK_1, seats=1).periods[0]
+            made.append(make_application(pupil, period, ApplicationStatus.ACCEPTED))
+        db.session.commit()
+        return factories.session_id(pupil.user), [a.id for a in made], [a.period_id for a in made]
+
+
+def _outcome(new_app, application_ids, period_ids):
+    app = new_app()
+    with app.app_context():
+        statuses = [db.session.get(Application, i).status for i in application_ids]
+        seats = [
+            db.session.scalar(select(Period.seats_taken).where(Period.id == i)) for i in period_ids
+        ]
+        db.session.remove()
+        return statuses, seats
+
+
+def test_two_simultaneous_choices_answer_in_french_and_exactly_one_wins(new_app):
+    with time_machine.travel(NOW, tick=True):
+        for round_no in range(ROUNDS):
+            session_id, application_ids, period_ids = _two_overlapping_acceptances(
+                new_app, round_no
+            )
+            answers = _race(
+                new_app,
+                [session_id, session_id],
+                [f"/candidatures/{i}/choisir" for i in application_ids],
+            )
+            codes = sorted(code for code, _ in answers)
+            assert codes == [303, 422], (round_no, answers)
+            loser = next(body for code, body in answers if code == 422)
+            assert (
+                "vient de changer d&#39;état" in loser
+                or "Impossible de passer la candidature" in loser
+            ), loser
+            statuses, seats = _outcome(new_app, application_ids, period_ids)
+            assert sorted(statuses) == sorted(
+                [ApplicationStatus.CONFIRMED, ApplicationStatus.WITHDRAWN]
+            )
+            # The chosen one keeps its seat; the withdrawn acceptance freed its own.
+            chosen = statuses.index(ApplicationStatus.CONFIRMED)
+            assert seats[chosen] == 1 and seats[1 - chosen] == 0

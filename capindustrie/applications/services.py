@@ -220,7 +220,7 @@ def apply(pupil: Pupil, period: Period, message: str, now: datetime) -> Applicat
     """Create the application (the unique (pupil, period) constraint stops a double click that
     slips past the check: IntegrityError at flush) and tell the company."""
     # Serialise a pupil's own submissions on PostgreSQL so two tabs cannot both pass the limit.
-    db.session.execute(select(Pupil.id).where(Pupil.id == pupil.id).with_for_update())
+    lock_pupil(pupil.id)
     existing = existing_application(pupil, period)
     if existing is not None:
         raise AlreadyApplied(existing)
@@ -248,8 +248,23 @@ def apply(pupil: Pupil, period: Period, message: str, now: datetime) -> Applicat
 # --- Pupil's actions -----------------------------------------------------------------------------
 
 
+def lock_pupil(pupil_id: int) -> None:
+    """Take the pupil's row lock (PostgreSQL; SQLite serialises writers anyway) before anything
+    else: every action of one pupil then runs one after the other. Without this one order, two
+    simultaneous « je choisis ce stage » on overlapping acceptances each locked their own
+    application, then waited for the other's to withdraw it: a deadlock, a 500."""
+    db.session.execute(select(Pupil.id).where(Pupil.id == pupil_id).with_for_update())
+
+
+def _lock_and_reload(application: Application) -> None:
+    lock_pupil(application.pupil_id)
+    # Read again under the lock: a request that held it may just have changed this application.
+    db.session.refresh(application)
+
+
 def withdraw(application: Application, pupil_user: User, now: datetime) -> None:
     """The pupil withdraws a pending application or declines an acceptance (frees the seat)."""
+    _lock_and_reload(application)
     was_accepted = application.status == S.ACCEPTED
     message = "L'élève a décliné la proposition." if was_accepted else "Retirée par l'élève."
     transition(application, S.WITHDRAWN, pupil_user, message, now)
@@ -259,6 +274,7 @@ def withdraw(application: Application, pupil_user: User, now: datetime) -> None:
 def choose(application: Application, pupil_user: User, now: datetime) -> list[Application]:
     """« Je choisis ce stage »: confirm, then withdraw every other active application of the
     pupil for an overlapping period. Returns the withdrawn ones."""
+    _lock_and_reload(application)
     transition(application, S.CONFIRMED, pupil_user, None, now)
     period = application.period
     others = db.session.scalars(

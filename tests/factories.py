@@ -200,9 +200,14 @@ def complete_offer(
 
 
 def session_id(user: User) -> str:
-    """What a login puts in the session cookie for `user` (its `_user_id`)."""
+    """A new server-side login session for `user`: what a login puts in the cookie's
+    `_user_id`."""
+    from datetime import timedelta
+
+    from capindustrie.auth.session import open_session
+
     db.session.commit()
-    return user.get_id()
+    return open_session(user, timedelta(hours=8))
 
 
 def login(client, user: User) -> None:

@@ -363,7 +363,7 @@ def test_negative_distance_is_refused():
 def log_in(client, user):
     db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = factories.session_id(user)
         session["_fresh"] = True
 
 

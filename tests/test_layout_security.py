@@ -22,7 +22,7 @@ BODY_HX_HEADERS = re.compile(r"<body hx-headers='([^']*)'>")
 
 def log_in(client, user) -> None:
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = factories.session_id(user)
         session["_fresh"] = True
 
 

@@ -79,7 +79,7 @@ def test_a_company_does_not_see_its_own_draft_on_the_public_page(client):
     offer = make_offer(company, status=S.DRAFT)
     db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = member.get_id()
+        session["_user_id"] = f.session_id(member)
         session["_fresh"] = True
     assert client.get(f"/offres/{offer.id}").status_code == 404
 

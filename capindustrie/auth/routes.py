@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from capindustrie.auth import bp, services
 from capindustrie.auth.forms import (
@@ -16,6 +16,7 @@ from capindustrie.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from capindustrie.auth.session import start_session, stop_session
 from capindustrie.extensions import limiter
 from capindustrie.htmx import redirect_to, render
 from capindustrie.models import Role, utcnow
@@ -70,9 +71,7 @@ def home_endpoint(user) -> str:
 
 
 def _start_session(user) -> None:
-    # A fresh session on every login: nothing planted before login survives it.
-    session.clear()
-    login_user(user)
+    start_session(user)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -189,8 +188,7 @@ def login():
 
 @bp.post("/deconnexion")
 def logout():
-    logout_user()
-    session.clear()
+    stop_session()
     flash("Vous êtes déconnecté(e).", "info")
     return redirect_to("main.index")
 

@@ -12,6 +12,7 @@ from sqlalchemy import case, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from capindustrie.auth.passwords import hash_password, needs_rehash, verify_password
+from capindustrie.auth.session import end_all_sessions
 from capindustrie.emails.services import queue_email
 from capindustrie.extensions import db
 from capindustrie.models import Company, CompanyStatus, Filiere, Role, School, User
@@ -217,6 +218,7 @@ def set_password(user: User, password: str) -> None:
     """A new password ends every session of the user (their session id carries the version)."""
     user.password_hash = hash_password(password)
     user.session_version = user.session_version + 1
+    end_all_sessions(user)
     user.must_change_password = False
     user.failed_logins = 0
     user.locked_until = None

@@ -22,6 +22,7 @@ from capindustrie.applications import services as application_services
 from capindustrie.applications import states
 from capindustrie.auth.passwords import hash_password
 from capindustrie.auth.services import normalise_email
+from capindustrie.auth.session import end_all_sessions
 from capindustrie.authz import owned_select
 from capindustrie.classes.roster import name_key
 from capindustrie.emails.services import queue_email
@@ -436,6 +437,7 @@ def reset_password(pupil: Pupil) -> NewAccount:
     user.password_hash = hash_password(password)
     user.must_change_password = True
     user.session_version = user.session_version + 1
+    end_all_sessions(user)
     user.failed_logins = 0
     user.locked_until = None
     db.session.flush()

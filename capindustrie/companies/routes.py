@@ -1,9 +1,10 @@
 """The company space over HTTP: dashboard actions, profile, colleagues, invitation links."""
 
-from flask import abort, current_app, flash, request, session
-from flask_login import current_user, login_user
+from flask import abort, current_app, flash, request
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from capindustrie.auth.session import start_session
 from capindustrie.authz import get_for_user_or_404, role_required
 from capindustrie.companies import bp, services
 from capindustrie.companies.forms import (
@@ -208,7 +209,7 @@ INVITATIONS_RATE_LIMIT = "20/hour"
 
 
 def _current_user_key() -> str:
-    return f"user:{current_user.get_id()}"
+    return f"user:{current_user.id}"
 
 
 def _password_rate_limit() -> str:
@@ -262,8 +263,7 @@ def accept_invitation(token: str):
             db.session.rollback()
             return render_error(400, "Cette invitation a déjà été utilisée : connectez-vous.")
         # A fresh session: nothing of a previous visitor's session carries over.
-        session.clear()
-        login_user(user)
+        start_session(user)
         flash(f"Bienvenue, {user.first_name} : votre compte {invitation.company.name} est créé.",
               "success")
         return redirect_to("companies.dashboard")

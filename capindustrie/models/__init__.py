@@ -49,6 +49,7 @@ from capindustrie.models.users import (
     Role,
     SizeBand,
     User,
+    UserSession,
 )
 
 __all__ = [
@@ -95,6 +96,7 @@ __all__ = [
     "SchoolType",
     "SizeBand",
     "User",
+    "UserSession",
     "class_teacher",
     "registration_pupil",
     "utcnow",

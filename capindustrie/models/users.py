@@ -113,8 +113,27 @@ class User(UserMixin, Base):
     company: Mapped[Company | None] = relationship(back_populates="users")
     school: Mapped["School | None"] = relationship()  # noqa: F821
 
+    # The id of the server-side login session this object was loaded for or logged in with
+    # (capindustrie.auth.session): what Flask-Login keeps in the cookie. Not a column.
+    login_session_id = None
+
+    # UserMixin compares get_id(), which names a login session: two users are the same person
+    # when they are the same row.
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        if isinstance(other, User):
+            return self is other or (self.id is not None and self.id == other.id)
+        return NotImplemented
+
+    def __ne__(self, other):
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        if not self.login_session_id:
+            raise RuntimeError("no login session: log in through capindustrie.auth.session")
+        return self.login_session_id
 
     @property
     def is_active(self) -> bool:
@@ -126,3 +145,18 @@ class User(UserMixin, Base):
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
+
+
+class UserSession(Base):
+    """One login (a browser): the session cookie names it, logging out deletes it, so a cookie
+    captured before the logout no longer works. Only a hash of its secret is stored."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -28,8 +28,12 @@ DEFAULTS = {
     # a scraper must not be able to loop on it; signed-in users (pupils searching together from
     # one school address) are not counted.
     "PUBLIC_SEARCH_RATE_LIMIT": "300/minute",
-    "MAX_FAILED_LOGINS": 10,
-    "ACCOUNT_LOCK_MINUTES": 15,
+    # Failed logins per client address and account: this many are free, then that pair waits
+    # 1, 2, 4… seconds (at most LOGIN_THROTTLE_MAX_DELAY_SECONDS) before its next try is even
+    # checked; forgotten after LOGIN_THROTTLE_FORGET_SECONDS without a failure, or on success.
+    "LOGIN_THROTTLE_FREE_FAILURES": 5,
+    "LOGIN_THROTTLE_MAX_DELAY_SECONDS": 900,
+    "LOGIN_THROTTLE_FORGET_SECONDS": 24 * 3600,
     # E-mail: sent through SMTP when MAIL_SERVER is set, otherwise only logged.
     "MAIL_SERVER": None,
     "MAIL_PORT": 587,

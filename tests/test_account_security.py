@@ -1,14 +1,30 @@
 """Accounts under attack (issue 10): server-side sessions that logging out ends, throttled
 logins, no account enumeration. CSRF stays on: the client sends the page's token."""
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
+from html import unescape
 
 import time_machine
 from sqlalchemy import func, select
 
+from capindustrie.auth.throttle import ThrottlePolicy
 from capindustrie.extensions import db
-from capindustrie.models import Role, UserSession, utcnow
+from capindustrie.models import LoginThrottle, Role, UserSession, utcnow
 from tests import factories as f
+
+CSRF_VALUES = re.compile(r'(name="csrf_token"[^>]*value="|"X-CSRFToken": ")[^"]+')
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _without_tokens(html: str, *typed: str) -> str:
+    html = CSRF_VALUES.sub(r"\1TOKEN", html)
+    for text in typed:
+        html = html.replace(text, "TYPED")
+    return html
 
 
 def login(client, identifier, password=f.PASSWORD, **kwargs):
@@ -118,3 +134,160 @@ def test_forged_or_malformed_session_ids_are_anonymous(app, client):
         with client.session_transaction() as session:
             session["_user_id"] = forged
         assert not is_logged_in(client), forged
+
+
+# --- Login throttling per client address and account ------------------------------------------
+
+ATTACKER = {"REMOTE_ADDR": "203.0.113.66"}
+OWNER = {"REMOTE_ADDR": "198.51.100.7"}
+WRONG = "Pas-Le-Bon-Mot-De-Passe"
+T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+def throttled_app(make_app, **overrides):
+    settings = {"LOGIN_THROTTLE_FREE_FAILURES": 3, "LOGIN_THROTTLE_MAX_DELAY_SECONDS": 60}
+    return make_app(**{**settings, **overrides})
+
+
+def test_delays_grow_from_the_free_failures_up_to_the_cap():
+    policy = ThrottlePolicy(
+        free_failures=5, max_delay_seconds=900, forget_seconds=86400, secret="s"
+    )
+    delays = [policy.delay_after(n) for n in range(1, 18)]
+    assert delays == [0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900, 900]
+    assert policy.delay_after(10**9) == 900
+
+
+def test_an_attacker_is_slowed_while_the_owner_logs_in_from_another_address(make_app):
+    app = throttled_app(make_app)
+    with app.app_context(), time_machine.travel(T0, tick=False):
+        owner = f.user(Role.PUPIL, username="lea.durand")
+        db.session.commit()
+        attacker = app.test_client()
+        for _ in range(3):
+            assert login(attacker, "lea.durand", WRONG, environ_base=ATTACKER).status_code == 422
+
+        # Not even the right password is checked from that address for now.
+        slowed = login(attacker, "lea.durand", environ_base=ATTACKER)
+        assert slowed.status_code == 429
+        assert slowed.headers["Retry-After"] == "1"
+        text = unescape(slowed.get_data(as_text=True))
+        assert "Réessayez dans 1 seconde," in text and '<html lang="fr">' in text
+        assert not is_logged_in(attacker)
+
+        # The owner, at school or at home, gets in at once.
+        browser = app.test_client()
+        assert login(browser, "lea.durand", environ_base=OWNER).status_code == 303
+        assert is_logged_in(browser)
+        assert owner.last_login_at is not None
+
+
+def test_each_failure_past_the_free_ones_doubles_the_wait(make_app):
+    app = throttled_app(make_app)
+    with app.app_context(), time_machine.travel(T0, tick=False) as clock:
+        f.user(Role.COMPANY, email="rh@usine.example")
+        db.session.commit()
+        attacker = app.test_client()
+        for _ in range(3):
+            login(attacker, "rh@usine.example", WRONG, environ_base=ATTACKER)
+        waits = []
+        for _ in range(4):
+            refused = login(attacker, "rh@usine.example", WRONG, environ_base=ATTACKER)
+            assert refused.status_code == 429
+            wait = int(refused.headers["Retry-After"])
+            waits.append(wait)
+            clock.shift(wait)
+            # Due again: the password is checked (and wrong).
+            assert (
+                login(attacker, "rh@usine.example", WRONG, environ_base=ATTACKER).status_code == 422
+            )
+        assert waits == [1, 2, 4, 8]
+        later = login(attacker, "rh@usine.example", WRONG, environ_base=ATTACKER)
+        assert "Réessayez dans 16 secondes" in unescape(later.get_data(as_text=True))
+
+
+def test_the_wait_is_capped_and_said_in_minutes(make_app):
+    app = throttled_app(make_app, LOGIN_THROTTLE_MAX_DELAY_SECONDS=900)
+    with app.app_context(), time_machine.travel(T0, tick=False) as clock:
+        f.user(Role.COMPANY, email="rh@usine.example")
+        db.session.commit()
+        attacker = app.test_client()
+        for _ in range(14):
+            clock.shift(3600)
+            assert (
+                login(attacker, "rh@usine.example", WRONG, environ_base=ATTACKER).status_code == 422
+            )
+        refused = login(attacker, "rh@usine.example", WRONG, environ_base=ATTACKER)
+        assert refused.headers["Retry-After"] == "900"
+        assert "Réessayez dans 15 minutes" in unescape(refused.get_data(as_text=True))
+
+
+def test_a_successful_login_resets_the_counter_of_that_address(make_app):
+    app = throttled_app(make_app)
+    with app.app_context(), time_machine.travel(T0, tick=False) as clock:
+        f.user(Role.COMPANY, email="rh@usine.example")
+        db.session.commit()
+        typo_prone = app.test_client()
+        for _ in range(3):
+            login(typo_prone, "rh@usine.example", WRONG, environ_base=OWNER)
+        clock.shift(1)
+        assert login(typo_prone, "rh@usine.example", environ_base=OWNER).status_code == 303
+        assert count(LoginThrottle) == 0
+        typo_prone.post("/deconnexion")
+        # Three free failures again before any wait.
+        codes = [
+            login(typo_prone, "rh@usine.example", WRONG, environ_base=OWNER).status_code
+            for _ in range(4)
+        ]
+        assert codes == [422, 422, 422, 429]
+
+
+def test_the_counter_is_shared_by_every_worker(make_app):
+    """Two apps (two gunicorn workers) over one database count the same failures."""
+    first, second = throttled_app(make_app), throttled_app(make_app)
+    with first.app_context():
+        f.user(Role.COMPANY, email="rh@usine.example")
+        db.session.commit()
+    with time_machine.travel(T0, tick=False):
+        for worker in (first, second, first):
+            with worker.app_context():
+                client = worker.test_client()
+                assert (
+                    login(client, "rh@usine.example", WRONG, environ_base=ATTACKER).status_code
+                    == 422
+                )
+        with second.app_context():
+            client = second.test_client()
+            assert login(client, "rh@usine.example", environ_base=ATTACKER).status_code == 429
+            db.session.remove()
+            db.engine.dispose()  # the fixture disposes the first app's pool only
+
+
+def test_unknown_and_known_logins_are_slowed_alike(make_app):
+    app = throttled_app(make_app)
+    with app.app_context(), time_machine.travel(T0, tick=False):
+        f.user(Role.PUPIL, username="lea.durand")
+        db.session.commit()
+        answers = {}
+        for typed in ("lea.durand", "zoe.personne"):
+            client = app.test_client()
+            codes = [
+                login(client, typed, WRONG, environ_base=ATTACKER).status_code for _ in range(4)
+            ]
+            last = login(client, typed, WRONG, environ_base=ATTACKER)
+            answers[typed] = (
+                codes,
+                last.status_code,
+                last.headers["Retry-After"],
+                _without_tokens(last.get_data(as_text=True), typed),
+            )
+        assert answers["lea.durand"] == answers["zoe.personne"]
+
+
+def test_the_throttle_table_holds_no_address_nor_login(make_app):
+    app = throttled_app(make_app)
+    with app.app_context():
+        login(app.test_client(), "lea.durand", WRONG, environ_base=ATTACKER)
+        [row] = db.session.scalars(select(LoginThrottle)).all()
+        assert "203.0.113.66" not in row.key_hash and "lea" not in row.key_hash
+        assert row.failures == 1

@@ -1,4 +1,4 @@
-"""Accounts over HTTP: registration, login, lockout, rate limit, logout, password change and
+"""Accounts over HTTP: registration, login, rate limit, logout, password change and
 reset, CSRF, and the create-staff command. CSRF stays on: the client sends the page's token."""
 
 import re
@@ -12,6 +12,7 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from capindustrie.auth import routes, services
+from capindustrie.auth.throttle import ThrottlePolicy
 from capindustrie.extensions import db
 from capindustrie.models import (
     Company,
@@ -339,7 +340,7 @@ def test_login_with_email_in_any_case_then_logout(app, client):
     assert response.headers["Location"] == home_path(app, Role.COMPANY)
     assert is_logged_in(client)
     db.session.refresh(user)
-    assert user.last_login_at is not None and user.failed_logins == 0
+    assert user.last_login_at is not None
 
     assert client.get("/deconnexion").status_code == 405  # logout is a POST (CSRF-protected)
     logout = client.post("/deconnexion")
@@ -383,8 +384,9 @@ def test_unknown_account_still_verifies_a_password_hash(app, monkeypatch):
     monkeypatch.setattr(services, "verify_password",
                         lambda h, p: checked.append(h) or real_verify(h, p))
 
-    assert services.authenticate("personne@exemple.fr", "x", now=utcnow(), max_failed=5,
-                                 lock_minutes=15) is None
+    policy = ThrottlePolicy.from_config(app.config)
+    assert services.authenticate("personne@exemple.fr", "x", address="192.0.2.1", now=utcnow(),
+                                 policy=policy) is None
     assert len(checked) == 1 and checked[0].startswith("$argon2id$")
 
 
@@ -402,47 +404,6 @@ def test_empty_login_form_names_the_missing_fields(client):
     html = page(response)
     assert "Indiquez votre adresse e-mail ou votre identifiant" in html
     assert "Indiquez votre mot de passe" in html
-
-
-def test_account_locks_after_max_failed_logins(make_app):
-    app = make_app(MAX_FAILED_LOGINS=3, ACCOUNT_LOCK_MINUTES=15)
-    with app.app_context():
-        user = f.user(Role.COMPANY)
-        db.session.commit()
-        client = app.test_client()
-        generic = _without_tokens(page(login(client, "nobody@exemple.fr", "x" * 12)),
-                                  "nobody@exemple.fr")
-
-        for _ in range(3):
-            assert login(client, user.email, "Mauvais-Mot-De-Passe").status_code == 422
-        db.session.refresh(user)
-        assert user.locked_until is not None and user.locked_until > utcnow()
-
-        # Even the right password is refused while locked, with the very same answer.
-        locked = login(client, user.email)
-        assert locked.status_code == 422
-        assert _without_tokens(page(locked), user.email) == generic
-        assert not is_logged_in(client)
-
-        user.locked_until = utcnow() - timedelta(seconds=1)
-        db.session.commit()
-        assert login(client, user.email).status_code == 303
-
-
-def test_lock_is_counted_with_the_given_clock(app):
-    user = f.user(Role.COMPANY)
-    db.session.commit()
-    now = datetime(2026, 1, 12, 9, 0)
-
-    for _ in range(2):
-        assert services.authenticate(user.email, "faux-faux-faux", now=now, max_failed=2,
-                                     lock_minutes=15) is None
-    assert user.locked_until == now + timedelta(minutes=15) and user.failed_logins == 0
-    assert services.authenticate(user.email, f.PASSWORD, now=now + timedelta(minutes=14),
-                                 max_failed=2, lock_minutes=15) is None
-    assert services.authenticate(user.email, f.PASSWORD, now=now + timedelta(minutes=16),
-                                 max_failed=2, lock_minutes=15) == user
-    assert user.locked_until is None
 
 
 def test_login_is_rate_limited_with_a_french_page(make_app):

@@ -17,6 +17,7 @@ from capindustrie.auth.forms import (
     ResetRequestForm,
 )
 from capindustrie.auth.session import start_session, stop_session
+from capindustrie.auth.throttle import LoginThrottled, ThrottlePolicy
 from capindustrie.extensions import limiter
 from capindustrie.htmx import redirect_to, render
 from capindustrie.models import Role, utcnow
@@ -24,7 +25,7 @@ from capindustrie.urls import public_url
 
 LOGIN_FAILED = (
     "Connexion impossible : l'adresse e-mail (ou l'identifiant) ou le mot de passe est "
-    "incorrect. Après plusieurs essais infructueux, le compte est bloqué quelques minutes."
+    "incorrect. Après plusieurs essais infructueux, il faut attendre un peu avant le suivant."
 )
 RESET_REQUESTED = (
     "Si un compte correspond à cette adresse, un e-mail vient de lui être envoyé avec un lien "
@@ -163,27 +164,43 @@ def _school_choices(schools) -> list[tuple[int, str]]:
 def login():
     form = LoginForm()
     next_url = safe_next(request.args.get("next"))
-    failed = False
+    error = None
+    headers = {}
     if form.validate_on_submit():
-        config = current_app.config
-        user = services.authenticate(
-            form.identifier.data,
-            form.password.data,
-            now=utcnow(),
-            max_failed=config["MAX_FAILED_LOGINS"],
-            lock_minutes=config["ACCOUNT_LOCK_MINUTES"],
-        )
-        if user is not None:
-            _start_session(user)
-            if user.must_change_password:
-                flash("Choisissez votre mot de passe personnel pour continuer.", "info")
-                return redirect(url_for("auth.change_password"), 303)
-            return redirect(next_url or url_for(home_endpoint(user)), 303)
-        failed = True
-    status = 422 if failed or form.errors else 200
-    error = LOGIN_FAILED if failed else None
+        try:
+            user = services.authenticate(
+                form.identifier.data,
+                form.password.data,
+                address=get_remote_address(),
+                now=utcnow(),
+                policy=ThrottlePolicy.from_config(current_app.config),
+            )
+        except LoginThrottled as wait:
+            error = login_wait_message(wait.seconds)
+            headers["Retry-After"] = str(wait.seconds)
+        else:
+            if user is not None:
+                _start_session(user)
+                if user.must_change_password:
+                    flash("Choisissez votre mot de passe personnel pour continuer.", "info")
+                    return redirect(url_for("auth.change_password"), 303)
+                return redirect(next_url or url_for(home_endpoint(user)), 303)
+            error = LOGIN_FAILED
+    status = 429 if headers else 422 if error or form.errors else 200
     page = render_template("auth/login.html", form=form, next_url=next_url, login_error=error)
-    return page, status
+    return page, status, headers
+
+
+def login_wait_message(seconds: int) -> str:
+    if seconds < 60:
+        delay = f"{seconds} seconde{'s' if seconds > 1 else ''}"
+    else:
+        minutes = -(-seconds // 60)
+        delay = f"{minutes} minute{'s' if minutes > 1 else ''}"
+    return (
+        "Trop d'essais infructueux pour ce compte depuis votre connexion : votre mot de passe "
+        f"n'a pas été vérifié. Réessayez dans {delay}, ou utilisez « Mot de passe oublié ? »."
+    )
 
 
 @bp.post("/deconnexion")

@@ -5,14 +5,16 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import case, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from capindustrie.auth import throttle
 from capindustrie.auth.passwords import hash_password, needs_rehash, verify_password
 from capindustrie.auth.session import end_all_sessions
+from capindustrie.auth.throttle import ThrottlePolicy
 from capindustrie.emails.services import queue_email
 from capindustrie.extensions import db
 from capindustrie.models import Company, CompanyStatus, Filiere, Role, School, User
@@ -174,41 +176,36 @@ def find_login_user(identifier: str) -> User | None:
     )
 
 
-def authenticate(identifier: str, password: str, *, now: datetime, max_failed: int,
-                 lock_minutes: int) -> User | None:
+def authenticate(identifier: str, password: str, *, address: str, now: datetime,
+                 policy: ThrottlePolicy) -> User | None:
     """The user when the password is right and the account usable; None otherwise, for every
-    reason alike (unknown, wrong password, locked, deactivated), so that nothing is revealed."""
+    reason alike (unknown, wrong password, deactivated), so that nothing is revealed. Raises
+    LoginThrottled, before any password is checked, while this address must wait before trying
+    this account again; unknown logins are throttled the same way."""
     user = find_login_user(identifier)
+    # Keyed on the account when it exists, so spellings of one login share one counter.
+    typed = (identifier or "").strip().lower()
+    account = f"user:{user.id}" if user is not None else f"login:{typed}"
+    key = throttle.throttle_key(policy, address, account)
+    throttle.check(policy, key, now)
     if user is None:
         verify_password(_DUMMY_HASH, password)
+        throttle.record_failure(policy, key, now)
         return None
-    password_ok = verify_password(user.password_hash, password)
-    if not user.active or (user.locked_until is not None and user.locked_until > now):
-        log.info("login refused for locked or inactive user %s", user.id)
+    if not verify_password(user.password_hash, password):
+        failures = throttle.record_failure(policy, key, now)
+        if policy.delay_after(failures):
+            log.warning("user %s: %s failed logins in a row from one address", user.id, failures)
         return None
-    if not password_ok:
-        _count_failure(user, now, max_failed, lock_minutes)
+    if not user.active:
+        log.info("login refused for inactive user %s", user.id)
         return None
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.forget(key)
     user.last_login_at = now
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     db.session.commit()
     return user
-
-
-def _count_failure(user: User, now: datetime, max_failed: int, lock_minutes: int) -> None:
-    # A concurrent-safe increment: several workers may count failures of the same account.
-    user.failed_logins = User.failed_logins + 1
-    db.session.flush()
-    db.session.refresh(user, ["failed_logins"])
-    if user.failed_logins >= max_failed:
-        user.locked_until = now + timedelta(minutes=lock_minutes)
-        user.failed_logins = 0
-        log.warning("user %s locked until %s after repeated failed logins", user.id,
-                    user.locked_until)
-    db.session.commit()
 
 
 # Passwords ---------------------------------------------------------------------------------
@@ -220,8 +217,6 @@ def set_password(user: User, password: str) -> None:
     user.session_version = user.session_version + 1
     end_all_sessions(user)
     user.must_change_password = False
-    user.failed_logins = 0
-    user.locked_until = None
     db.session.commit()
     log.info("password changed for user %s", user.id)
 

@@ -438,8 +438,6 @@ def reset_password(pupil: Pupil) -> NewAccount:
     user.must_change_password = True
     user.session_version = user.session_version + 1
     end_all_sessions(user)
-    user.failed_logins = 0
-    user.locked_until = None
     db.session.flush()
     log.info("temporary password reset for pupil %s", pupil.id)
     return NewAccount(pupil, password)

@@ -88,7 +88,6 @@ class User(UserMixin, Base):
         sa.CheckConstraint("email IS NOT NULL OR username IS NOT NULL", name="has_login"),
         sa.CheckConstraint("role != 'company' OR company_id IS NOT NULL", name="company_user"),
         sa.CheckConstraint("role != 'teacher' OR school_id IS NOT NULL", name="teacher_school"),
-        sa.CheckConstraint("failed_logins >= 0", name="failed_logins_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -105,8 +104,6 @@ class User(UserMixin, Base):
     # Bumped on password change: every older session cookie stops working.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
-    locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
@@ -160,3 +157,17 @@ class UserSession(Base):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LoginThrottle(Base):
+    """Failed logins of one client address on one account (or typed login): after a few, that
+    pair waits longer and longer before its next try is even checked. Keyed on the pair, so an
+    attacker who knows a login slows down only themselves, not the owner at their usual
+    address. The key is an HMAC: the table holds neither addresses nor logins."""
+
+    __tablename__ = "login_throttle"
+
+    key_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(index=True)
+    next_attempt_at: Mapped[datetime | None]

@@ -1,4 +1,4 @@
-"""accounts hardening: server-side login sessions
+"""accounts hardening: server-side login sessions, login throttling per address and account
 
 Revision ID: 0004
 Revises: 0002
@@ -6,6 +6,8 @@ Create Date: 2026-12-01 20:00:00
 
 Issue 10 (accounts and sessions): a login is a row of `user_session` that logging out deletes.
 Cookies issued before this revision name no row: everyone logs in again once.
+The hard account lock (failed_logins, locked_until) gives way to `login_throttle`, keyed on the
+pair (client address, account).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -31,8 +33,32 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_user_session_expires_at'), ['expires_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_user_session_user_id'), ['user_id'], unique=False)
 
+    op.create_table('login_throttle',
+    sa.Column('key_hash', sa.String(length=64), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('last_failure_at', sa.DateTime(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('key_hash', name=op.f('pk_login_throttle'))
+    )
+    with op.batch_alter_table('login_throttle', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_login_throttle_last_failure_at'), ['last_failure_at'], unique=False)
+
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_user_account_failed_logins_positive'), type_='check')
+        batch_op.drop_column('locked_until')
+        batch_op.drop_column('failed_logins')
+
 
 def downgrade():
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('failed_logins', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('locked_until', sa.DateTime(), nullable=True))
+        batch_op.create_check_constraint(batch_op.f('ck_user_account_failed_logins_positive'), 'failed_logins >= 0')
+
+    with op.batch_alter_table('login_throttle', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_login_throttle_last_failure_at'))
+    op.drop_table('login_throttle')
+
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_session_user_id'))
         batch_op.drop_index(batch_op.f('ix_user_session_expires_at'))

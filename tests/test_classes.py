@@ -12,6 +12,7 @@ import time_machine
 from flask import url_for
 from sqlalchemy import func, select
 
+from capindustrie.classes import services as class_services
 from capindustrie.extensions import db
 from capindustrie.models import (
     Application,
@@ -22,6 +23,7 @@ from capindustrie.models import (
     School,
     SchoolClass,
     User,
+    utcnow,
 )
 from tests import factories
 from tests.factories import login
@@ -319,12 +321,17 @@ def class_routes(app) -> list[tuple[str, str, str]]:
 
 @pytest.fixture
 def foreign(app):
-    """Another teacher of the same school, with a class, a pupil and a co-teacher."""
+    """Another teacher of the same school, with a class, a pupil and the pupil's login slip."""
     owner = factories.user(Role.TEACHER, first_name="Autre", last_name="Prof")
     klass = factories.school_class(owner, name="3e Z")
     pupil = factories.pupil(klass, first_name="Zoé", last_name="Secret")
+    batch = class_services.keep_slips(
+        app.config["SECRET_KEY"], klass, owner,
+        [class_services.NewAccount(pupil, "castor-tulipe-violon-47")], utcnow(),
+    )
     db.session.commit()
-    return {"class_id": klass.id, "pupil_id": pupil.id, "user_id": owner.id}
+    return {"class_id": klass.id, "pupil_id": pupil.id, "user_id": owner.id,
+            "batch_id": batch.id}
 
 
 def test_the_route_walk_sees_every_class_route(app):
@@ -336,7 +343,7 @@ def test_the_route_walk_sees_every_class_route(app):
 def test_a_teacher_never_reaches_another_teacher_s_class_or_pupils(app, teacher_client, foreign):
     checked = 0
     for endpoint, rule, method in class_routes(app):
-        args = {name: foreign[name] for name in ("class_id", "pupil_id", "user_id")
+        args = {name: foreign[name] for name in ("class_id", "pupil_id", "user_id", "batch_id")
                 if f":{name}>" in rule}
         if not args:
             continue

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 import pypdf
 import pytest
 import time_machine
-from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from capindustrie.auth.passwords import verify_password
@@ -19,6 +18,7 @@ from capindustrie.models import (
     Application,
     ApplicationStatus,
     ApplicationTransition,
+    LoginSlipBatch,
     OfferStatus,
     OutboxMessage,
     Period,
@@ -31,6 +31,8 @@ from tests import factories
 from tests.factories import login
 
 PAYLOAD = re.compile(r'name="payload" type="hidden" value="([^"]+)"')
+SLIPS_URL = re.compile(r'action="(/classes/\d+/fiches/\d+)"')
+TEMPORARY_PASSWORD = re.compile(r"\b[a-z]+-[a-z]+-[a-z]+-[2-9]{2}\b")
 USERNAME = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*")
 
 
@@ -48,14 +50,29 @@ def text(response) -> str:
 
 def payload_of(response) -> str:
     match = PAYLOAD.search(response.get_data(as_text=True))
-    assert match, "no slips payload on the page"
+    assert match, "no roster payload on the page"
     return match.group(1)
 
 
-def slip_entries(app, payload: str) -> list[list]:
-    """What the signed payload carries: [pupil id, temporary password, fingerprint]."""
-    serializer = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=services.SLIPS_SALT)
-    return serializer.loads(payload)["slips"]
+def slips_url_of(response) -> str:
+    """The one-time download of the slips offered by an « accounts created » page."""
+    [url] = SLIPS_URL.findall(response.get_data(as_text=True))
+    return url
+
+
+def download_slips(client, response) -> str:
+    """The text of the slips PDF offered by an « accounts created » page."""
+    return pdf_text(client.post(slips_url_of(response)))
+
+
+def passwords_in(content: str) -> list[str]:
+    return TEMPORARY_PASSWORD.findall(content)
+
+
+def password_of(content: str, user: User) -> str:
+    """The temporary password printed on the slips for `user` (the one its hash accepts)."""
+    [password] = [p for p in passwords_in(content) if verify_password(user.password_hash, p)]
+    return password
 
 
 def pdf_text(response) -> str:
@@ -134,10 +151,8 @@ def test_add_one_pupil_creates_a_hashed_temporary_account(teacher_client, klass,
     user = pupil.user
     assert user.role == Role.PUPIL and user.must_change_password and user.email is None
     assert user.password_hash.startswith("$argon2id$")
-    [[pupil_id, password, _]] = slip_entries(app, payload_of(response))
-    assert pupil_id == pupil.id
+    password = password_of(download_slips(teacher_client, response), user)
     assert password not in page  # shown on the slip only
-    assert verify_password(user.password_hash, password)
 
 
 @pytest.mark.parametrize("data, field_message", [
@@ -168,73 +183,114 @@ def test_slips_pdf_holds_every_pupil_s_name_username_and_password(teacher_client
     created = import_pupils(teacher_client, klass,
                             "nom;prénom\nDurand;Léa\nBenali;Yanis\nDupré;Élodie\n")
     assert created.status_code == 200
-    payload = payload_of(created)
-    entries = slip_entries(app, payload)
-    assert len(entries) == 3
 
-    response = teacher_client.post(f"/classes/{klass.id}/fiches", data={"payload": payload})
+    response = teacher_client.post(slips_url_of(created))
 
     content = pdf_text(response)
     disposition = response.headers["Content-Disposition"]
     assert disposition == 'attachment; filename="fiches-connexion-3e-b.pdf"'
     assert response.headers["Cache-Control"] == "no-store"
-    for pupil_id, password, _ in entries:
-        pupil = db.session.get(Pupil, pupil_id)
+    pupils = db.session.scalars(select(Pupil)).all()
+    assert len(pupils) == 3 and len(passwords_in(content)) == 3
+    for pupil in pupils:
+        password = password_of(content, pupil.user)
         for value in (pupil.user.first_name, pupil.user.last_name, pupil.user.username, password):
             assert value in content
-        assert verify_password(pupil.user.password_hash, password)
     assert "http://127.0.0.1:5000/connexion" in content
     assert klass.school.name in content and "3e B" in content
     assert content.count("À la première connexion, tu choisiras ton propre mot de passe.") == 3
 
 
-def test_tampered_payload_is_refused(teacher_client, klass):
-    payload = payload_of(add_pupil(teacher_client, klass))
-    tampered = payload[:10] + ("x" if payload[10] != "x" else "y") + payload[11:]
-    for token in (tampered, "", "not-a-payload"):
-        response = teacher_client.post(f"/classes/{klass.id}/fiches", data={"payload": token})
-        assert response.status_code == 400
-        assert "pas valables" in text(response)
-        assert response.mimetype == "text/html"
+def test_the_page_carries_nothing_that_decodes_into_a_password(teacher_client, klass, app):
+    created = import_pupils(teacher_client, klass, "nom;prénom\nDurand;Léa\nBenali;Yanis\n")
+    page = created.get_data(as_text=True)
+    stored = db.session.scalar(select(LoginSlipBatch.sealed))
+    passwords = passwords_in(download_slips(teacher_client, created))
+    assert len(passwords) == 2
+    # The only hidden fields are CSRF tokens (slips and logout forms); the download URL holds
+    # only a row id.
+    hidden = re.findall(r'<input[^>]*type="hidden"[^>]*>', page)
+    assert hidden and all('name="csrf_token"' in field for field in hidden)
+    for password in passwords:
+        assert password not in page and password not in html.unescape(page)
+        assert password.encode() not in stored  # encrypted at rest
+    # Every long opaque value of the page (tokens) decoded: no password inside either.
+    for token in re.findall(r"[A-Za-z0-9_.-]{20,}", page):
+        for decoded in _decodings(token):
+            assert not any(p.encode() in decoded for p in passwords)
 
 
-def test_expired_payload_is_refused(teacher_client, klass):
-    payload = payload_of(add_pupil(teacher_client, klass))
+def _decodings(token: str) -> list[bytes]:
+    import base64
+    import zlib
+
+    found = []
+    for part in token.split("."):
+        try:
+            raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+        except ValueError:
+            continue
+        found.append(raw)
+        try:
+            found.append(zlib.decompress(raw))
+        except zlib.error:
+            pass
+    return found
+
+
+def test_slips_download_once(teacher_client, klass):
+    created = add_pupil(teacher_client, klass)
+    assert teacher_client.post(slips_url_of(created)).status_code == 200
+    again = teacher_client.post(slips_url_of(created))
+    assert again.status_code == 400 and again.mimetype == "text/html"
+    assert "déjà été téléchargées" in text(again)
+    assert db.session.scalar(select(func.count(LoginSlipBatch.id))) == 0
+
+
+def test_slips_expire_after_fifteen_minutes(teacher_client, klass):
+    first = add_pupil(teacher_client, klass)
+    with time_machine.travel(datetime(2026, 11, 25, 9, 14, tzinfo=UTC)):
+        assert teacher_client.post(slips_url_of(first)).status_code == 200
+    late = add_pupil(teacher_client, klass, last="Benali", first="Yanis")
     with time_machine.travel(datetime(2026, 11, 25, 9, 16, tzinfo=UTC)):
-        response = teacher_client.post(f"/classes/{klass.id}/fiches", data={"payload": payload})
+        response = teacher_client.post(slips_url_of(late))
     assert response.status_code == 400
     assert "dans les 15 minutes" in text(response)
-    with time_machine.travel(datetime(2026, 11, 25, 9, 14, tzinfo=UTC)):
-        assert teacher_client.post(f"/classes/{klass.id}/fiches",
-                                   data={"payload": payload}).status_code == 200
+    assert db.session.scalar(select(func.count(LoginSlipBatch.id))) == 0
 
 
-def test_payload_of_another_teacher_or_class_is_refused(teacher_client, klass, app, teacher):
-    payload = payload_of(add_pupil(teacher_client, klass))
+def test_slips_of_another_teacher_or_class_are_refused(teacher_client, klass, app, teacher):
+    url = slips_url_of(add_pupil(teacher_client, klass))
+    batch_id = url.rsplit("/", 1)[1]
     other_class = factories.school_class(teacher, name="3e C")
     stranger = factories.user(Role.TEACHER)
     stranger_class = factories.school_class(stranger, name="3e D")
+    colleague = factories.user(Role.TEACHER)
+    klass.teachers.append(colleague)
     db.session.commit()
 
-    # Same teacher, another of their classes: the payload names its class.
-    response = teacher_client.post(f"/classes/{other_class.id}/fiches", data={"payload": payload})
-    assert response.status_code == 400
-    # A teacher who does not teach the pupils cannot print them, even with a genuine payload.
+    # Same teacher, another of their classes: the batch belongs to its class.
+    assert teacher_client.post(f"/classes/{other_class.id}/fiches/{batch_id}").status_code == 400
+    # A teacher who does not teach the pupils cannot print them.
     stranger_client = app.test_client()
     login(stranger_client, stranger)
-    response = stranger_client.post(f"/classes/{stranger_class.id}/fiches",
-                                    data={"payload": payload})
-    assert response.status_code == 400
-    assert stranger_client.post(f"/classes/{klass.id}/fiches",
-                                data={"payload": payload}).status_code == 404
+    assert stranger_client.post(f"/classes/{stranger_class.id}/fiches/{batch_id}"
+                                ).status_code == 400
+    assert stranger_client.post(url).status_code == 404
+    # Nor can a colleague of the class: only the teacher who made the passwords.
+    colleague_client = app.test_client()
+    login(colleague_client, colleague)
+    assert colleague_client.post(url).status_code == 400
+    # None of these tries used the batch up.
+    assert "Léa" in pdf_text(teacher_client.post(url))
 
 
 def test_slips_die_once_the_password_changes(teacher_client, klass):
-    payload = payload_of(add_pupil(teacher_client, klass))
+    created = add_pupil(teacher_client, klass)
     pupil = pupil_named("lea.durand")
     services.reset_password(pupil)
     db.session.commit()
-    response = teacher_client.post(f"/classes/{klass.id}/fiches", data={"payload": payload})
+    response = teacher_client.post(slips_url_of(created))
     assert response.status_code == 400
     assert "plus valables" in text(response)
 
@@ -243,7 +299,9 @@ def test_slips_die_once_the_password_changes(teacher_client, klass):
 
 
 def test_first_login_forces_the_pupil_to_choose_a_password(teacher_client, klass, app):
-    [[pupil_id, temporary, _]] = slip_entries(app, payload_of(add_pupil(teacher_client, klass)))
+    content = download_slips(teacher_client, add_pupil(teacher_client, klass))
+    pupil_id = pupil_named("lea.durand").id
+    temporary = password_of(content, pupil_named("lea.durand").user)
     pupil_client = app.test_client()
 
     response = pupil_client.post("/connexion",
@@ -293,11 +351,9 @@ def test_reset_password_ends_the_pupil_s_sessions_and_gives_one_slip(teacher_cli
     assert not verify_password(pupil.user.password_hash, factories.PASSWORD)
     ended = pupil_client.get("/recherche")
     assert ended.status_code == 302 and ended.headers["Location"].startswith("/connexion")
-    [[pupil_id, password, _]] = slip_entries(app, payload_of(response))
-    assert pupil_id == pupil.id
-    content = pdf_text(teacher_client.post(f"/classes/{klass.id}/fiches",
-                                           data={"payload": payload_of(response)}))
-    assert password in content and "Léa Durand" in content and other.user.username not in content
+    content = download_slips(teacher_client, response)
+    password_of(content, pupil.user)
+    assert "Léa Durand" in content and other.user.username not in content
 
 
 def test_renew_slips_for_pupils_who_never_logged_in(teacher_client, klass, app):
@@ -310,9 +366,9 @@ def test_renew_slips_for_pupils_who_never_logged_in(teacher_client, klass, app):
     assert "Léa Durand" in text(page) and "Yanis Benali" not in text(page)
     response = teacher_client.post(f"/classes/{klass.id}/fiches/nouvelles")
 
-    [[pupil_id, password, _]] = slip_entries(app, payload_of(response))
-    assert pupil_id == pupil_named("lea.durand").id
-    assert verify_password(pupil_named("lea.durand").user.password_hash, password)
+    content = download_slips(teacher_client, response)
+    assert len(passwords_in(content)) == 1
+    password_of(content, pupil_named("lea.durand").user)
 
 
 def test_move_pupil_to_another_of_the_teacher_s_classes(teacher_client, klass, teacher):

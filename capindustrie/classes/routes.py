@@ -40,6 +40,11 @@ SLIPS_STALE = (
     "réinitialisé) : ces fiches ne sont plus valables. Demandez de nouvelles fiches depuis la "
     "page de la classe."
 )
+SLIPS_GONE = (
+    "Ces fiches de connexion ont déjà été téléchargées, ou ne sont pas les vôtres : les mots "
+    "de passe provisoires ne sont plus conservés. Pour en obtenir de nouveaux, utilisez "
+    "« Nouvelles fiches de connexion » sur la page de la classe."
+)
 SLIPS_INVALID = (
     "Ces fiches de connexion ne sont pas valables. Recommencez depuis la page de la classe."
 )
@@ -224,17 +229,19 @@ def remove_colleague(class_id: int, user_id: int):
 
 def _accounts_page(klass: SchoolClass, accounts: list[services.NewAccount], title: str,
                    intro: str):
-    """Shown once, right after the passwords were made: the slips are downloadable from here
-    for SLIPS_MAX_AGE, and the passwords exist nowhere else in clear."""
+    """Shown once, right after the passwords were made. The passwords stay on the server,
+    encrypted, for one download of the slips within SLIPS_MAX_AGE: the page carries only the
+    batch's id, nothing that decodes into a password."""
+    batch = services.keep_slips(_secret(), klass, current_user, accounts, utcnow())
+    db.session.commit()
     response = make_response(render_template(
         "classes/accounts_created.html",
         klass=klass,
         accounts=accounts,
         title=title,
         intro=intro,
-        slips_form=PayloadForm(
-            formdata=None, data={"payload": services.sign_slips(_secret(), klass, accounts)}
-        ),
+        batch_id=batch.id,
+        slips_form=ActionForm(formdata=None),
         slips_minutes=services.SLIPS_MAX_AGE // 60,
     ))
     response.headers["Cache-Control"] = "no-store"
@@ -335,21 +342,22 @@ def confirm_import(class_id: int):
     )
 
 
-@bp.post("/<int:class_id>/fiches")
+@bp.post("/<int:class_id>/fiches/<int:batch_id>")
 @role_required(Role.TEACHER)
-def slips(class_id: int):
+def slips(class_id: int, batch_id: int):
     klass = get_for_user_or_404(SchoolClass, class_id)
-    form = PayloadForm()
-    if not form.validate_on_submit():
+    if not ActionForm().validate_on_submit():
         return render_error(400, SLIPS_INVALID)
     try:
-        slip_list = services.load_slips(_secret(), form.payload.data, klass, current_user)
+        slip_list = services.take_slips(_secret(), batch_id, klass, current_user, utcnow())
     except services.PayloadError as problem:
-        reason = str(problem)
-        detail = {"expired": SLIPS_EXPIRED, "stale": SLIPS_STALE}.get(reason, SLIPS_INVALID)
-        return render_error(400, detail)
+        # The batch is gone either way (used, expired or stale): a second try cannot succeed.
+        db.session.commit()
+        detail = {"expired": SLIPS_EXPIRED, "stale": SLIPS_STALE, "gone": SLIPS_GONE}
+        return render_error(400, detail.get(str(problem), SLIPS_INVALID))
     login_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("auth.login")
     response = make_response(slips_pdf(slip_list, login_url))
+    db.session.commit()  # single use: the passwords are deleted once the PDF is made
     response.headers["Content-Type"] = "application/pdf"
     slug = search_key(klass.name).replace(" ", "-") or "classe"
     response.headers["Content-Disposition"] = f'attachment; filename="fiches-connexion-{slug}.pdf"'

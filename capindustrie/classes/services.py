@@ -1,13 +1,15 @@
 """A teacher's classes and their pupils' accounts: the rules. No `request` here; callers pass
 `today` or `now` when time matters, and commit (or roll back) themselves.
 
-Temporary passwords are never stored in clear: they exist in the response that creates them,
-then only inside a signed, short-lived payload that the teacher's page posts back to get the
-printable slips (see `sign_slips`). Hashing costs ~0.1 s a password (argon2), so a class of 30
+Temporary passwords are never stored in clear and never sent in a page: they are kept encrypted
+on the server for the printable slips, for the teacher who made them, once, for a few minutes
+(see `keep_slips`). Hashing costs ~0.1 s a password (argon2), so a class of 30
 takes ~3 s to create: acceptable for a once-a-year import.
 """
 
+import base64
 import hashlib
+import json
 import logging
 import re
 import secrets
@@ -15,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from cryptography.fernet import Fernet, InvalidToken
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, exists, func, or_, select, update
 
@@ -33,6 +36,7 @@ from capindustrie.models import (
     ApplicationStatus,
     ApplicationTransition,
     Level,
+    LoginSlipBatch,
     Placement,
     Pupil,
     Registration,
@@ -57,7 +61,6 @@ MAX_TEACHERS = 2
 MAX_INTERNSHIP_WEEKS = 3
 ROSTER_SALT = "classes-roster-import"
 ROSTER_MAX_AGE = 3600
-SLIPS_SALT = "classes-login-slips"
 SLIPS_MAX_AGE = 15 * 60
 USERNAME_MAX_LENGTH = 60
 # Room for a numeric suffix within the 60-character column.
@@ -600,12 +603,30 @@ def _fingerprint(password_hash: str) -> str:
     return hashlib.sha256(password_hash.encode()).hexdigest()[:20]
 
 
-def sign_slips(secret_key: str, klass: SchoolClass, accounts: list[NewAccount]) -> str:
-    """[(pupil id, temporary password)] for the slips PDF, signed and valid SLIPS_MAX_AGE."""
+def _fernet(secret_key: str) -> Fernet:
+    # A key of its own, derived from the secret key: the slips share nothing with the cookies.
+    key = hashlib.sha256(b"capindustrie login slips|" + secret_key.encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def keep_slips(secret_key: str, klass: SchoolClass, teacher: User, accounts: list[NewAccount],
+               now: datetime) -> LoginSlipBatch:
+    """The temporary passwords just made, encrypted, for this teacher to download once within
+    SLIPS_MAX_AGE; the page carries only the row's id. The caller commits."""
+    db.session.execute(delete(LoginSlipBatch).where(LoginSlipBatch.expires_at <= now))
     entries = [
         [a.pupil.id, a.password, _fingerprint(a.pupil.user.password_hash)] for a in accounts
     ]
-    return _serializer(secret_key, SLIPS_SALT).dumps({"class": klass.id, "slips": entries})
+    batch = LoginSlipBatch(
+        class_id=klass.id,
+        teacher_id=teacher.id,
+        sealed=_fernet(secret_key).encrypt(json.dumps(entries).encode()),
+        created_at=now,
+        expires_at=now + timedelta(seconds=SLIPS_MAX_AGE),
+    )
+    db.session.add(batch)
+    db.session.flush()
+    return batch
 
 
 @dataclass(frozen=True)
@@ -618,20 +639,29 @@ class Slip:
     password: str
 
 
-def load_slips(secret_key: str, token: str, klass: SchoolClass, teacher: User) -> list[Slip]:
-    """The slips of a payload, when it is authentic, recent, made for this class, and every
-    pupil in it is the teacher's and still has the password of the payload."""
+def take_slips(secret_key: str, batch_id: int, klass: SchoolClass, teacher: User,
+               now: datetime) -> list[Slip]:
+    """The slips of a batch this teacher made for this class, still fresh, and every pupil in it
+    still theirs with the password of the batch. Single use: the row is deleted as it is read,
+    in one statement (two clicks get it once); the caller commits once the PDF is made."""
+    row = db.session.execute(
+        delete(LoginSlipBatch)
+        .where(
+            LoginSlipBatch.id == batch_id,
+            LoginSlipBatch.class_id == klass.id,
+            LoginSlipBatch.teacher_id == teacher.id,
+        )
+        .returning(LoginSlipBatch.sealed, LoginSlipBatch.expires_at)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if row is None:
+        raise PayloadError("gone")
+    if row.expires_at <= now:
+        raise PayloadError("expired")
     try:
-        data = _serializer(secret_key, SLIPS_SALT).loads(token or "", max_age=SLIPS_MAX_AGE)
-    except SignatureExpired:
-        raise PayloadError("expired") from None
-    except BadSignature:
-        raise PayloadError("bad signature") from None
-    try:
-        if data["class"] != klass.id:
-            raise PayloadError("another class")
-        entries = [(int(pid), str(password), str(fp)) for pid, password, fp in data["slips"]]
-    except (KeyError, TypeError, ValueError):
+        data = json.loads(_fernet(secret_key).decrypt(row.sealed))
+        entries = [(int(pid), str(password), str(fp)) for pid, password, fp in data]
+    except (InvalidToken, TypeError, ValueError):
         raise PayloadError("malformed") from None
     if not entries:
         raise PayloadError("empty")

@@ -7,7 +7,7 @@ from capindustrie.models.applications import (
     Placement,
 )
 from capindustrie.models.base import Base, utcnow
-from capindustrie.models.classes import Pupil, SchoolClass, class_teacher
+from capindustrie.models.classes import LoginSlipBatch, Pupil, SchoolClass, class_teacher
 from capindustrie.models.events import (
     Attendance,
     CalendarFeed,
@@ -79,6 +79,7 @@ __all__ = [
     "FILIERE_LABELS",
     "Filiere",
     "GeoPrecision",
+    "LoginSlipBatch",
     "LoginThrottle",
     "Level",
     "Offer",

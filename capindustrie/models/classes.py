@@ -59,3 +59,22 @@ class Pupil(Base):
 
     user: Mapped[User] = relationship()
     school_class: Mapped[SchoolClass] = relationship(back_populates="pupils")
+
+
+class LoginSlipBatch(Base):
+    """Temporary passwords just made for pupils, kept for the slips PDF: encrypted (Fernet, key
+    derived from the secret key), for the teacher who made them only, downloadable once and
+    for a few minutes. The page that offers the download carries only this row's id."""
+
+    __tablename__ = "login_slip_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("school_class.id", ondelete="CASCADE"), index=True
+    )
+    teacher_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    sealed: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -1,4 +1,4 @@
-"""accounts hardening: server-side login sessions, login throttling per address and account
+"""accounts hardening: server-side login sessions, login throttling, encrypted login slips
 
 Revision ID: 0004
 Revises: 0002
@@ -8,6 +8,8 @@ Issue 10 (accounts and sessions): a login is a row of `user_session` that loggin
 Cookies issued before this revision name no row: everyone logs in again once.
 The hard account lock (failed_logins, locked_until) gives way to `login_throttle`, keyed on the
 pair (client address, account).
+Pupils' temporary passwords wait for the slips PDF in `login_slip_batch` (encrypted, single use)
+instead of a signed hidden field of the page.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -48,8 +50,30 @@ def upgrade():
         batch_op.drop_column('locked_until')
         batch_op.drop_column('failed_logins')
 
+    op.create_table('login_slip_batch',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('class_id', sa.Integer(), nullable=False),
+    sa.Column('teacher_id', sa.Integer(), nullable=False),
+    sa.Column('sealed', sa.LargeBinary(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], name=op.f('fk_login_slip_batch_class_id_school_class'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['teacher_id'], ['user_account.id'], name=op.f('fk_login_slip_batch_teacher_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_login_slip_batch'))
+    )
+    with op.batch_alter_table('login_slip_batch', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_login_slip_batch_class_id'), ['class_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_login_slip_batch_expires_at'), ['expires_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_login_slip_batch_teacher_id'), ['teacher_id'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('login_slip_batch', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_login_slip_batch_teacher_id'))
+        batch_op.drop_index(batch_op.f('ix_login_slip_batch_expires_at'))
+        batch_op.drop_index(batch_op.f('ix_login_slip_batch_class_id'))
+    op.drop_table('login_slip_batch')
+
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('failed_logins', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('locked_until', sa.DateTime(), nullable=True))

@@ -47,6 +47,8 @@ DEFAULTS = {
     # Accounts.
     "ACADEMIC_EMAIL_DOMAIN": "ac-creteil.fr",
     "PASSWORD_RESET_MAX_AGE": 3600,
+    # Lifetime of the link that confirms the address of a self-registered account (seconds).
+    "EMAIL_CONFIRMATION_MAX_AGE": 3 * 24 * 3600,
     "INVITATION_MAX_AGE": 7 * 24 * 3600,
     # Geocoding (BAN through the IGN Géoplateforme); off in tests and offline installs.
     "GEOCODER_ENABLED": False,

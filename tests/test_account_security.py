@@ -6,11 +6,19 @@ from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from capindustrie.auth.throttle import ThrottlePolicy
 from capindustrie.extensions import db
-from capindustrie.models import LoginThrottle, Role, UserSession, utcnow
+from capindustrie.models import (
+    Company,
+    LoginThrottle,
+    OutboxMessage,
+    Role,
+    User,
+    UserSession,
+    utcnow,
+)
 from tests import factories as f
 
 CSRF_VALUES = re.compile(r'(name="csrf_token"[^>]*value="|"X-CSRFToken": ")[^"]+')
@@ -291,3 +299,115 @@ def test_the_throttle_table_holds_no_address_nor_login(make_app):
         [row] = db.session.scalars(select(LoginThrottle)).all()
         assert "203.0.113.66" not in row.key_hash and "lea" not in row.key_hash
         assert row.failures == 1
+
+
+# --- No account enumeration -------------------------------------------------------------------
+
+PASSWORD = "Verger-Lune-47-Perceuse"
+
+
+def company_form(email: str, siret: str) -> dict:
+    return {
+        "company_name": "Ateliers de la Brie", "siret": siret, "filiere": "industrie_du_futur",
+        "first_name": "Claire", "last_name": "Dubois", "email": email,
+        "password": PASSWORD, "password_confirm": PASSWORD,
+    }
+
+
+def teacher_form(email: str) -> dict:
+    return {
+        "first_name": "Karim", "last_name": "Benali", "email": email, "password": PASSWORD,
+        "password_confirm": PASSWORD, "school_id": str(f.school().id),
+    }
+
+
+def answer(response) -> tuple:
+    """What a visitor sees of a response, apart from tokens: status, where it leads, the page."""
+    return (response.status_code, response.headers.get("Location"),
+            _without_tokens(response.get_data(as_text=True)))
+
+
+def follow(client, response) -> tuple:
+    return answer(client.get(response.headers["Location"]))
+
+
+def outbox_to(address: str) -> list:
+    return db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.to_address == address)
+    ).all()
+
+
+def test_company_registration_answers_the_same_for_a_known_address(app):
+    owner = f.user(Role.COMPANY, email="claire.dubois@ateliers-brie.fr", first_name="Claire")
+    db.session.commit()
+    users_before = count(User)
+    known_client, unknown_client = app.test_client(), app.test_client()
+
+    known = known_client.post("/inscription/entreprise",
+                              data=company_form("Claire.Dubois@Ateliers-Brie.fr",
+                                                f.luhn_siret("4123456780001")))
+    unknown = unknown_client.post("/inscription/entreprise",
+                                  data=company_form("nouvelle@ateliers-brie.fr",
+                                                    f.luhn_siret("4123456780002")))
+
+    assert answer(known) == answer(unknown)
+    assert known.status_code == 303
+    assert follow(known_client, known) == follow(unknown_client, unknown)
+    # Known: nothing created, the owner is told by e-mail, with the way to a new password.
+    assert count(User) == users_before + 1 and count(Company) == 2
+    [told] = outbox_to(owner.email)
+    assert told.subject == "Cap Industrie — vous avez déjà un compte"
+    assert "http://127.0.0.1:5000/mot-de-passe/oubli" in told.body
+    assert "http://127.0.0.1:5000/connexion" in told.body
+    assert "aucun autre n'a été créé" in told.body
+    # Unknown: an account waiting for its address to be confirmed.
+    [confirm] = outbox_to("nouvelle@ateliers-brie.fr")
+    assert "/inscription/confirmer/" in confirm.body
+
+
+def test_teacher_registration_answers_the_same_for_a_known_address(app):
+    owner = f.user(Role.TEACHER, email="karim.benali@ac-creteil.fr")
+    db.session.commit()
+    known_client, unknown_client = app.test_client(), app.test_client()
+
+    known = known_client.post("/inscription/professeur",
+                              data=teacher_form("karim.benali@ac-creteil.fr"))
+    unknown = unknown_client.post("/inscription/professeur",
+                                  data=teacher_form("k.benali@ac-creteil.fr"))
+
+    assert answer(known) == answer(unknown) and known.status_code == 303
+    assert follow(known_client, known) == follow(unknown_client, unknown)
+    assert [m.subject for m in outbox_to(owner.email)] == [
+        "Cap Industrie — vous avez déjà un compte"
+    ]
+    assert [m.subject for m in outbox_to("k.benali@ac-creteil.fr")] == [
+        "Cap Industrie — confirmez votre adresse e-mail"
+    ]
+    # The owner's account is untouched: their own password still works.
+    assert login(app.test_client(), owner.email).status_code == 303
+
+
+def test_reset_request_does_the_same_work_for_an_unknown_address(app):
+    f.user(Role.COMPANY, email="camille@exemple.fr")
+    db.session.commit()
+    written = []
+
+    def remember(_mapper, _connection, message):
+        written.append(message.to_address)
+
+    event.listen(OutboxMessage, "after_insert", remember)
+    try:
+        known_client, unknown_client = app.test_client(), app.test_client()
+        known = known_client.post("/mot-de-passe/oubli", data={"email": "camille@exemple.fr"})
+        unknown = unknown_client.post("/mot-de-passe/oubli",
+                                      data={"email": "personne@exemple.fr"})
+    finally:
+        event.remove(OutboxMessage, "after_insert", remember)
+
+    assert answer(known) == answer(unknown) and known.status_code == 303
+    assert follow(known_client, known) == follow(unknown_client, unknown)
+    # A message was written to the outbox both times; only the real account's is kept.
+    assert len(written) == 2
+    assert [m.to_address for m in db.session.scalars(select(OutboxMessage))] == [
+        "camille@exemple.fr"
+    ]

@@ -27,6 +27,7 @@ from capindustrie.models import (
 from tests import factories as f
 
 NEW_PASSWORD = "Verger-Lune-47-Perceuse"
+CONFIRM_LINK = re.compile(r"(http://127\.0\.0\.1:5000/inscription/confirmer/\S+)")
 CSRF_VALUES = re.compile(r'(name="csrf_token"[^>]*value="|"X-CSRFToken": ")[^"]+')
 
 
@@ -88,11 +89,22 @@ def denecourt(app) -> School:
 # Company registration ----------------------------------------------------------------------
 
 
+def confirmation_link(address: str) -> str:
+    """The latest confirmation link e-mailed to `address`."""
+    message = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.to_address == address, OutboxMessage.subject.contains("confirmez"))
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    return CONFIRM_LINK.search(message.body).group(1)
+
+
 def test_company_registration_creates_the_company_and_its_first_user(app, client):
     response = client.post("/inscription/entreprise", data=company_form())
 
     assert response.status_code == 303
-    assert response.headers["Location"] == home_path(app, Role.COMPANY)
+    assert response.headers["Location"] == "/inscription/envoyee"
+    assert "Vérifiez votre messagerie" in page(client.get("/inscription/envoyee"))
     company = db.session.scalar(select(Company))
     user = db.session.scalar(select(User))
     assert company.siret == "73282932000074" and company.name == "Ateliers de la Brie"
@@ -101,9 +113,32 @@ def test_company_registration_creates_the_company_and_its_first_user(app, client
     assert user.company_id == company.id and user.role == Role.COMPANY
     assert user.email == "claire.dubois@ateliers-brie.fr"
     assert user.password_hash.startswith("$argon2id$") and NEW_PASSWORD not in user.password_hash
-    welcome = page(client.get(response.headers["Location"]))
-    assert "Bienvenue Claire ! Le compte de Ateliers de la Brie est créé" in welcome
+    # Not active before the address is confirmed: the right password opens no session.
+    assert user.awaiting_confirmation and not is_logged_in(client)
+    waiting = login(client, user.email, NEW_PASSWORD)
+    assert waiting.status_code == 422 and "pas encore activé" in page(waiting)
+    assert not is_logged_in(client)
+
+    confirmed = client.get(confirmation_link(user.email).removeprefix("http://127.0.0.1:5000"))
+    assert confirmed.status_code == 303 and confirmed.headers["Location"] == "/connexion"
+    assert "Votre adresse e-mail est confirmée" in page(client.get("/connexion"))
+    assert login(client, user.email, NEW_PASSWORD).headers["Location"] == home_path(
+        app, Role.COMPANY
+    )
     assert is_logged_in(client)
+
+
+def test_forged_or_expired_confirmation_links_are_refused(app, client):
+    client.post("/inscription/entreprise", data=company_form())
+    user = db.session.scalar(select(User))
+    secret = app.config["SECRET_KEY"]
+    with time_machine.travel(datetime.now(UTC) - timedelta(days=3, seconds=1), tick=False):
+        expired = services.confirmation_token(user, secret)
+    for token in (expired, services.confirmation_token(user, "another-secret"), "x"):
+        response = client.get(f"/inscription/confirmer/{token}")
+        assert response.status_code == 400 and "pas valable" in page(response)
+    db.session.refresh(user)
+    assert user.awaiting_confirmation
 
 
 def test_registration_pages_are_french_accessible_forms(client):
@@ -161,17 +196,6 @@ def test_duplicate_siret_is_refused_with_a_french_message(client):
     assert count(Company) == 1 and count(User) == 0
 
 
-def test_duplicate_email_is_refused_whatever_its_case(client):
-    f.user(Role.COMPANY, email="claire.dubois@ateliers-brie.fr")
-    db.session.commit()
-
-    response = client.post("/inscription/entreprise", data=company_form())
-
-    assert response.status_code == 422
-    assert "Un compte existe déjà avec cette adresse e-mail" in page(response)
-    assert count(Company) == 1 and count(User) == 1
-
-
 def test_a_race_on_the_siret_is_caught_by_the_constraint(app):
     """Two registrations pass the form check at once: the unique constraint refuses the second."""
     db.session.add(Company(siret="73282932000074", name="Première", filiere=Filiere.LOGISTICS))
@@ -179,8 +203,11 @@ def test_a_race_on_the_siret_is_caught_by_the_constraint(app):
     person = services.PersonDetails("Claire", "Dubois", "claire@ateliers-brie.fr", NEW_PASSWORD)
 
     with pytest.raises(services.AccountConflict) as conflict:
-        services.register_company(company_name="Seconde", siret="73282932000074",
-                                  filiere=Filiere.LOGISTICS, person=person)
+        services.register_company(
+            company_name="Seconde", siret="73282932000074", filiere=Filiere.LOGISTICS,
+            person=person, secret_key="k",
+            links=services.AccountLinks(confirm=str, login="/connexion", reset="/oubli"),
+        )
 
     assert conflict.value.field == "siret"
     assert count(Company) == 1 and count(User) == 0
@@ -197,6 +224,9 @@ def test_teacher_registration_with_academic_email_and_real_school(client, deneco
     assert teacher.role == Role.TEACHER and teacher.school_id == denecourt.id
     assert teacher.email == "karim.benali@ac-creteil.fr"
     assert teacher.password_hash.startswith("$argon2id$")
+    assert teacher.awaiting_confirmation and not is_logged_in(client)
+    client.get(confirmation_link(teacher.email).removeprefix("http://127.0.0.1:5000"))
+    assert login(client, teacher.email, NEW_PASSWORD).status_code == 303
     assert is_logged_in(client)
 
 

@@ -94,9 +94,8 @@ class PersonFieldsMixin:
         local_part = (self.email.data or "").partition("@")[0]
         return (self.first_name.data or "", self.last_name.data or "", local_part)
 
-    def validate_email(self, field):
-        if field.data and services.email_taken(field.data):
-            raise ValidationError(services.DUPLICATE_EMAIL)
+    # No « address already taken » check here: registration answers the same for a known
+    # address (whose owner is told by e-mail) and an unknown one (see services.register_*).
 
 
 class RegisterCompanyForm(PersonFieldsMixin, NewPasswordMixin, BaseForm):
@@ -163,7 +162,6 @@ class RegisterTeacherForm(PersonFieldsMixin, NewPasswordMixin, BaseForm):
             raise ValidationError(
                 f"Utilisez votre adresse académique, qui se termine par @{domain}."
             )
-        super().validate_email(field)
 
     def validate_school_id(self, field):
         if not field.data:

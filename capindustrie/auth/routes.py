@@ -18,7 +18,8 @@ from capindustrie.auth.forms import (
 )
 from capindustrie.auth.session import start_session, stop_session
 from capindustrie.auth.throttle import LoginThrottled, ThrottlePolicy
-from capindustrie.extensions import limiter
+from capindustrie.errors import render_error
+from capindustrie.extensions import db, limiter
 from capindustrie.htmx import redirect_to, render
 from capindustrie.models import Role, utcnow
 from capindustrie.urls import public_url
@@ -30,6 +31,15 @@ LOGIN_FAILED = (
 RESET_REQUESTED = (
     "Si un compte correspond à cette adresse, un e-mail vient de lui être envoyé avec un lien "
     "pour choisir un nouveau mot de passe. Pensez à regarder dans les courriers indésirables."
+)
+CONFIRMATION_INVALID = (
+    "Ce lien de confirmation n'est pas valable ou a expiré. Connectez-vous avec l'adresse et le "
+    "mot de passe choisis à l'inscription : un nouveau lien vous sera envoyé."
+)
+CONFIRMED = "Votre adresse e-mail est confirmée : connectez-vous pour commencer."
+NOT_CONFIRMED = (
+    "Votre compte n'est pas encore activé : ouvrez le lien envoyé à votre adresse e-mail lors de "
+    "l'inscription. Nous venons de vous en envoyer un nouveau."
 )
 # Where each role lands after login, when that area exists (later pieces add them).
 HOME_ENDPOINTS = {
@@ -93,22 +103,18 @@ def register_company():
     form = RegisterCompanyForm()
     if form.validate_on_submit():
         try:
-            user = services.register_company(
+            services.register_company(
                 company_name=form.company_name.data,
                 siret=form.siret.data,
                 filiere=form.filiere.data,
                 person=form.person(),
+                links=_account_links(),
+                secret_key=current_app.config["SECRET_KEY"],
             )
         except services.AccountConflict as conflict:
             form[conflict.field].errors.append(conflict.message)
         else:
-            _start_session(user)
-            flash(
-                f"Bienvenue {user.first_name} ! Le compte de {user.company.name} est créé. "
-                "Le Département vérifie chaque entreprise avant la publication de ses offres.",
-                "success",
-            )
-            return redirect(url_for(home_endpoint(user)), 303)
+            return redirect(url_for("auth.registration_sent"), 303)
     return _form_page("auth/register_company.html", form)
 
 
@@ -117,15 +123,16 @@ def register_teacher():
     form = RegisterTeacherForm()
     if form.validate_on_submit():
         try:
-            user = services.register_teacher(
-                school_id=int(form.school_id.data), person=form.person()
+            services.register_teacher(
+                school_id=int(form.school_id.data),
+                person=form.person(),
+                links=_account_links(),
+                secret_key=current_app.config["SECRET_KEY"],
             )
         except services.AccountConflict as conflict:
             form[conflict.field].errors.append(conflict.message)
         else:
-            _start_session(user)
-            flash(f"Bienvenue {user.first_name} ! Votre compte professeur est créé.", "success")
-            return redirect(url_for(home_endpoint(user)), 303)
+            return redirect(url_for("auth.registration_sent"), 303)
     school = form.school
     return _form_page(
         "auth/register_teacher.html",
@@ -134,6 +141,34 @@ def register_teacher():
         schools=_school_choices([school] if school else []),
         selected_id=school.id if school else None,
     )
+
+
+def _account_links() -> services.AccountLinks:
+    # The configured public address, never the request's Host header (which a sender controls).
+    return services.AccountLinks(
+        confirm=lambda token: public_url("auth.confirm_email", token=token),
+        login=public_url("auth.login"),
+        reset=public_url("auth.reset_request"),
+    )
+
+
+@bp.get("/inscription/envoyee")
+def registration_sent():
+    """The one answer to every accepted registration form, whether the address already had an
+    account or not (its owner then gets an e-mail saying so)."""
+    return render_template("auth/registration_sent.html")
+
+
+@bp.get("/inscription/confirmer/<token>")
+def confirm_email(token: str):
+    user = services.user_from_confirmation_token(
+        token, current_app.config["SECRET_KEY"], current_app.config["EMAIL_CONFIRMATION_MAX_AGE"]
+    )
+    if user is None:
+        return render_error(400, CONFIRMATION_INVALID)
+    services.confirm_email(user)
+    flash(CONFIRMED, "success")
+    return redirect(url_for("auth.login"), 303)
 
 
 @bp.get("/inscription/etablissements")
@@ -179,13 +214,21 @@ def login():
             error = login_wait_message(wait.seconds)
             headers["Retry-After"] = str(wait.seconds)
         else:
-            if user is not None:
+            if user is not None and user.awaiting_confirmation:
+                # Right password, address not confirmed yet: a new link, no session.
+                services.queue_confirmation(
+                    user, _account_links(), current_app.config["SECRET_KEY"]
+                )
+                db.session.commit()
+                error = NOT_CONFIRMED
+            elif user is not None:
                 _start_session(user)
                 if user.must_change_password:
                     flash("Choisissez votre mot de passe personnel pour continuer.", "info")
                     return redirect(url_for("auth.change_password"), 303)
                 return redirect(next_url or url_for(home_endpoint(user)), 303)
-            error = LOGIN_FAILED
+            else:
+                error = LOGIN_FAILED
     status = 429 if headers else 422 if error or form.errors else 200
     page = render_template("auth/login.html", form=form, next_url=next_url, login_error=error)
     return page, status, headers

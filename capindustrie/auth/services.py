@@ -24,6 +24,7 @@ from capindustrie.validation import normalise_siret
 log = logging.getLogger(__name__)
 
 RESET_SALT = "password-reset"
+CONFIRM_SALT = "email-confirmation"
 SCHOOL_RESULTS_LIMIT = 10
 SCHOOL_QUERY_MIN_LENGTH = 2
 # Verified when no account matches, so that an unknown login costs the same time as a wrong
@@ -77,26 +78,117 @@ class PersonDetails:
     password: str
 
 
-def register_company(*, company_name: str, siret: str, filiere: Filiere,
-                     person: PersonDetails) -> User:
-    """The company (pending moderation) and its first user, in one transaction."""
+@dataclass(frozen=True)
+class AccountLinks:
+    """Absolute links put in the registration e-mails (built by the routes)."""
+
+    confirm: Callable[[str], str]
+    login: str
+    reset: str
+
+
+def register_company(*, company_name: str, siret: str, filiere: Filiere, person: PersonDetails,
+                     links: AccountLinks, secret_key: str) -> None:
+    """The company (pending moderation) and its first user, in one transaction, waiting for the
+    e-mail address to be confirmed. When the address already has an account, nothing is created
+    and its owner is told instead: the answer must not say whether an address is known."""
+    if _address_has_account(person, links):
+        return
     company = Company(
         name=company_name.strip(),
         siret=normalise_siret(siret),
         filiere=Filiere(filiere),
         status=CompanyStatus.PENDING,
     )
-    user = _new_user(Role.COMPANY, person, company=company)
-    _commit_new_account(company, user)
+    user = _new_user(Role.COMPANY, person, company=company, awaiting_confirmation=True)
+    _commit_registration(person, links, secret_key, company, user)
     log.info("company %s registered with user %s", company.id, user.id)
-    return user
 
 
-def register_teacher(*, school_id: int, person: PersonDetails) -> User:
-    user = _new_user(Role.TEACHER, person, school_id=school_id)
-    _commit_new_account(user)
+def register_teacher(*, school_id: int, person: PersonDetails, links: AccountLinks,
+                     secret_key: str) -> None:
+    """As register_company, for a teacher."""
+    if _address_has_account(person, links):
+        return
+    user = _new_user(Role.TEACHER, person, school_id=school_id, awaiting_confirmation=True)
+    _commit_registration(person, links, secret_key, user)
     log.info("teacher %s registered at school %s", user.id, school_id)
+
+
+def _address_has_account(person: PersonDetails, links: AccountLinks) -> bool:
+    owner = db.session.scalar(select(User).where(User.email == normalise_email(person.email)))
+    if owner is None:
+        return False
+    # The same work as a real registration (argon2 dominates its time): no timing difference.
+    hash_password(person.password)
+    _tell_owner_of_attempt(owner, links)
+    db.session.commit()
+    log.info("registration attempted with the address of user %s", owner.id)
+    return True
+
+
+def _commit_registration(person: PersonDetails, links: AccountLinks, secret_key: str,
+                         *objects) -> None:
+    user = objects[-1]
+    try:
+        _commit_new_account(*objects)
+    except AccountConflict as conflict:
+        if conflict.field != "email" or not _address_has_account(person, links):
+            raise
+        return
+    queue_confirmation(user, links, secret_key)
+    db.session.commit()
+
+
+def _tell_owner_of_attempt(owner: User, links: AccountLinks) -> None:
+    body = (
+        f"Bonjour {owner.first_name},\n\n"
+        "Quelqu'un (peut-être vous) vient d'essayer de créer un compte Cap Industrie avec cette "
+        "adresse e-mail. Vous avez déjà un compte : aucun autre n'a été créé.\n\n"
+        f"Pour vous connecter : {links.login}\n"
+        f"Mot de passe oublié ? Choisissez-en un nouveau ici : {links.reset}\n\n"
+        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre compte "
+        "n'a pas changé."
+    )
+    queue_email(owner.email, "Cap Industrie — vous avez déjà un compte", body)
+
+
+def confirmation_token(user: User, secret_key: str) -> str:
+    return URLSafeTimedSerializer(secret_key, salt=CONFIRM_SALT).dumps(
+        {"uid": user.id, "email": user.email}
+    )
+
+
+def queue_confirmation(user: User, links: AccountLinks, secret_key: str) -> None:
+    """The link that activates a self-registered account; the caller commits."""
+    body = (
+        f"Bonjour {user.first_name},\n\n"
+        "Votre compte Cap Industrie est presque prêt. Pour confirmer votre adresse e-mail et "
+        "l'activer, ouvrez ce lien :\n\n"
+        f"{links.confirm(confirmation_token(user, secret_key))}\n\n"
+        "Si vous n'avez pas demandé ce compte, ignorez ce message : il ne sera pas activé."
+    )
+    queue_email(user.email, "Cap Industrie — confirmez votre adresse e-mail", body)
+
+
+def user_from_confirmation_token(token: str, secret_key: str, max_age: int) -> User | None:
+    try:
+        data = URLSafeTimedSerializer(secret_key, salt=CONFIRM_SALT).loads(token, max_age=max_age)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
+        return None
+    user = db.session.get(User, data["uid"])
+    if user is None or not user.active or user.email != data.get("email"):
+        return None
     return user
+
+
+def confirm_email(user: User) -> None:
+    if user.awaiting_confirmation:
+        user.awaiting_confirmation = False
+        db.session.commit()
+        log.info("e-mail address of user %s confirmed", user.id)
 
 
 def create_staff(*, person: PersonDetails) -> User:
@@ -250,22 +342,43 @@ def user_from_reset_token(token: str, secret_key: str, max_age: int) -> User | N
 
 def request_password_reset(email: str, *, secret_key: str, max_age: int,
                            link_for: Callable[[str], str]) -> None:
-    """Queue a reset link when an active account has this e-mail; do nothing visible otherwise."""
+    """Queue a reset link when an active account has this e-mail. For any other address the
+    same work is done — a token signed, a message written to the outbox — and the message is
+    dropped before the commit: the time taken does not tell whether the account exists."""
     user = db.session.scalar(
         select(User).where(User.email == normalise_email(email), User.active.is_(True))
     )
-    if user is None:
-        return
+    target = user or _NOBODY
     minutes = max_age // 60
     body = (
-        f"Bonjour {user.first_name},\n\n"
+        f"Bonjour {target.first_name},\n\n"
         "Une réinitialisation du mot de passe de votre compte Cap Industrie a été demandée.\n"
         f"Pour choisir un nouveau mot de passe, ouvrez ce lien (valable {minutes} minutes, "
         "une seule fois) :\n\n"
-        f"{link_for(reset_token(user, secret_key))}\n\n"
+        f"{link_for(reset_token(target, secret_key))}\n\n"
         "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de "
         "passe actuel reste valable."
     )
-    queue_email(user.email, "Cap Industrie — réinitialisation de votre mot de passe", body)
+    message = queue_email(
+        target.email, "Cap Industrie — réinitialisation de votre mot de passe", body
+    )
+    db.session.flush()
+    if user is None:
+        db.session.delete(message)  # nothing is sent to an address without an account
+        db.session.flush()
     db.session.commit()
-    log.info("password reset link queued for user %s", user.id)
+    if user is not None:
+        log.info("password reset link queued for user %s", user.id)
+
+
+@dataclass(frozen=True)
+class _Nobody:
+    """Stands in for a missing account: an unknown address costs the same work as a known one."""
+
+    id: int = 0
+    email: str = "personne@invalid.example"
+    first_name: str = ""
+    password_hash: str = _DUMMY_HASH
+
+
+_NOBODY = _Nobody()

@@ -106,6 +106,9 @@ class User(UserMixin, Base):
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # True while a self-registered account waits for its address to be confirmed (the link
+    # e-mailed at registration); accounts made otherwise (pupils, invitations, staff) never wait.
+    awaiting_confirmation: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     company: Mapped[Company | None] = relationship(back_populates="users")
     school: Mapped["School | None"] = relationship()  # noqa: F821

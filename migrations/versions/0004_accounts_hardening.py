@@ -10,6 +10,8 @@ The hard account lock (failed_logins, locked_until) gives way to `login_throttle
 pair (client address, account).
 Pupils' temporary passwords wait for the slips PDF in `login_slip_batch` (encrypted, single use)
 instead of a signed hidden field of the page.
+Self-registered accounts wait for their e-mail address to be confirmed
+(`user_account.awaiting_confirmation`, false for every existing account).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -49,6 +51,7 @@ def upgrade():
         batch_op.drop_constraint(batch_op.f('ck_user_account_failed_logins_positive'), type_='check')
         batch_op.drop_column('locked_until')
         batch_op.drop_column('failed_logins')
+        batch_op.add_column(sa.Column('awaiting_confirmation', sa.Boolean(), server_default=sa.false(), nullable=False))
 
     op.create_table('login_slip_batch',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -75,6 +78,7 @@ def downgrade():
     op.drop_table('login_slip_batch')
 
     with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.drop_column('awaiting_confirmation')
         batch_op.add_column(sa.Column('failed_logins', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('locked_until', sa.DateTime(), nullable=True))
         batch_op.create_check_constraint(batch_op.f('ck_user_account_failed_logins_positive'), 'failed_logins >= 0')

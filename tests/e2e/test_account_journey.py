@@ -7,11 +7,21 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from capindustrie.extensions import db
-from capindustrie.models import Company, CompanyStatus, Role, User
+from capindustrie.models import Company, CompanyStatus, OutboxMessage, Role, User
 from tests.e2e.helpers import login, screenshot
 from tests.factories import luhn_siret
 
 PASSWORD = "Une phrase de passe solide 42"
+CONFIRM_PATH = re.compile(r"https?://[^/\s]+(/inscription/confirmer/\S+)")
+
+
+def confirmation_path(live_server, address: str) -> str:
+    """The link of the confirmation e-mail (the outbox row), as a path of the live server."""
+    with live_server.app.app_context():
+        body = db.session.scalar(
+            select(OutboxMessage.body).where(OutboxMessage.to_address == address)
+        )
+    return CONFIRM_PATH.search(body).group(1)
 
 
 def test_company_registers_logs_out_and_logs_in_again(page, live_server, watch):
@@ -33,6 +43,10 @@ def test_company_registers_logs_out_and_logs_in_again(page, live_server, watch):
     page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     page.get_by_label("Confirmez le mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Créer le compte de l'entreprise").click()
+    expect(page.get_by_role("heading", name="Vérifiez votre messagerie")).to_be_visible()
+    page.goto(confirmation_path(live_server, "ines.garnier@fonderie-marne.fr"))
+    expect(page.get_by_text("Votre adresse e-mail est confirmée")).to_be_visible()
+    login(page, "ines.garnier@fonderie-marne.fr", PASSWORD)
     expect(page.get_by_role("heading", name="Fonderie de la Marne")).to_be_visible()
     expect(page.get_by_text(re.compile("en cours de validation"))).to_be_visible()
     screenshot(page, "company-registered")
@@ -69,6 +83,9 @@ def test_teacher_registers_and_finds_the_school_by_its_commune(page, live_server
     page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     page.get_by_label("Confirmez le mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Créer mon compte").click()
+    expect(page.get_by_role("heading", name="Vérifiez votre messagerie")).to_be_visible()
+    page.goto(confirmation_path(live_server, "marc.lemaire@ac-creteil.fr"))
+    login(page, "marc.lemaire@ac-creteil.fr", PASSWORD)
     expect(page.get_by_role("button", name=re.compile("Se déconnecter"))).to_be_visible()
 
     with live_server.app.app_context():

@@ -308,23 +308,35 @@ PASSWORD = "Verger-Lune-47-Perceuse"
 
 def company_form(email: str, siret: str) -> dict:
     return {
-        "company_name": "Ateliers de la Brie", "siret": siret, "filiere": "industrie_du_futur",
-        "first_name": "Claire", "last_name": "Dubois", "email": email,
-        "password": PASSWORD, "password_confirm": PASSWORD,
+        "company_name": "Ateliers de la Brie",
+        "siret": siret,
+        "filiere": "industrie_du_futur",
+        "first_name": "Claire",
+        "last_name": "Dubois",
+        "email": email,
+        "password": PASSWORD,
+        "password_confirm": PASSWORD,
     }
 
 
 def teacher_form(email: str) -> dict:
     return {
-        "first_name": "Karim", "last_name": "Benali", "email": email, "password": PASSWORD,
-        "password_confirm": PASSWORD, "school_id": str(f.school().id),
+        "first_name": "Karim",
+        "last_name": "Benali",
+        "email": email,
+        "password": PASSWORD,
+        "password_confirm": PASSWORD,
+        "school_id": str(f.school().id),
     }
 
 
 def answer(response) -> tuple:
     """What a visitor sees of a response, apart from tokens: status, where it leads, the page."""
-    return (response.status_code, response.headers.get("Location"),
-            _without_tokens(response.get_data(as_text=True)))
+    return (
+        response.status_code,
+        response.headers.get("Location"),
+        _without_tokens(response.get_data(as_text=True)),
+    )
 
 
 def follow(client, response) -> tuple:
@@ -343,12 +355,14 @@ def test_company_registration_answers_the_same_for_a_known_address(app):
     users_before = count(User)
     known_client, unknown_client = app.test_client(), app.test_client()
 
-    known = known_client.post("/inscription/entreprise",
-                              data=company_form("Claire.Dubois@Ateliers-Brie.fr",
-                                                f.luhn_siret("4123456780001")))
-    unknown = unknown_client.post("/inscription/entreprise",
-                                  data=company_form("nouvelle@ateliers-brie.fr",
-                                                    f.luhn_siret("4123456780002")))
+    known = known_client.post(
+        "/inscription/entreprise",
+        data=company_form("Claire.Dubois@Ateliers-Brie.fr", f.luhn_siret("4123456780001")),
+    )
+    unknown = unknown_client.post(
+        "/inscription/entreprise",
+        data=company_form("nouvelle@ateliers-brie.fr", f.luhn_siret("4123456780002")),
+    )
 
     assert answer(known) == answer(unknown)
     assert known.status_code == 303
@@ -370,10 +384,12 @@ def test_teacher_registration_answers_the_same_for_a_known_address(app):
     db.session.commit()
     known_client, unknown_client = app.test_client(), app.test_client()
 
-    known = known_client.post("/inscription/professeur",
-                              data=teacher_form("karim.benali@ac-creteil.fr"))
-    unknown = unknown_client.post("/inscription/professeur",
-                                  data=teacher_form("k.benali@ac-creteil.fr"))
+    known = known_client.post(
+        "/inscription/professeur", data=teacher_form("karim.benali@ac-creteil.fr")
+    )
+    unknown = unknown_client.post(
+        "/inscription/professeur", data=teacher_form("k.benali@ac-creteil.fr")
+    )
 
     assert answer(known) == answer(unknown) and known.status_code == 303
     assert follow(known_client, known) == follow(unknown_client, unknown)
@@ -399,8 +415,7 @@ def test_reset_request_does_the_same_work_for_an_unknown_address(app):
     try:
         known_client, unknown_client = app.test_client(), app.test_client()
         known = known_client.post("/mot-de-passe/oubli", data={"email": "camille@exemple.fr"})
-        unknown = unknown_client.post("/mot-de-passe/oubli",
-                                      data={"email": "personne@exemple.fr"})
+        unknown = unknown_client.post("/mot-de-passe/oubli", data={"email": "personne@exemple.fr"})
     finally:
         event.remove(OutboxMessage, "after_insert", remember)
 

@@ -56,7 +56,7 @@ def _setup(new_app, users: int, applications: int, seats: int):
         ]
         db.session.commit()
         return (
-            [u.get_id() for u in company_users],
+            [factories.session_id(u) for u in company_users],
             [a.id for a in made],
             period.id,
         )

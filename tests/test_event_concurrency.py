@@ -47,8 +47,9 @@ def _setup(new_app, groups: int, capacity: int):
         for n in range(groups):
             teacher = factories.user(Role.TEACHER, first_name=f"Prof{n}")
             klass = factories.school_class(teacher, name=f"3e {n}")
-            teachers.append((teacher.get_id(), klass.id))
+            teachers.append((teacher, klass.id))
         db.session.commit()
+        teachers = [(factories.session_id(t), class_id) for t, class_id in teachers]
         return session.id, teachers
 
 

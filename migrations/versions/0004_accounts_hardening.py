@@ -1,7 +1,7 @@
 """accounts hardening: server-side login sessions, login throttling, encrypted login slips
 
 Revision ID: 0004
-Revises: 0007
+Revises: 0006
 Create Date: 2026-12-01 20:00:00
 
 Issue 10 (accounts and sessions): a login is a row of `user_session` that logging out deletes.
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0004'
-down_revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -168,6 +168,64 @@ def candidate_arcs(pupil: PupilSpec, periods: Sequence[PeriodSpec], reach: Reach
             yield int(index), int(mins), wish_rank(pupil.wishes, period)
 
 
+class _PeriodArrays:
+    """The periods as numpy columns, for the vectorised candidate filter."""
+
+    def __init__(self, periods: Sequence[PeriodSpec]):
+        self.levels = {level: i for i, level in enumerate(sorted({p.level for p in periods}))}
+        self.filieres = {f: i for i, f in enumerate(sorted({p.filiere or "" for p in periods}))}
+        self.level = np.fromiter((self.levels[p.level] for p in periods), np.int64, len(periods))
+        self.start = np.fromiter(
+            (p.start_date.toordinal() for p in periods), np.int64, len(periods)
+        )
+        self.end = np.fromiter((p.end_date.toordinal() for p in periods), np.int64, len(periods))
+        self.seats = np.fromiter((p.seats_left for p in periods), np.int64, len(periods))
+        self.reserved = np.fromiter(
+            (p.reserved_priority_education for p in periods), bool, len(periods)
+        )
+        self.filiere = np.fromiter(
+            (self.filieres[p.filiere or ""] for p in periods), np.int64, len(periods)
+        )
+        self.offer = np.fromiter((p.offer_id for p in periods), np.int64, len(periods))
+
+
+def _reach_arrays(reach: Reach, school_id: int) -> tuple[np.ndarray, np.ndarray]:
+    indexes, minutes = reach.get(school_id, ((), ()))
+    return np.asarray(indexes, dtype=np.int64), np.asarray(minutes, dtype=np.int64)
+
+
+def _eligible(
+    pupil: PupilSpec,
+    cols: _PeriodArrays,
+    indexes: np.ndarray,
+    minutes: np.ndarray,
+    max_minutes: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """`period_fits`, vectorised over the periods within reach of the pupil's school."""
+    level = cols.levels.get(pupil.level, -1)
+    keep = (cols.level[indexes] == level) & (cols.seats[indexes] > 0) & (minutes <= max_minutes)
+    if not pupil.priority_education:
+        keep &= ~cols.reserved[indexes]
+    if pupil.window_start is not None:
+        keep &= cols.start[indexes] >= pupil.window_start.toordinal()
+    if pupil.window_end is not None:
+        keep &= cols.end[indexes] <= pupil.window_end.toordinal()
+    return indexes[keep], minutes[keep]
+
+
+def _wish_ranks(pupil: PupilSpec, cols: _PeriodArrays, indexes: np.ndarray) -> np.ndarray:
+    """`wish_rank` vectorised; 0 where no wish matches."""
+    ranks = np.zeros(len(indexes), dtype=np.int64)
+    wishes = pupil.wishes[:MAX_WISHES]
+    for rank in range(len(wishes), 0, -1):  # the first matching wish wins: write it last
+        wish = wishes[rank - 1]
+        if wish.offer_id is not None:
+            ranks[cols.offer[indexes] == wish.offer_id] = rank
+        elif wish.filiere is not None and wish.filiere in cols.filieres:
+            ranks[cols.filiere[indexes] == cols.filieres[wish.filiere]] = rank
+    return ranks
+
+
 def solve(
     pupils: Sequence[PupilSpec],
     periods: Sequence[PeriodSpec],
@@ -181,37 +239,61 @@ def solve(
         # The weights are sized for trips up to the default limit: keep wishes above travel.
         raise ValueError(f"max_minutes must be <= {DEFAULT_MAX_TRAVEL_MINUTES}")
     groups = list(group_pupils(pupils).values())
+    cols = _PeriodArrays(periods)
     reward = placement_reward(len(pupils))
     source, sink = 0, 1
     first_group = 2
     first_period = first_group + len(groups)
-    tails, heads, caps, costs = [], [], [], []
-    arc_meta = []  # for the pupil-group → period arcs: (group index, period index, min, rank)
+    reach_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    arc_group, arc_period, arc_minutes, arc_rank, arc_weight, arc_cap = [], [], [], [], [], []
     for g, members in enumerate(groups):
-        size = len(members)
-        tails.append(source), heads.append(first_group + g), caps.append(size), costs.append(0)
-        for index, mins, rank in candidate_arcs(members[0], periods, reach, max_minutes):
-            weight = reward + secondary_weight(members[0], periods[index], mins, rank)
-            tails.append(first_group + g)
-            heads.append(first_period + index)
-            caps.append(min(size, periods[index].seats_left))
-            costs.append(-weight)
-            arc_meta.append((g, index, mins, rank))
-    # The group → period arcs are interleaved with the source arcs: note their positions.
-    group_arc_positions = [i for i, t in enumerate(tails) if t != source]
-    for p, period in enumerate(periods):
-        if period.seats_left > 0:
-            tails.append(first_period + p), heads.append(sink)
-            caps.append(period.seats_left), costs.append(0)
-    tails.append(source), heads.append(sink), caps.append(len(pupils)), costs.append(0)
+        head = members[0]
+        if head.school_id not in reach_cache:
+            reach_cache[head.school_id] = _reach_arrays(reach, head.school_id)
+        indexes, minutes = _eligible(head, cols, *reach_cache[head.school_id], max_minutes)
+        ranks = _wish_ranks(head, cols, indexes)
+        weight = reward - minutes + np.where(ranks > 0, WISH_STEP * (MAX_WISHES + 1 - ranks), 0)
+        if head.priority_education:
+            weight += np.where(cols.reserved[indexes], RESERVED_BONUS, 0)
+        arc_group.append(np.full(len(indexes), g, dtype=np.int64))
+        arc_period.append(indexes)
+        arc_minutes.append(minutes)
+        arc_rank.append(ranks)
+        arc_weight.append(weight)
+        arc_cap.append(np.minimum(cols.seats[indexes], len(members)))
+    concat = lambda parts: np.concatenate(parts) if parts else np.zeros(0, np.int64)  # noqa: E731
+    a_group, a_period, a_minutes = concat(arc_group), concat(arc_period), concat(arc_minutes)
+    a_rank, a_weight, a_cap = concat(arc_rank), concat(arc_weight), concat(arc_cap)
+    sizes = np.fromiter((len(m) for m in groups), np.int64, len(groups))
+    with_seats = np.flatnonzero(cols.seats > 0)
+    tails = np.concatenate(
+        [
+            np.full(len(groups), source),
+            first_group + a_group,
+            first_period + with_seats,
+            [source],
+        ]
+    ).astype(np.int64)
+    heads = np.concatenate(
+        [
+            first_group + np.arange(len(groups)),
+            first_period + a_period,
+            np.full(len(with_seats), sink),
+            [sink],
+        ]
+    ).astype(np.int64)
+    caps = np.concatenate([sizes, a_cap, cols.seats[with_seats], [len(pupils)]]).astype(np.int64)
+    costs = np.concatenate(
+        [
+            np.zeros(len(groups)),
+            -a_weight,
+            np.zeros(len(with_seats)),
+            [0],
+        ]
+    ).astype(np.int64)
 
     flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.asarray(tails, dtype=np.int64),
-        np.asarray(heads, dtype=np.int64),
-        np.asarray(caps, dtype=np.int64),
-        np.asarray(costs, dtype=np.int64),
-    )
+    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
     node_count = first_period + len(periods)
     supplies = np.zeros(node_count, dtype=np.int64)
     supplies[source], supplies[sink] = len(pupils), -len(pupils)
@@ -220,20 +302,19 @@ def solve(
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed: status {status}")
 
-    arc_flows = flow.flows(np.asarray(group_arc_positions, dtype=np.int64))
+    arc_flows = flow.flows(len(groups) + np.arange(len(a_group), dtype=np.int64))
     proposals: list[Proposal] = []
     next_member = [0] * len(groups)
-    objective = 0
-    for (g, index, mins, rank), units in zip(arc_meta, arc_flows, strict=True):
-        for _ in range(int(units)):
+    for arc in np.flatnonzero(arc_flows):
+        g, index = int(a_group[arc]), int(a_period[arc])
+        rank = int(a_rank[arc]) or None
+        for _ in range(int(arc_flows[arc])):
             pupil = groups[g][next_member[g]]
             next_member[g] += 1
-            proposals.append(Proposal(pupil.id, periods[index].id, mins, rank))
-            objective += reward + secondary_weight(pupil, periods[index], mins, rank)
-    unplaced = [pupil.id for g, members in enumerate(groups) for pupil in members[next_member[g] :]]
-    return Assignment(
-        proposals, unplaced, objective, {"groups": len(groups), "arcs": len(arc_meta)}
-    )
+            proposals.append(Proposal(pupil.id, periods[index].id, int(a_minutes[arc]), rank))
+    unplaced = [p.id for g, members in enumerate(groups) for p in members[next_member[g] :]]
+    objective = int(np.dot(arc_flows, a_weight)) if len(a_weight) else 0
+    return Assignment(proposals, unplaced, objective, {"groups": len(groups), "arcs": len(a_group)})
 
 
 def assignment_weight(
@@ -261,30 +342,49 @@ def first_come_first_served(
     seed: int = 0,
 ) -> Assignment:
     """The baseline: pupils in random order each take the nearest period with a seat left
-    among their candidates (wishes and reservations ignored beyond the hard rules)."""
+    among their candidates (the hard rules hold; wishes and the REP bonus play no part)."""
     order = list(pupils)
     random.Random(seed).shuffle(order)
-    seats = [period.seats_left for period in periods]
-    nearest_first: dict[int, list[tuple[int, int]]] = {}
+    cols = _PeriodArrays(periods)
+    seats = cols.seats.copy()
+    # Pupils sharing school, level, REP status and dates share one list of eligible periods,
+    # nearest first, and a cursor past the periods already full (seats only ever decrease).
+    lists: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+    cursors: dict[tuple, int] = {}
     proposals, unplaced = [], []
     for pupil in order:
-        key = pupil.school_id
-        if key not in nearest_first:
-            indexes, minutes = reach.get(key, ((), ()))
-            nearest_first[key] = sorted(
-                zip((int(m) for m in minutes), (int(i) for i in indexes), strict=True)
+        key = (
+            pupil.school_id,
+            pupil.level,
+            pupil.priority_education,
+            pupil.window_start,
+            pupil.window_end,
+        )
+        if key not in lists:
+            indexes, minutes = _eligible(
+                pupil, cols, *_reach_arrays(reach, pupil.school_id), max_minutes
             )
-        for mins, index in nearest_first[key]:
-            if seats[index] > 0 and period_fits(pupil, periods[index], max_minutes, mins):
-                seats[index] -= 1
-                proposals.append(
-                    Proposal(
-                        pupil.id, periods[index].id, mins, wish_rank(pupil.wishes, periods[index])
-                    )
-                )
-                break
-        else:
+            nearest = np.argsort(minutes, kind="stable")
+            lists[key] = (indexes[nearest], minutes[nearest])
+            cursors[key] = 0
+        indexes, minutes = lists[key]
+        cursor = cursors[key]
+        while cursor < len(indexes) and seats[indexes[cursor]] <= 0:
+            cursor += 1
+        cursors[key] = cursor
+        if cursor == len(indexes):
             unplaced.append(pupil.id)
+            continue
+        index = int(indexes[cursor])
+        seats[index] -= 1
+        proposals.append(
+            Proposal(
+                pupil.id,
+                periods[index].id,
+                int(minutes[cursor]),
+                wish_rank(pupil.wishes, periods[index]),
+            )
+        )
     assignment = Assignment(proposals, unplaced)
     assignment.objective = assignment_weight(pupils, periods, reach, proposals)
     return assignment

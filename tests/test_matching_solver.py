@@ -147,6 +147,15 @@ def test_a_period_breaking_a_hard_rule_is_never_proposed(rule, the_period, the_p
     assert greedy.proposals == [], rule
 
 
+def test_a_period_the_pupil_is_excluded_from_is_never_proposed():
+    periods = [period(100), period(101)]
+    reach = {1: ([0, 1], [10, 40])}
+    the_pupil = PupilSpec(1, 1, "3e", excluded_period_ids=frozenset({100}))
+
+    assert pairs(solve([the_pupil], periods, reach)) == [(1, 101)]
+    assert pairs(first_come_first_served([the_pupil], periods, reach)) == [(1, 101)]
+
+
 def test_the_travel_limit_is_a_setting():
     reach = {1: ([0], [35])}
     assert solve([pupil(1)], [period(100)], reach, max_minutes=30).proposals == []
@@ -213,8 +222,18 @@ def random_instance(rng, n_pupils, n_periods, n_schools=3):
             else:
                 wishes.append(Wish(offer_id=rng.choice(periods).offer_id))
         window = rng.choice([(None, None), WEEK, (WEEK[0], weeks[1][1])])
+        excluded = frozenset(p.id for p in periods if rng.random() < 0.1)
         pupils.append(
-            pupil(i + 1, school, rng.choice(["3e", "3e", "2nde"]), schools[school], wishes, window)
+            PupilSpec(
+                i + 1,
+                school,
+                rng.choice(["3e", "3e", "2nde"]),
+                schools[school],
+                window[0],
+                window[1],
+                tuple(wishes),
+                excluded,
+            )
         )
     reach = {}
     for s in schools:

@@ -60,6 +60,8 @@ class PupilSpec:
     window_start: date | None = None
     window_end: date | None = None
     wishes: tuple[Wish, ...] = ()
+    # Periods this pupil may not be proposed (e.g. already applied to): ids.
+    excluded_period_ids: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,8 @@ def period_fits(pupil: PupilSpec, period: PeriodSpec, max_minutes: int, minutes:
         return False
     if period.reserved_priority_education and not pupil.priority_education:
         return False
+    if period.id in pupil.excluded_period_ids:
+        return False
     if pupil.window_start is not None and period.start_date < pupil.window_start:
         return False
     if pupil.window_end is not None and period.end_date > pupil.window_end:
@@ -149,6 +153,7 @@ def _group_key(pupil: PupilSpec):
         pupil.window_start,
         pupil.window_end,
         pupil.wishes,
+        pupil.excluded_period_ids,
     )
 
 
@@ -186,6 +191,7 @@ class _PeriodArrays:
         self.filiere = np.fromiter(
             (self.filieres[p.filiere or ""] for p in periods), np.int64, len(periods)
         )
+        self.id = np.fromiter((p.id for p in periods), np.int64, len(periods))
         self.offer = np.fromiter((p.offer_id for p in periods), np.int64, len(periods))
 
 
@@ -210,6 +216,8 @@ def _eligible(
         keep &= cols.start[indexes] >= pupil.window_start.toordinal()
     if pupil.window_end is not None:
         keep &= cols.end[indexes] <= pupil.window_end.toordinal()
+    if pupil.excluded_period_ids:
+        keep &= ~np.isin(cols.id[indexes], np.fromiter(pupil.excluded_period_ids, np.int64))
     return indexes[keep], minutes[keep]
 
 
@@ -359,6 +367,7 @@ def first_come_first_served(
             pupil.priority_education,
             pupil.window_start,
             pupil.window_end,
+            pupil.excluded_period_ids,
         )
         if key not in lists:
             indexes, minutes = _eligible(

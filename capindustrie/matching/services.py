@@ -1,0 +1,175 @@
+"""Placement proposals for a class, from the database to the solver and back (read-only).
+
+The pupils without a placement (no application holding a seat) and the periods with seats left
+(published offers of the class's level, inside the class's dates, not started) are handed to
+`solver.solve` with their estimated travel times from the school (the search's model: geodesic
+distance, then `estimate_travel_minutes` with the train when both ends are near a station).
+Offers beyond a straight-line pre-filter (`prefilter_radius_km`) are not even loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from capindustrie.applications.states import SEAT_HOLDING
+from capindustrie.extensions import db
+from capindustrie.geo import distance as geo
+from capindustrie.matching.solver import PeriodSpec, PupilSpec, solve
+from capindustrie.matching.synthetic import prefilter_radius_km
+from capindustrie.models import Application, Offer, OfferStatus, Period, Pupil, SchoolClass
+
+
+class MatchingError(Exception):
+    """Why no proposal can be computed; the message is French, for the teacher."""
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    pupil: Pupil
+    period: Period
+    distance_km: float
+    minutes: int
+    wish_rank: int | None
+
+
+@dataclass(frozen=True)
+class ClassProposals:
+    rows: list[ProposalRow]
+    without_proposal: list[Pupil]  # unplaced pupils no free seat within reach could take
+    already_placed: int
+    max_minutes: int
+
+
+def pupils_without_placement(klass: SchoolClass) -> tuple[list[Pupil], int]:
+    """The class's pupils holding no seat yet, and how many already hold one."""
+    pupils = db.session.scalars(
+        select(Pupil).where(Pupil.class_id == klass.id).options(selectinload(Pupil.user))
+    ).all()
+    holding = set(
+        db.session.scalars(
+            select(Application.pupil_id).where(
+                Application.pupil_id.in_([p.id for p in pupils]),
+                Application.status.in_(SEAT_HOLDING),
+            )
+        )
+    )
+    free = sorted(
+        (p for p in pupils if p.id not in holding),
+        key=lambda p: (p.user.last_name.casefold(), p.user.first_name.casefold(), p.id),
+    )
+    return free, len(holding)
+
+
+def open_periods_near(klass: SchoolClass, today: date, max_minutes: int) -> list[Period]:
+    """Periods with seats left that fit the class, on offers within the pre-filter radius."""
+    school = klass.school
+    min_lat, max_lat, min_lon, max_lon = geo.bounding_box(
+        school.latitude, school.longitude, prefilter_radius_km(max_minutes)
+    )
+    # Offers reserved to priority education are closed to other schools (as when applying).
+    reserved_ok = [] if school.is_priority else [Offer.reserved_priority_education.is_(False)]
+    return list(
+        db.session.scalars(
+            select(Period)
+            .join(Period.offer)
+            .where(
+                *reserved_ok,
+                Offer.status == OfferStatus.PUBLISHED,
+                Offer.latitude.between(min_lat, max_lat),
+                Offer.longitude.between(min_lon, max_lon),
+                Period.level == klass.level,
+                Period.seats_taken < Period.seats,
+                Period.start_date > today,
+                Period.start_date >= klass.internship_start,
+                Period.end_date <= klass.internship_end,
+            )
+            .options(selectinload(Period.offer).selectinload(Offer.company))
+            .order_by(Period.id)
+        )
+    )
+
+
+def class_proposals(klass: SchoolClass, today: date, max_minutes: int) -> ClassProposals:
+    """The optimal proposals for the pupils of `klass` without a placement."""
+    if klass.internship_start is None or klass.internship_end is None:
+        raise MatchingError(
+            "Indiquez d'abord les dates de stage de la classe : les propositions en dépendent."
+        )
+    pupils, already_placed = pupils_without_placement(klass)
+    if not pupils:
+        raise MatchingError("Tous les élèves de la classe ont déjà une place de stage.")
+    periods = open_periods_near(klass, today, max_minutes)
+    school = klass.school
+    origin = (school.latitude, school.longitude)
+    indexes, minutes, kms = [], [], {}
+    for index, period in enumerate(periods):
+        offer = period.offer
+        km = geo.distance_km(*origin, offer.latitude, offer.longitude)
+        estimate = geo.estimate_travel_minutes(km, origin, (offer.latitude, offer.longitude))
+        if estimate.minutes <= max_minutes:
+            indexes.append(index)
+            minutes.append(estimate.minutes)
+            kms[period.id] = km
+    if not indexes:
+        raise MatchingError(
+            f"Aucune place libre à moins de {max_minutes} minutes (estimées) de "
+            f"l'établissement pour les dates de stage de la classe."
+        )
+    applied = _periods_applied_to(pupils)
+    specs = [
+        PupilSpec(
+            pupil.id,
+            school.id,
+            klass.level.value,
+            school.is_priority,
+            klass.internship_start,
+            klass.internship_end,
+            excluded_period_ids=frozenset(applied.get(pupil.id, ())),
+        )
+        for pupil in pupils
+    ]
+    period_specs = [
+        PeriodSpec(
+            period.id,
+            period.offer_id,
+            period.level.value,
+            period.start_date,
+            period.end_date,
+            period.seats_left,
+            period.offer.reserved_priority_education,
+            period.offer.filiere.value,
+        )
+        for period in periods
+    ]
+    reach = {school.id: (np.asarray(indexes, np.int64), np.asarray(minutes, np.int64))}
+    assignment = solve(specs, period_specs, reach, max_minutes)
+    by_pupil = {p.id: p for p in pupils}
+    by_period = {p.id: p for p in periods}
+    rows = [
+        ProposalRow(
+            by_pupil[p.pupil_id], by_period[p.period_id], kms[p.period_id], p.minutes, p.wish_rank
+        )
+        for p in assignment.proposals
+    ]
+    rows.sort(key=lambda r: pupils.index(r.pupil))
+    return ClassProposals(
+        rows, [by_pupil[i] for i in assignment.unplaced], already_placed, max_minutes
+    )
+
+
+def _periods_applied_to(pupils: list[Pupil]) -> dict[int, set[int]]:
+    """Periods each pupil already applied to (in any state): never proposed again."""
+    applied: dict[int, set[int]] = {}
+    rows = db.session.execute(
+        select(Application.pupil_id, Application.period_id).where(
+            Application.pupil_id.in_([p.id for p in pupils])
+        )
+    )
+    for pupil_id, period_id in rows:
+        applied.setdefault(pupil_id, set()).add(period_id)
+    return applied

@@ -4,11 +4,24 @@ The class is loaded with get_for_user_or_404 (restricted to the classes the teac
 another teacher's class is simply not found. Computing is read-only, so a GET.
 """
 
-from flask import current_app, render_template
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
 
 from capindustrie.authz import get_for_user_or_404, role_required
+from capindustrie.extensions import db
 from capindustrie.matching import bp, services
-from capindustrie.models import Role, SchoolClass, utcnow
+from capindustrie.matching.forms import StarForm, WishesForm
+from capindustrie.models import (
+    FILIERE_LABELS,
+    Offer,
+    OfferStatus,
+    Pupil,
+    Role,
+    SchoolClass,
+    utcnow,
+)
+from capindustrie.models.users import Filiere
 
 
 @bp.get("/classes/<int:class_id>")
@@ -28,3 +41,82 @@ def class_proposals(class_id: int):
     return render_template(
         "matching/class_proposals.html", klass=klass, result=result, message=None
     )
+
+
+# --- Pupils' wishes ------------------------------------------------------------------------------
+
+
+def _current_pupil() -> Pupil:
+    pupil = db.session.scalar(select(Pupil).where(Pupil.user_id == current_user.id))
+    if pupil is None:
+        abort(404)
+    return pupil
+
+
+def _wish_choices(pupil: Pupil) -> list[tuple[str, str]]:
+    choices = [(f"filiere:{f.value}", f"Filière : {FILIERE_LABELS[f]}") for f in Filiere]
+    for wish in services.pupil_wishes(pupil):
+        if wish.offer is not None:
+            choices.append((f"offre:{wish.offer_id}", f"Offre : {wish.offer.title}"))
+    return choices
+
+
+def _wishes_page(pupil: Pupil, form: WishesForm, status: int = 200, message: str | None = None):
+    return (
+        render_template(
+            "matching/wishes.html",
+            form=form,
+            message=message,
+            wishes=services.pupil_wishes(pupil),
+            labels=FILIERE_LABELS,
+        ),
+        status,
+    )
+
+
+def _fill(form: WishesForm, current) -> None:
+    for wish, slot in zip(current, form.slots(), strict=False):
+        slot.data = f"filiere:{wish.filiere.value}" if wish.filiere else f"offre:{wish.offer_id}"
+
+
+@bp.route("/voeux", methods=["GET", "POST"])
+@role_required(Role.PUPIL)
+def wishes():
+    pupil = _current_pupil()
+    current = services.pupil_wishes(pupil)
+    form = WishesForm()
+    form.set_choices(_wish_choices(pupil))
+    if request.method == "GET":
+        for wish, slot in zip(current, form.slots(), strict=False):
+            slot.data = (
+                f"filiere:{wish.filiere.value}" if wish.filiere else f"offre:{wish.offer_id}"
+            )
+        return _wishes_page(pupil, form)
+    if not form.validate_on_submit():
+        return _wishes_page(pupil, form, 422)
+    services.replace_wishes(pupil, form.targets())
+    db.session.commit()
+    flash("Vos vœux sont enregistrés.", "success")
+    return redirect(url_for("matching.wishes"))
+
+
+@bp.post("/voeux/offres/<int:offer_id>")
+@role_required(Role.PUPIL)
+def star_offer(offer_id: int):
+    pupil = _current_pupil()
+    if not StarForm().validate_on_submit():
+        abort(400)
+    offer = db.session.get(Offer, offer_id)
+    if offer is None or offer.status != OfferStatus.PUBLISHED:
+        abort(404)
+    try:
+        services.star_offer(pupil, offer)
+    except services.MatchingError as error:
+        db.session.rollback()
+        form = WishesForm(formdata=None)
+        form.set_choices(_wish_choices(pupil))
+        _fill(form, services.pupil_wishes(pupil))
+        return _wishes_page(pupil, form, 409, str(error))
+    db.session.commit()
+    flash(f"« {offer.title} » est ajoutée à vos vœux.", "success")
+    return redirect(url_for("matching.wishes"))

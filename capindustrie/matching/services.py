@@ -19,9 +19,19 @@ from sqlalchemy.orm import selectinload
 from capindustrie.applications.states import SEAT_HOLDING
 from capindustrie.extensions import db
 from capindustrie.geo import distance as geo
-from capindustrie.matching.solver import PeriodSpec, PupilSpec, solve
+from capindustrie.matching.solver import PeriodSpec, PupilSpec, Wish, solve
 from capindustrie.matching.synthetic import prefilter_radius_km
-from capindustrie.models import Application, Offer, OfferStatus, Period, Pupil, SchoolClass
+from capindustrie.models import (
+    Application,
+    Offer,
+    OfferStatus,
+    Period,
+    Pupil,
+    PupilWish,
+    SchoolClass,
+)
+from capindustrie.models.users import Filiere
+from capindustrie.models.wishes import MAX_WISHES
 
 
 class MatchingError(Exception):
@@ -121,6 +131,7 @@ def class_proposals(klass: SchoolClass, today: date, max_minutes: int) -> ClassP
             f"l'établissement pour les dates de stage de la classe."
         )
     applied = _periods_applied_to(pupils)
+    wishes = wish_specs(pupils)
     specs = [
         PupilSpec(
             pupil.id,
@@ -129,6 +140,7 @@ def class_proposals(klass: SchoolClass, today: date, max_minutes: int) -> ClassP
             school.is_priority,
             klass.internship_start,
             klass.internship_end,
+            wishes.get(pupil.id, ()),
             excluded_period_ids=frozenset(applied.get(pupil.id, ())),
         )
         for pupil in pupils
@@ -173,3 +185,61 @@ def _periods_applied_to(pupils: list[Pupil]) -> dict[int, set[int]]:
     for pupil_id, period_id in rows:
         applied.setdefault(pupil_id, set()).add(period_id)
     return applied
+
+
+# --- Wishes ----------------------------------------------------------------------------------
+
+
+def pupil_wishes(pupil: Pupil) -> list[PupilWish]:
+    return list(
+        db.session.scalars(
+            select(PupilWish)
+            .where(PupilWish.pupil_id == pupil.id)
+            .options(selectinload(PupilWish.offer))
+            .order_by(PupilWish.rank)
+        )
+    )
+
+
+def wish_specs(pupils: list[Pupil]) -> dict[int, tuple[Wish, ...]]:
+    """The solver's view of each pupil's wishes, in order."""
+    wishes: dict[int, list[Wish]] = {}
+    rows = db.session.scalars(
+        select(PupilWish)
+        .where(PupilWish.pupil_id.in_([p.id for p in pupils]))
+        .order_by(PupilWish.pupil_id, PupilWish.rank)
+    )
+    for row in rows:
+        wishes.setdefault(row.pupil_id, []).append(
+            Wish(offer_id=row.offer_id, filiere=row.filiere.value if row.filiere else None)
+        )
+    return {pupil_id: tuple(items) for pupil_id, items in wishes.items()}
+
+
+def replace_wishes(pupil: Pupil, targets: list[tuple[str, str]]) -> None:
+    """Store `targets` — ("filiere", value) or ("offre", id), best first — as the wishes.
+    The caller validated them (at most MAX_WISHES, no duplicate) and commits."""
+    for wish in pupil_wishes(pupil):
+        db.session.delete(wish)
+    db.session.flush()
+    for rank, (kind, value) in enumerate(targets, start=1):
+        if kind == "filiere":
+            db.session.add(PupilWish(pupil_id=pupil.id, rank=rank, filiere=Filiere(value)))
+        else:
+            db.session.add(PupilWish(pupil_id=pupil.id, rank=rank, offer_id=int(value)))
+    db.session.flush()
+
+
+def star_offer(pupil: Pupil, offer: Offer) -> PupilWish:
+    """Add `offer` as the pupil's next wish; MatchingError (French) when it cannot be."""
+    wishes = pupil_wishes(pupil)
+    if any(w.offer_id == offer.id for w in wishes):
+        raise MatchingError("Cette offre fait déjà partie de vos vœux.")
+    if len(wishes) >= MAX_WISHES:
+        raise MatchingError(
+            f"Vous avez déjà {MAX_WISHES} vœux : retirez-en un avant d'ajouter cette offre."
+        )
+    wish = PupilWish(pupil_id=pupil.id, rank=len(wishes) + 1, offer_id=offer.id)
+    db.session.add(wish)
+    db.session.flush()
+    return wish

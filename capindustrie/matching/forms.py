@@ -19,9 +19,9 @@ class WishesForm(BaseForm):
     def slots(self):
         return [self[f"wish_{rank}"] for rank in range(1, MAX_WISHES + 1)]
 
-    def set_choices(self, choices: list[tuple[str, str]]) -> None:
+    def set_choices(self, choices: dict[str, str]) -> None:
         for slot in self.slots():
-            slot.choices = [(NO_WISH, "— aucun —"), *choices]
+            slot.choices = {NO_WISH: "— aucun —"} | choices
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
@@ -43,3 +43,12 @@ class WishesForm(BaseForm):
 
 class StarForm(BaseForm):
     """Add an offer to one's wishes: nothing to type, the CSRF token is the form."""
+
+
+class DepartementForm(BaseForm):
+    """GET choice of the staff's département-wide run: no CSRF (a read, computed on demand)."""
+
+    class Meta:
+        csrf = False
+
+    niveau = SelectField("Niveau", choices={"3e": "3e", "2nde": "2nde"}, default="3e")

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from capindustrie.authz import get_for_user_or_404, role_required
 from capindustrie.extensions import db
 from capindustrie.matching import bp, services
-from capindustrie.matching.forms import StarForm, WishesForm
+from capindustrie.matching.forms import DepartementForm, StarForm, WishesForm
 from capindustrie.models import (
     FILIERE_LABELS,
+    Level,
     Offer,
     OfferStatus,
     Pupil,
@@ -22,6 +23,7 @@ from capindustrie.models import (
     utcnow,
 )
 from capindustrie.models.users import Filiere
+from capindustrie.offers.rules import school_year_label, school_year_of
 
 
 @bp.get("/classes/<int:class_id>")
@@ -53,11 +55,11 @@ def _current_pupil() -> Pupil:
     return pupil
 
 
-def _wish_choices(pupil: Pupil) -> list[tuple[str, str]]:
-    choices = [(f"filiere:{f.value}", f"Filière : {FILIERE_LABELS[f]}") for f in Filiere]
+def _wish_choices(pupil: Pupil) -> dict[str, str]:
+    choices = {f"filiere:{f.value}": f"Filière : {FILIERE_LABELS[f]}" for f in Filiere}
     for wish in services.pupil_wishes(pupil):
         if wish.offer is not None:
-            choices.append((f"offre:{wish.offer_id}", f"Offre : {wish.offer.title}"))
+            choices[f"offre:{wish.offer_id}"] = f"Offre : {wish.offer.title}"
     return choices
 
 
@@ -120,3 +122,33 @@ def star_offer(offer_id: int):
     db.session.commit()
     flash(f"« {offer.title} » est ajoutée à vos vœux.", "success")
     return redirect(url_for("matching.wishes"))
+
+
+# --- Staff: the whole département ----------------------------------------------------------------
+
+
+@bp.get("/departement")
+@role_required(Role.STAFF)
+def departement():
+    form = DepartementForm(request.args)
+    today = utcnow().date()
+    school_year = school_year_of(today)
+    context = {
+        "form": form,
+        "school_year": school_year_label(school_year),
+        "result": None,
+        "message": None,
+    }
+    if "niveau" not in request.args:
+        return render_template("matching/departement.html", **context)
+    if not form.validate():
+        return render_template("matching/departement.html", **context), 422
+    max_minutes = int(current_app.config["MATCHING_MAX_TRAVEL_MINUTES"])
+    try:
+        context["result"] = services.departement_proposals(
+            Level(form.niveau.data), school_year, today, max_minutes
+        )
+    except services.MatchingError as error:
+        context["message"] = str(error)
+        return render_template("matching/departement.html", **context), 409
+    return render_template("matching/departement.html", **context)

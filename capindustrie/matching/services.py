@@ -23,6 +23,7 @@ from capindustrie.matching.solver import PeriodSpec, PupilSpec, Wish, solve
 from capindustrie.matching.synthetic import prefilter_radius_km
 from capindustrie.models import (
     Application,
+    Level,
     Offer,
     OfferStatus,
     Period,
@@ -243,3 +244,137 @@ def star_offer(pupil: Pupil, offer: Offer) -> PupilWish:
     db.session.add(wish)
     db.session.flush()
     return wish
+
+
+# --- Staff: the whole département --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClassSummary:
+    klass: SchoolClass
+    without_placement: int
+    proposed: int
+
+
+@dataclass(frozen=True)
+class DepartementProposals:
+    classes: list[ClassSummary]
+    proposed: int
+    without_placement: int
+    seats_left: int
+    skipped_without_dates: int
+    max_minutes: int
+
+
+def departement_proposals(
+    level: Level, school_year: int, today: date, max_minutes: int
+) -> DepartementProposals:
+    """One optimal assignment for every class of `level` and `school_year` with internship
+    dates: the pupils of all schools compete for the same seats, as they do in reality."""
+    classes = list(
+        db.session.scalars(
+            select(SchoolClass)
+            .where(SchoolClass.level == level, SchoolClass.school_year == school_year)
+            .options(selectinload(SchoolClass.school))
+            .order_by(SchoolClass.id)
+        )
+    )
+    dated = [k for k in classes if k.internship_start and k.internship_end]
+    if not dated:
+        raise MatchingError(
+            f"Aucune classe de {level.value} n'a encore de dates de stage pour cette année "
+            "scolaire : rien à proposer."
+        )
+    pupils_by_class = {k.id: pupils_without_placement(k)[0] for k in dated}
+    all_pupils = [p for pupils in pupils_by_class.values() for p in pupils]
+    if not all_pupils:
+        raise MatchingError("Tous les élèves de ces classes ont déjà une place de stage.")
+    periods = list(
+        db.session.scalars(
+            select(Period)
+            .join(Period.offer)
+            .where(
+                Offer.status == OfferStatus.PUBLISHED,
+                Offer.latitude.is_not(None),
+                Period.level == level,
+                Period.seats_taken < Period.seats,
+                Period.start_date > today,
+            )
+            .options(selectinload(Period.offer))
+            .order_by(Period.id)
+        )
+    )
+    if not periods:
+        raise MatchingError(f"Aucune place libre en {level.value} : rien à proposer.")
+    reach = _reach_of_schools({k.school for k in dated}, periods, max_minutes)
+    applied = _periods_applied_to(all_pupils)
+    wishes = wish_specs(all_pupils)
+    specs = [
+        PupilSpec(
+            pupil.id,
+            k.school_id,
+            level.value,
+            k.school.is_priority,
+            k.internship_start,
+            k.internship_end,
+            wishes.get(pupil.id, ()),
+            excluded_period_ids=frozenset(applied.get(pupil.id, ())),
+        )
+        for k in dated
+        for pupil in pupils_by_class[k.id]
+    ]
+    assignment = solve(specs, [_period_spec(p) for p in periods], reach, max_minutes)
+    placed = {p.pupil_id for p in assignment.proposals}
+    summaries = [
+        ClassSummary(
+            k, len(pupils_by_class[k.id]), sum(p.id in placed for p in pupils_by_class[k.id])
+        )
+        for k in dated
+    ]
+    return DepartementProposals(
+        summaries,
+        assignment.placed,
+        len(all_pupils),
+        sum(p.seats_left for p in periods),
+        len(classes) - len(dated),
+        max_minutes,
+    )
+
+
+def _period_spec(period: Period) -> PeriodSpec:
+    return PeriodSpec(
+        period.id,
+        period.offer_id,
+        period.level.value,
+        period.start_date,
+        period.end_date,
+        period.seats_left,
+        period.offer.reserved_priority_education,
+        period.offer.filiere.value,
+    )
+
+
+def _reach_of_schools(schools, periods: list[Period], max_minutes: int):
+    """For each school, the periods within `max_minutes` (straight-line pre-filter, vectorised,
+    then the travel model once per school–offer pair)."""
+    from capindustrie.matching.synthetic import haversine_km_many
+
+    lats = np.array([p.offer.latitude for p in periods])
+    lons = np.array([p.offer.longitude for p in periods])
+    radius = prefilter_radius_km(max_minutes)
+    reach = {}
+    for school in schools:
+        origin = (school.latitude, school.longitude)
+        km = haversine_km_many(*origin, lats, lons)
+        indexes, minutes, per_offer = [], [], {}
+        for index in np.flatnonzero(km <= radius):
+            offer = periods[index].offer
+            if offer.id not in per_offer:
+                per_offer[offer.id] = geo.estimate_travel_minutes(
+                    float(km[index]), origin, (offer.latitude, offer.longitude)
+                ).minutes
+            if per_offer[offer.id] <= max_minutes:
+                indexes.append(int(index))
+                minutes.append(per_offer[offer.id])
+        reach[school.id] = (np.asarray(indexes, np.int64), np.asarray(minutes, np.int64))
+    return reach

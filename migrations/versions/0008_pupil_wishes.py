@@ -1,7 +1,7 @@
 """pupil wishes: up to 5 ordered filières or starred offers per pupil (issue 15)
 
 Revision ID: 0008
-Revises: 0002
+Revises: 0006
 Create Date: 2026-12-01 20:45:44.100723
 
 The matching solver weighs them (a higher wish counts more).
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0002'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

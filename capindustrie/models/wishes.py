@@ -22,9 +22,7 @@ class PupilWish(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    pupil_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("pupil.id", ondelete="CASCADE"), index=True
-    )
+    pupil_id: Mapped[int] = mapped_column(sa.ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
     rank: Mapped[int]  # 1 = favourite
     filiere: Mapped[Filiere | None] = mapped_column(str_enum(Filiere, "wish_filiere"))
     offer_id: Mapped[int | None] = mapped_column(

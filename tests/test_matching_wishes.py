@@ -160,6 +160,8 @@ def test_the_proposals_honour_a_wish_and_show_it(client, teacher):
     assert "Atelier aéronautique" in html
     assert "Atelier tout proche" not in html
     assert "1er vœu" in html
+    assert "Vœux des élèves sans stage" in html
+    assert "Inès Adam — 1er vœu : Aéronautique." in html
     # Without the wish, the nearer offer is proposed.
     db.session.query(PupilWish).delete()
     db.session.commit()

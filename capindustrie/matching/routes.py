@@ -41,7 +41,11 @@ def class_proposals(class_id: int):
             409,
         )
     return render_template(
-        "matching/class_proposals.html", klass=klass, result=result, message=None
+        "matching/class_proposals.html",
+        klass=klass,
+        result=result,
+        message=None,
+        filiere_labels=FILIERE_LABELS,
     )
 
 

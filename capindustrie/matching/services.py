@@ -9,7 +9,7 @@ Offers beyond a straight-line pre-filter (`prefilter_radius_km`) are not even lo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -54,6 +54,7 @@ class ClassProposals:
     without_proposal: list[Pupil]  # unplaced pupils no free seat within reach could take
     already_placed: int
     max_minutes: int
+    wishes: dict[int, list[PupilWish]] = field(default_factory=dict)  # by pupil id, in order
 
 
 def pupils_without_placement(klass: SchoolClass) -> tuple[list[Pupil], int]:
@@ -171,8 +172,26 @@ def class_proposals(klass: SchoolClass, today: date, max_minutes: int) -> ClassP
     ]
     rows.sort(key=lambda r: pupils.index(r.pupil))
     return ClassProposals(
-        rows, [by_pupil[i] for i in assignment.unplaced], already_placed, max_minutes
+        rows,
+        [by_pupil[i] for i in assignment.unplaced],
+        already_placed,
+        max_minutes,
+        wishes_of(pupils),
     )
+
+
+def wishes_of(pupils: list[Pupil]) -> dict[int, list[PupilWish]]:
+    """The stored wishes of `pupils`, by pupil id, best first (for the teacher)."""
+    wishes: dict[int, list[PupilWish]] = {}
+    rows = db.session.scalars(
+        select(PupilWish)
+        .where(PupilWish.pupil_id.in_([p.id for p in pupils]))
+        .options(selectinload(PupilWish.offer))
+        .order_by(PupilWish.pupil_id, PupilWish.rank)
+    )
+    for row in rows:
+        wishes.setdefault(row.pupil_id, []).append(row)
+    return wishes
 
 
 def _periods_applied_to(pupils: list[Pupil]) -> dict[int, set[int]]:

@@ -135,6 +135,10 @@ def _register_blueprints(app: Flask) -> None:
     for area in areas:
         app.register_blueprint(area.bp)
 
+    from capindustrie import matching
+
+    app.register_blueprint(matching.bp)
+
 
 def _register_template_helpers(app: Flask) -> None:
     from capindustrie import filters

@@ -12,3 +12,7 @@ def init_app(app: Flask) -> None:
 
     for group in (users_cli, outbox_cli, refdata_cli, demo_cli, scheduler_cli, export_cli):
         app.cli.add_command(group)
+
+    from capindustrie.matching.cli import matching_cli
+
+    app.cli.add_command(matching_cli)

@@ -85,6 +85,8 @@ DEFAULTS = {
     "EXPORT_PARTNER_RETRIES": 3,
     "EXPORT_PARTNER_BACKOFF_SECONDS": 2,
     "FEED_MAX_AGE_SECONDS": 900,
+    # Placement proposals (issue 15): the longest estimated trip proposed, in minutes (≤ 45).
+    "MATCHING_MAX_TRAVEL_MINUTES": 45,
 }
 
 

@@ -104,3 +104,8 @@ __all__ = [
     "registration_pupil",
     "utcnow",
 ]
+
+# Issue 15 (matching): pupils' wishes.
+from capindustrie.models.wishes import PupilWish  # noqa: E402
+
+__all__ += ["PupilWish"]

@@ -21,6 +21,8 @@ DEFAULTS = {
     # Rate limits (Flask-Limiter): memory in development, Redis/valkey URL in production.
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
+    # Production refuses memory:// (a counter per worker) unless one process serves the site.
+    "SINGLE_PROCESS": False,
     "LOGIN_RATE_LIMIT": "10/minute;50/hour",
     # Per client address, all accounts together: a whole class logs in at once behind a school NAT.
     "LOGIN_IP_RATE_LIMIT": "200/minute;2000/hour",

@@ -18,6 +18,8 @@ DEFAULTS = {
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+    # Longest URI the app serves (a French 414 beyond); below gunicorn's limit_request_line.
+    "MAX_URL_LENGTH": 4096,
     # Rate limits (Flask-Limiter): memory in development, Redis/valkey URL in production.
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,

@@ -172,7 +172,9 @@ class ProductionStack:
                 time.sleep(0.1)
         raise RuntimeError("redis-server did not answer PING")
 
-    def start_gunicorn(self, *extra_args: str) -> None:
+    def start_gunicorn(self, *extra_args: str, app_dir: Path = ROOT) -> None:
+        """gunicorn with the project's gunicorn.conf.py, serving the app found in `app_dir`
+        (another checkout for a benchmark baseline)."""
         self.gunicorn_log = self.log_dir / "gunicorn.log"
         self.access_log = self.log_dir / "access.log"
         self.gunicorn = subprocess.Popen(
@@ -190,7 +192,7 @@ class ProductionStack:
                 *extra_args,
                 "wsgi:app",
             ],
-            cwd=ROOT,
+            cwd=app_dir,
             env=self.env(),
             stdout=open(self.gunicorn_log, "w"),
             stderr=subprocess.STDOUT,
@@ -208,6 +210,16 @@ class ProductionStack:
                 pass
             time.sleep(0.2)
         raise RuntimeError(f"gunicorn did not answer:\n{self.gunicorn_log.read_text()[-3000:]}")
+
+    def stop_gunicorn(self) -> None:
+        if self.gunicorn is not None and self.gunicorn.poll() is None:
+            self.gunicorn.send_signal(signal.SIGTERM)
+            try:
+                self.gunicorn.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.gunicorn.kill()
+                self.gunicorn.wait()
+        self.gunicorn = None
 
     def worker_pids(self) -> list[int]:
         return children(self.gunicorn.pid) if self.gunicorn else []

@@ -34,6 +34,11 @@ DEFAULTS = {
     "PUBLIC_SEARCH_RATE_LIMIT": "300/minute",
     "MAX_FAILED_LOGINS": 10,
     "ACCOUNT_LOCK_MINUTES": 15,
+    # Schools are read once per process and kept this long (refdata/cache.py).
+    "SCHOOL_CACHE_SECONDS": 600,
+    # Anonymous public pages (search, offer page): browsers and shared caches may keep them
+    # this long, then revalidate with their ETag (caching.py).
+    "PUBLIC_CACHE_MAX_AGE": 60,
     # E-mail: sent through SMTP when MAIL_SERVER is set, otherwise only logged.
     "MAIL_SERVER": None,
     "MAIL_PORT": 587,

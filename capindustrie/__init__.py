@@ -32,10 +32,11 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_template_helpers(app)
 
-    from capindustrie import cli, errors, security
+    from capindustrie import caching, cli, errors, security
 
     errors.init_app(app)
     security.init_app(app)
+    caching.init_app(app)
     cli.init_app(app)
     if not app.debug and not app.testing:
         logging.basicConfig(

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import String, case, cast, exists, func, select
+from sqlalchemy import Float, String, bindparam, case, cast, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from capindustrie.extensions import db
@@ -187,8 +187,8 @@ class _Query:
         self.radius_km = radius_km
         self.offset = offset
         self.needed = offset + per_page
-        self.a2 = squared_chord(earth_centred_km(lat, lon),
-                                Offer.site_x_km, Offer.site_y_km, Offer.site_z_km)
+        self.a2 = _squared_chord_to_origin()
+        self.params = dict(zip(("x0", "y0", "z0"), earth_centred_km(lat, lon), strict=True))
         self.inner2 = (radius_km * (1 - EPSILON)) ** 2
         self.outer2 = (radius_km * (1 + EPSILON)) ** 2
         self.columns = (Offer.id, Offer.title, Offer.latitude, Offer.longitude, self.a2)
@@ -206,7 +206,15 @@ class _Query:
         statement = select(*self.columns).where(*conditions)
         if order:
             statement = statement.order_by(self.a2, Offer.id).limit(limit)
-        return [_Candidate(*row) for row in db.session.execute(statement)]
+        return [_Candidate(*row) for row in db.session.execute(statement, self.params)]
+
+
+@lru_cache(maxsize=1)
+def _squared_chord_to_origin():
+    """The SQL of `a2`, built once: the origin comes as the parameters x0, y0, z0 (building
+    the expression again on each request cost more than running it)."""
+    origin = tuple(bindparam(name, type_=Float) for name in ("x0", "y0", "z0"))
+    return squared_chord(origin, Offer.site_x_km, Offer.site_y_km, Offer.site_z_km)
 
 
 def _period_conditions(filters: Filters) -> list:
@@ -268,7 +276,8 @@ def _candidates(query: _Query) -> tuple[int, list[_Candidate]]:
     surely_inside, band_ids = db.session.execute(
         select(func.coalesce(func.sum(case((a2 <= inner2, 1), else_=0)), 0),
                func.aggregate_strings(band_id, ","))
-        .where(*query.within(query.radius_km, query.outer2))
+        .where(*query.within(query.radius_km, query.outer2)),
+        query.params,
     ).one()
     band = query.fetch(Offer.id.in_([int(i) for i in band_ids.split(",")])) if band_ids else []
     if not surely_inside or query.offset >= surely_inside + len(band):

@@ -99,11 +99,16 @@ def check_health(stack: ProductionStack) -> None:
 def check_search(stack: ProductionStack) -> None:
     url = f"{stack.base_url}/offres?etablissement={DEMO_SCHOOL}&rayon=50"
     headers = {"X-Forwarded-For": "203.0.113.10"}
-    status, _h, page = fetch(url, headers=headers)
+    status, h, page = fetch(url, headers=headers)
     found = re.search(r"<strong>(\d+) offres?</strong>", page)
     check(
         status == 200 and found and int(found.group(1)) > 0,
         f"a public search finds the demo offers ({found.group(1) if found else 0})",
+    )
+    status, _h, _b = fetch(url, headers={**headers, "If-None-Match": h.get("ETag", "")})
+    check(
+        status == 304 and h.get("Cache-Control", "").startswith("public"),
+        "the anonymous search is publicly cacheable and a repeat costs a 304",
     )
     status, _h, fragment = fetch(url, headers={**headers, "HX-Request": "true"})
     check(

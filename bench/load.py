@@ -13,15 +13,16 @@ one run:
   rotating over 526 searches from every school (radius 10/20/30 km, with or without a filière);
 - the full search **page** (the same URLs without `HX-Request`);
 - the public **offer** page (`/offres/<id>?etablissement=<UAI>`, rotating over 526 offers);
-- each of the three again as a **repeat** by a browser or a cache that has it: the same request
-  with `If-None-Match: <its ETag>` → `304 Not Modified` (the "validators on" way; the plain rows
-  are a first visit, as without validators).
+- each of the three again as a **repeat** by a browser or a cache that has it: the first 100
+  URLs with `If-None-Match: <the ETag of their first visit>` → `304 Not Modified` (the
+  "validators on" way; the plain rows are a first visit, as without validators).
 
 For each it prints requests/s, latency p50/p95/p99 (wrk, Lua `done` hook) and the CPU spent per
 request in the gunicorn workers, the PostgreSQL backends of the database and Redis (from
-/proc/<pid>/stat before and after). `--baseline <git revision>` also runs that revision of the
-app (extracted with `git archive`) against the same database and Redis in the same run, so the
-optimisations are compared with the code before them on the same machine at the same moment.
+/proc/<pid>/stat before and after). `--baseline <git revision>` also serves that revision of the
+app (extracted with `git archive`, on a second gunicorn) from the same database and Redis, and
+each measurement alternates between the two in `--rounds` slices (A B A B A B), so that the
+optimisations are compared with the code before them on the same machine at the same moments.
 
     .venv/bin/python bench/load.py --database-url postgresql://u:p@127.0.0.1/capi_load \\
         [--baseline <rev>] [--connections 32] [--duration 15] [--web-port 8110 --redis-port 6390]
@@ -71,16 +72,39 @@ from capindustrie.search.indexing import search_columns  # noqa: E402
 from capindustrie.search.services import default_level  # noqa: E402
 
 WORDS = [
-    "mécanique", "électricité", "usinage", "soudure", "chaudronnerie", "qualité", "logistique",
-    "agroalimentaire", "pharmacie", "énergie", "béton", "aéronautique", "maintenance",
-    "électronique", "fromagerie", "impression", "robotique", "emballage", "laboratoire",
-    "plasturgie", "métallerie", "verrerie", "papeterie", "automatisme", "peinture", "atelier",
+    "mécanique",
+    "électricité",
+    "usinage",
+    "soudure",
+    "chaudronnerie",
+    "qualité",
+    "logistique",
+    "agroalimentaire",
+    "pharmacie",
+    "énergie",
+    "béton",
+    "aéronautique",
+    "maintenance",
+    "électronique",
+    "fromagerie",
+    "impression",
+    "robotique",
+    "emballage",
+    "laboratoire",
+    "plasturgie",
+    "métallerie",
+    "verrerie",
+    "papeterie",
+    "automatisme",
+    "peinture",
+    "atelier",
 ]
 OFFERS = 1_000
 COMPANIES = 200
 SITE_WITHIN_KM = 15
 JANUARY_MONDAYS = [dt.date(2027, 1, 4) + dt.timedelta(weeks=w) for w in range(10)]
 SECONDE = (dt.date(2027, 6, 14), dt.date(2027, 6, 25))
+CONDITIONAL_URLS = 100
 TARGET = "fragment ≥ 400 req/s with p95 ≤ 100 ms"
 
 LUA = r"""
@@ -108,13 +132,22 @@ end
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get("CAPINDUSTRIE_BENCH_DATABASE_URL"),
-                        help="PostgreSQL database whose public schema is rebuilt "
-                             "(or CAPINDUSTRIE_BENCH_DATABASE_URL)")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("CAPINDUSTRIE_BENCH_DATABASE_URL"),
+        help="PostgreSQL database whose public schema is rebuilt "
+        "(or CAPINDUSTRIE_BENCH_DATABASE_URL)",
+    )
     parser.add_argument("--baseline", help="also measure this git revision of the app")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--duration", type=int, default=15, help="seconds per measurement")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="slices each measurement is cut into, alternating with --baseline",
+    )
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up before each")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--web-port", type=int)
@@ -134,8 +167,10 @@ def require_tools() -> None:
     if not redis_server_binary():
         missing.append("redis-server")
     if missing:
-        raise SystemExit(f"Missing: {', '.join(missing)}. Install with: sudo apt-get install -y "
-                         f"--no-install-recommends {' '.join(missing)}")
+        raise SystemExit(
+            f"Missing: {', '.join(missing)}. Install with: sudo apt-get install -y "
+            f"--no-install-recommends {' '.join(missing)}"
+        )
 
 
 # Data ---------------------------------------------------------------------------------------------
@@ -153,19 +188,31 @@ def point_near(lat: float, lon: float, max_km: float, rnd: random.Random) -> tup
 def insert_offers(database_url: str, rnd: random.Random) -> None:
     """1,000 published offers within 15 km of real schools (Core inserts, derived columns
     computed as the ORM's flush hook would)."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
-                      "RATELIMIT_ENABLED": False, "GEOCODER_ENABLED": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "bench",
+            "RATELIMIT_ENABLED": False,
+            "GEOCODER_ENABLED": False,
+        }
+    )
     with app.app_context():
         schools = db.session.execute(
-            sa.select(School.latitude, School.longitude, School.commune_insee)
-            .where(School.open.is_(True))
+            sa.select(School.latitude, School.longitude, School.commune_insee).where(
+                School.open.is_(True)
+            )
         ).all()
         now = dt.datetime(2026, 11, 2, 9)
         filieres = list(Filiere)
         companies = [
-            {"id": n, "siret": f"{10_000_000_000_000 + n}",
-             "name": f"{rnd.choice(WORDS).capitalize()} {n}", "filiere": rnd.choice(filieres),
-             "status": CompanyStatus.APPROVED, "created_at": now}
+            {
+                "id": n,
+                "siret": f"{10_000_000_000_000 + n}",
+                "name": f"{rnd.choice(WORDS).capitalize()} {n}",
+                "filiere": rnd.choice(filieres),
+                "status": CompanyStatus.APPROVED,
+                "created_at": now,
+            }
             for n in range(1, COMPANIES + 1)
         ]
         offers, periods = [], []
@@ -176,18 +223,28 @@ def insert_offers(database_url: str, rnd: random.Random) -> None:
             levels = rnd.choice([("3e",), ("2nde",), ("3e", "2nde")])
             title = " ".join(rnd.sample(WORDS, 2)).capitalize()
             summary = "Découverte : " + ", ".join(rnd.sample(WORDS, 10)) + "."
-            offers.append({
-                "id": n, "company_id": company["id"], "filiere": company["filiere"],
-                "title": title, "summary": summary,
-                "for_3e": "3e" in levels, "for_2nde": "2nde" in levels,
-                "status": OfferStatus.PUBLISHED, "site_commune_insee": insee,
-                "latitude": site[0], "longitude": site[1],
-                **search_columns(title, summary, company["name"], None, *site),
-                "geo_precision": GeoPrecision.ADDRESS,
-                "reserved_priority_education": rnd.random() < 0.05,
-                "observation_commitment_at": now, "created_at": now, "updated_at": now,
-                "published_at": now,
-            })
+            offers.append(
+                {
+                    "id": n,
+                    "company_id": company["id"],
+                    "filiere": company["filiere"],
+                    "title": title,
+                    "summary": summary,
+                    "for_3e": "3e" in levels,
+                    "for_2nde": "2nde" in levels,
+                    "status": OfferStatus.PUBLISHED,
+                    "site_commune_insee": insee,
+                    "latitude": site[0],
+                    "longitude": site[1],
+                    **search_columns(title, summary, company["name"], None, *site),
+                    "geo_precision": GeoPrecision.ADDRESS,
+                    "reserved_priority_education": rnd.random() < 0.05,
+                    "observation_commitment_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                    "published_at": now,
+                }
+            )
             for _ in range(rnd.choice((1, 2))):
                 level = Level(rnd.choice(levels))
                 if level == Level.SECONDE:
@@ -197,14 +254,25 @@ def insert_offers(database_url: str, rnd: random.Random) -> None:
                     end = start + dt.timedelta(days=4)
                 seats = rnd.randint(1, 6)
                 taken = seats if rnd.random() < 0.1 else rnd.randint(0, seats - 1)
-                periods.append({"offer_id": n, "level": level, "start_date": start,
-                                "end_date": end, "seats": seats, "seats_taken": taken})
+                periods.append(
+                    {
+                        "offer_id": n,
+                        "level": level,
+                        "start_date": start,
+                        "end_date": end,
+                        "seats": seats,
+                        "seats_taken": taken,
+                    }
+                )
         for table, rows in ((Company, companies), (Offer, offers), (Period, periods)):
             db.session.execute(sa.insert(table.__table__), rows)
         for table in ("company", "offer", "period"):
-            db.session.execute(sa.text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM "
-                f"{table}))"))
+            db.session.execute(
+                sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM "
+                    f"{table}))"
+                )
+            )
         db.session.commit()
         with db.engine.begin() as conn:
             conn.execute(sa.text("ANALYZE"))
@@ -213,11 +281,13 @@ def insert_offers(database_url: str, rnd: random.Random) -> None:
 
 def search_paths(database_url: str, rnd: random.Random) -> tuple[list[str], list[str]]:
     """(search URLs from every school, public offer URLs with a school)."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
-                      "RATELIMIT_ENABLED": False})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False}
+    )
     with app.app_context():
         schools = db.session.scalars(
-            sa.select(School).where(School.open.is_(True)).order_by(School.uai)).all()
+            sa.select(School).where(School.open.is_(True)).order_by(School.uai)
+        ).all()
         searches, offers = [], []
         for school in schools:
             for _ in range(2):
@@ -239,9 +309,16 @@ def search_paths(database_url: str, rnd: random.Random) -> tuple[list[str], list
 def postgres_backends(database_url: str) -> list[int]:
     engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as conn:
-        pids = conn.execute(sa.text(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()")).scalars().all()
+        pids = (
+            conn.execute(
+                sa.text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()"
+                )
+            )
+            .scalars()
+            .all()
+        )
     engine.dispose()
     return list(pids)
 
@@ -253,7 +330,8 @@ def etag_of(base_url: str, path: str, hx: bool) -> str:
     if not etag:
         return ""
     check = urllib.request.Request(
-        base_url + path, headers={"If-None-Match": etag, **({"HX-Request": "true"} if hx else {})})
+        base_url + path, headers={"If-None-Match": etag, **({"HX-Request": "true"} if hx else {})}
+    )
     try:
         urllib.request.urlopen(check, timeout=30)
     except urllib.error.HTTPError as error:
@@ -266,48 +344,84 @@ def lua_list(values) -> str:
     return "{" + ", ".join(json.dumps(v) for v in values) + "}"
 
 
-def run_wrk(stack: ProductionStack, args, paths: list[str], hx: bool, etags: list[str] | None,
-            duration: int, workdir: Path) -> dict:
+def run_wrk(
+    stack: ProductionStack,
+    args,
+    paths: list[str],
+    hx: bool,
+    etags: list[str] | None,
+    duration: int,
+    workdir: Path,
+) -> dict:
     script = workdir / "bench.lua"
-    script.write_text(LUA.replace("{PATHS}", lua_list(paths))
-                      .replace("{ETAGS}", lua_list(etags or []))
-                      .replace("{HX}", "true" if hx else "false"))
+    script.write_text(
+        LUA.replace("{PATHS}", lua_list(paths))
+        .replace("{ETAGS}", lua_list(etags or []))
+        .replace("{HX}", "true" if hx else "false")
+    )
     answer = subprocess.run(
-        ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s", "--timeout", "10s",
-         "-s", str(script), stack.base_url],
-        capture_output=True, text=True, check=True)
+        [
+            "wrk",
+            f"-t{args.threads}",
+            f"-c{args.connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            stack.base_url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     line = next(line for line in answer.stdout.splitlines() if line.startswith("RESULT "))
     return json.loads(line.removeprefix("RESULT "))
 
 
-def measure(stack: ProductionStack, args, name: str, paths: list[str], hx: bool,
-            conditional: bool, workdir: Path) -> dict:
-    etags = None
-    if conditional:
-        etags = [etag_of(stack.base_url, path, hx) for path in paths]
-        if not all(etags):
-            return {"name": name, "skipped": "no ETag"}
-    if args.warmup:
-        run_wrk(stack, args, paths, hx, etags, args.warmup, workdir)
+def measure_slice(
+    stack: ProductionStack,
+    args,
+    paths: list[str],
+    hx: bool,
+    etags: list[str] | None,
+    duration: int,
+    redis_pid: int,
+    workdir: Path,
+) -> dict:
+    """One wrk run, with the CPU the workers, the PostgreSQL backends and Redis spent in it."""
     workers = stack.worker_pids()
     backends = postgres_backends(stack.database_url)
-    before = {pid: cpu_seconds(pid) for pid in [*workers, *backends, stack.redis.pid]}
-    result = run_wrk(stack, args, paths, hx, etags, args.duration, workdir)
+    before = {pid: cpu_seconds(pid) for pid in [*workers, *backends, redis_pid]}
+    result = run_wrk(stack, args, paths, hx, etags, duration, workdir)
     backends_after = postgres_backends(stack.database_url)
 
     def spent(pids):
         return sum(cpu_seconds(pid) - before.get(pid, 0.0) for pid in set(pids))
 
-    requests = max(1, result["requests"])
     return {
-        "name": name,
-        "rps": result["requests"] / (result["duration_us"] / 1e6),
-        "p50": result["p50"] / 1000, "p95": result["p95"] / 1000, "p99": result["p99"] / 1000,
-        "app_ms": spent(workers) / requests * 1000,
-        "pg_ms": spent([*backends, *backends_after]) / requests * 1000,
-        "redis_ms": spent([stack.redis.pid]) / requests * 1000,
-        "bad": result["bad_status"] + result["socket_errors"],
+        **result,
+        "app_s": spent(workers),
+        "pg_s": spent([*backends, *backends_after]),
+        "redis_s": spent([redis_pid]),
     }
+
+
+def combine(name: str, slices: list[dict]) -> dict:
+    """Rounds added up; latency percentiles averaged over the rounds, weighted by requests
+    (wrk gives percentiles, not its histogram: an approximation, close when rounds agree)."""
+    requests = sum(s["requests"] for s in slices)
+    weight = max(1, requests)
+    row = {
+        "name": name,
+        "rps": requests / (sum(s["duration_us"] for s in slices) / 1e6),
+        "bad": sum(s["bad_status"] + s["socket_errors"] for s in slices),
+    }
+    for key in ("p50", "p95", "p99"):
+        row[key] = sum(s[key] * s["requests"] for s in slices) / weight / 1000
+    for key in ("app", "pg", "redis"):
+        row[f"{key}_ms"] = sum(s[f"{key}_s"] for s in slices) / weight * 1000
+    return row
 
 
 ROWS = [
@@ -322,33 +436,75 @@ ROWS = [
 ]
 
 
-def run_rows(stack, args, paths, label: str, workdir: Path) -> list[dict]:
+def run_rows(
+    servers: list[tuple[str, ProductionStack]], args, paths, redis_pid: int, workdir: Path
+) -> list[dict]:
+    """Each row for every server, interleaved in `--rounds` slices (A B A B …) so that a change
+    of the machine's load during the run weighs on both alike."""
     rows = []
     for name, key, hx, conditional in ROWS:
         if args.only and not any(word in name for word in args.only):
             continue
-        row = measure(stack, args, name, paths[key], hx, conditional, workdir)
-        row["code"] = label
-        rows.append(row)
-        print(f"  {label:<10} {format_row(row)}", flush=True)
+        slices: dict[str, list[dict]] = {label: [] for label, _ in servers}
+        etags: dict[str, list[str] | None] = {}
+        # Repeats: the first 100 URLs, each with the ETag its first visit got.
+        row_paths = paths[key][:CONDITIONAL_URLS] if conditional else paths[key]
+        for label, stack in servers:
+            etags[label] = None
+            if conditional:
+                etags[label] = [etag_of(stack.base_url, path, hx) for path in row_paths]
+                if not all(etags[label]):
+                    etags[label] = "skip"
+                    continue
+            if args.warmup:
+                run_wrk(stack, args, row_paths, hx, etags[label], args.warmup, workdir)
+        for _ in range(args.rounds):
+            for label, stack in servers:
+                if etags[label] == "skip":
+                    continue
+                slices[label].append(
+                    measure_slice(
+                        stack,
+                        args,
+                        row_paths,
+                        hx,
+                        etags[label],
+                        max(1, args.duration // args.rounds),
+                        redis_pid,
+                        workdir,
+                    )
+                )
+        for label, _stack in servers:
+            row = (
+                combine(name, slices[label])
+                if slices[label]
+                else {"name": name, "skipped": "no ETag: validators off"}
+            )
+            row["code"] = label
+            rows.append(row)
+            print(f"  {label:<10} {format_row(row)}", flush=True)
     return rows
 
 
 def format_row(row: dict) -> str:
     if "skipped" in row:
         return f"{row['name']:<32} skipped ({row['skipped']})"
-    return (f"{row['name']:<32} {row['rps']:>7.0f} req/s  p50 {row['p50']:>6.1f}  "
-            f"p95 {row['p95']:>6.1f}  p99 {row['p99']:>6.1f} ms  CPU/req app {row['app_ms']:.2f} "
-            f"+ PG {row['pg_ms']:.2f} + Redis {row['redis_ms']:.2f} ms"
-            + (f"  ({row['bad']} errors)" if row["bad"] else ""))
+    return (
+        f"{row['name']:<32} {row['rps']:>7.0f} req/s  p50 {row['p50']:>6.1f}  "
+        f"p95 {row['p95']:>6.1f}  p99 {row['p99']:>6.1f} ms  CPU/req app {row['app_ms']:.2f} "
+        f"+ PG {row['pg_ms']:.2f} + Redis {row['redis_ms']:.2f} ms"
+        + (f"  ({row['bad']} errors)" if row["bad"] else "")
+    )
 
 
 def print_table(rows: list[dict], args) -> None:
     print()
-    print(f"{dt.date.today():%d %B %Y}, {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}, load average before "
-          f"the run {LOAD_BEFORE}; gunicorn {args.workers} sync workers, wrk "
-          f"{args.connections} connections, {args.duration} s each")
+    print(
+        f"{dt.date.today():%d %B %Y}, {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, load average before "
+        f"the run {LOAD_BEFORE}; gunicorn {args.workers} sync workers, wrk "
+        f"{args.connections} connections, {args.duration} s each"
+    )
     print()
     print("| code | request | req/s | p50 ms | p95 ms | p99 ms | CPU ms/req: app | PG | Redis |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
@@ -357,14 +513,18 @@ def print_table(rows: list[dict], args) -> None:
             print(f"| {row['code']} | {row['name']} | skipped: {row['skipped']} | | | | | | |")
             continue
         bad = f" ({row['bad']} errors)" if row["bad"] else ""
-        print(f"| {row['code']} | {row['name']}{bad} | {row['rps']:,.0f} | {row['p50']:.1f} | "
-              f"{row['p95']:.1f} | {row['p99']:.1f} | {row['app_ms']:.2f} | {row['pg_ms']:.2f} | "
-              f"{row['redis_ms']:.2f} |")
+        print(
+            f"| {row['code']} | {row['name']}{bad} | {row['rps']:,.0f} | {row['p50']:.1f} | "
+            f"{row['p95']:.1f} | {row['p99']:.1f} | {row['app_ms']:.2f} | {row['pg_ms']:.2f} | "
+            f"{row['redis_ms']:.2f} |"
+        )
     fragment = [r for r in rows if r["name"] == "search fragment (htmx)" and "rps" in r]
     for row in fragment:
         met = row["rps"] >= 400 and row["p95"] <= 100
-        print(f"\nTarget ({TARGET}), {row['code']}: {row['rps']:.0f} req/s, p95 "
-              f"{row['p95']:.1f} ms → {'met' if met else 'NOT met'}")
+        print(
+            f"\nTarget ({TARGET}), {row['code']}: {row['rps']:.0f} req/s, p95 "
+            f"{row['p95']:.1f} ms → {'met' if met else 'NOT met'}"
+        )
 
 
 LOAD_BEFORE = ""
@@ -373,8 +533,9 @@ LOAD_BEFORE = ""
 def checkout(revision: str, workdir: Path) -> Path:
     target = workdir / f"app-{revision.replace('/', '_')}"
     target.mkdir()
-    archive = subprocess.run(["git", "archive", revision], cwd=ROOT, capture_output=True,
-                             check=True).stdout
+    archive = subprocess.run(
+        ["git", "archive", revision], cwd=ROOT, capture_output=True, check=True
+    ).stdout
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
     # The same server settings for both: only the application code differs.
     shutil.copy(ROOT / "gunicorn.conf.py", target / "gunicorn.conf.py")
@@ -395,8 +556,13 @@ def main() -> int:
         "CAPINDUSTRIE_PUBLIC_SEARCH_RATE_LIMIT": "100000000/minute",
     }
     rows: list[dict] = []
-    stack = ProductionStack(args.database_url, web_port=args.web_port,
-                            redis_port=args.redis_port, workers=args.workers, extra_env=extra_env)
+    stack = ProductionStack(
+        args.database_url,
+        web_port=args.web_port,
+        redis_port=args.redis_port,
+        workers=args.workers,
+        extra_env=extra_env,
+    )
     try:
         with stack:
             stack.start()
@@ -404,17 +570,32 @@ def main() -> int:
             insert_offers(args.database_url, rnd)
             searches, offers = search_paths(args.database_url, rnd)
             paths = {"health": ["/sante"], "searches": searches, "offers": offers}
-            print(f"{OFFERS:,} offers around real schools loaded in "
-                  f"{time.perf_counter() - started:.1f} s; {len(searches)} searches", flush=True)
-            codes = [("this code", ROOT)]
+            print(
+                f"{OFFERS:,} offers around real schools loaded in "
+                f"{time.perf_counter() - started:.1f} s; {len(searches)} searches",
+                flush=True,
+            )
+            servers = [("this code", stack)]
+            baseline = None
             if args.baseline:
-                codes.insert(0, (args.baseline[:10], checkout(args.baseline, workdir)))
-            for label, app_dir in codes:
-                stack.start_gunicorn(app_dir=app_dir)
-                try:
-                    rows += run_rows(stack, args, paths, label, workdir)
-                finally:
-                    stack.stop_gunicorn()
+                # The same database, Redis and server settings; only the app's code differs.
+                baseline = ProductionStack(
+                    args.database_url,
+                    web_port=args.web_port + 1 if args.web_port else None,
+                    redis_port=stack.redis_port,
+                    workers=args.workers,
+                    extra_env=extra_env,
+                )
+                servers.insert(0, (args.baseline[:10], baseline))
+            try:
+                if baseline is not None:
+                    baseline.start_gunicorn(app_dir=checkout(args.baseline, workdir))
+                stack.start_gunicorn()
+                rows = run_rows(servers, args, paths, stack.redis.pid, workdir)
+            finally:
+                if baseline is not None:
+                    baseline.__exit__(None, None, None)
+                stack.stop_gunicorn()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print_table(rows, args)

@@ -313,10 +313,11 @@ def _nearest(query: _Query, surely_inside: int) -> list[_Candidate]:
         return [row for row in rows if row.a2 <= bound]
 
 
-# The columns the results list reads (templates/search/_results.html); a new one shown there is
-# added here.
+# The columns the results read (templates/search/_results.html, the school's RSS feed
+# templates/exports/school_feed.xml and its Last-Modified); a new one shown there is added here.
 OFFER_COLUMNS = ("id", "title", "summary", "filiere", "for_3e", "for_2nde",
-                 "reserved_priority_education", "latitude", "longitude", "site_commune_insee")
+                 "reserved_priority_education", "latitude", "longitude", "site_commune_insee",
+                 "created_at", "published_at", "updated_at")
 PERIOD_COLUMNS = ("id", "offer_id", "level", "start_date", "end_date", "seats", "seats_taken")
 
 

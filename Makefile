@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 
-.PHONY: run test chromium install db lint bench clean
+.PHONY: run test chromium install db lint bench bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/search.py
+
+# Production set-up under load (gunicorn + PostgreSQL + Redis, measured with wrk): needs
+# BENCH_DATABASE_URL=postgresql://… (its public schema is rebuilt), wrk and redis-server.
+bench-load: $(STAMP)
+	$(BIN)/python bench/load.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache

@@ -32,10 +32,11 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_template_helpers(app)
 
-    from capindustrie import cli, errors, security
+    from capindustrie import caching, cli, errors, security
 
     errors.init_app(app)
     security.init_app(app)
+    caching.init_app(app)
     cli.init_app(app)
     if not app.debug and not app.testing:
         logging.basicConfig(
@@ -64,6 +65,24 @@ def _refuse_unsafe_production(app: Flask) -> None:
     ):
         raise RuntimeError(
             "CAPINDUSTRIE_SECRET_KEY must be set to a long random value in production."
+        )
+    _refuse_per_process_rate_limits(app)
+
+
+def _refuse_per_process_rate_limits(app: Flask) -> None:
+    """In production several workers share the limits only through a common store: with
+    Flask-Limiter's memory store each worker counts alone, so 4 workers allow 4x the limit."""
+    storage = str(app.config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if (
+        app.config["ENV"] == "production"
+        and app.config.get("RATELIMIT_ENABLED", True)
+        and storage.startswith("memory://")
+        and not app.config.get("SINGLE_PROCESS")
+    ):
+        raise RuntimeError(
+            "CAPINDUSTRIE_RATELIMIT_STORAGE_URI is memory:// (one counter per process) in "
+            "production: set it to a Redis/Valkey URL (redis://host:6379/0), or declare "
+            "CAPINDUSTRIE_SINGLE_PROCESS=true if exactly one process serves the site."
         )
 
 

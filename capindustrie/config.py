@@ -18,9 +18,13 @@ DEFAULTS = {
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+    # Longest URI the app serves (a French 414 beyond); below gunicorn's limit_request_line.
+    "MAX_URL_LENGTH": 4096,
     # Rate limits (Flask-Limiter): memory in development, Redis/valkey URL in production.
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
+    # Production refuses memory:// (a counter per worker) unless one process serves the site.
+    "SINGLE_PROCESS": False,
     "LOGIN_RATE_LIMIT": "10/minute;50/hour",
     # Per client address, all accounts together: a whole class logs in at once behind a school NAT.
     "LOGIN_IP_RATE_LIMIT": "200/minute;2000/hour",
@@ -34,6 +38,11 @@ DEFAULTS = {
     "LOGIN_THROTTLE_FREE_FAILURES": 5,
     "LOGIN_THROTTLE_MAX_DELAY_SECONDS": 900,
     "LOGIN_THROTTLE_FORGET_SECONDS": 24 * 3600,
+    # Schools are read once per process and kept this long (refdata/cache.py).
+    "SCHOOL_CACHE_SECONDS": 600,
+    # Anonymous public pages (search, offer page): browsers and shared caches may keep them
+    # this long, then revalidate with their ETag (caching.py).
+    "PUBLIC_CACHE_MAX_AGE": 60,
     # E-mail: sent through SMTP when MAIL_SERVER is set, otherwise only logged.
     "MAIL_SERVER": None,
     "MAIL_PORT": 587,

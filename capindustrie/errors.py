@@ -24,6 +24,11 @@ MESSAGES = {
         "Fichier trop volumineux",
         "Le fichier ou le formulaire envoyé dépasse la taille autorisée.",
     ),
+    414: (
+        "Adresse trop longue",
+        "L'adresse demandée est trop longue. Revenez à la page précédente et réessayez avec "
+        "moins de critères.",
+    ),
     422: (
         "Données invalides",
         "Certaines informations sont invalides. Corrigez-les puis réessayez.",

@@ -1,6 +1,8 @@
 """Security headers for every response (one after_request, as GOV.UK Notify does)."""
 
-from flask import Flask, Response
+from urllib.parse import quote
+
+from flask import Flask, Response, abort, request
 from flask_login import current_user
 
 CSP = "; ".join(
@@ -19,7 +21,24 @@ CSP = "; ".join(
 )
 
 
+def request_uri_length(environ) -> int:
+    """The length of the request's URI as sent (gunicorn: RAW_URI, werkzeug: REQUEST_URI)."""
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if raw is not None:
+        return len(raw)
+    query = environ.get("QUERY_STRING", "")
+    path = quote(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
+    return len(path) + (len(query) + 1 if query else 0)
+
+
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def refuse_long_urls():
+        # The app's own French 414, below gunicorn's limit_request_line (gunicorn.conf.py), so
+        # that the server's page is never the one a user meets.
+        if request_uri_length(request.environ) > app.config["MAX_URL_LENGTH"]:
+            abort(414)
+
     @app.after_request
     def set_security_headers(response: Response) -> Response:
         headers = response.headers

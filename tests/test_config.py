@@ -43,6 +43,8 @@ def test_production_mode_from_the_environment_refuses_the_default_key_too(monkey
 def test_production_starts_with_a_real_secret_key(monkeypatch, database_url):
     monkeypatch.setenv("CAPINDUSTRIE_ENV", "production")
     monkeypatch.setenv("CAPINDUSTRIE_SECRET_KEY", REAL_KEY)
+    # A shared store: redis-py connects lazily, so no server is needed to build the app.
+    monkeypatch.setenv("CAPINDUSTRIE_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6399/0")
     monkeypatch.setenv("CAPINDUSTRIE_DATABASE_URL", database_url)
 
     app = create_app({"TESTING": True})
@@ -54,6 +56,50 @@ def test_production_starts_with_a_real_secret_key(monkeypatch, database_url):
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+def test_production_refuses_the_per_process_memory_rate_limit_store(monkeypatch):
+    # With 4 gunicorn workers each would count alone: 40 wrong passwords instead of 10.
+    monkeypatch.setenv("CAPINDUSTRIE_ENV", "production")
+    monkeypatch.setenv("CAPINDUSTRIE_SECRET_KEY", REAL_KEY)
+    monkeypatch.setenv("CAPINDUSTRIE_RATELIMIT_STORAGE_URI", "memory://")
+
+    with pytest.raises(RuntimeError, match="RATELIMIT_STORAGE_URI.*SINGLE_PROCESS"):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_production_refuses_the_default_rate_limit_store_too():
+    with pytest.raises(RuntimeError, match="RATELIMIT_STORAGE_URI"):
+        create_app({"ENV": "production", "SECRET_KEY": REAL_KEY, "TESTING": True,
+                    "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_production_accepts_memory_store_when_one_process_is_declared(monkeypatch):
+    monkeypatch.setenv("CAPINDUSTRIE_ENV", "production")
+    monkeypatch.setenv("CAPINDUSTRIE_SECRET_KEY", REAL_KEY)
+    monkeypatch.setenv("CAPINDUSTRIE_SINGLE_PROCESS", "true")
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert app.config["SINGLE_PROCESS"] is True
+
+
+def test_production_accepts_a_redis_rate_limit_store(monkeypatch):
+    monkeypatch.setenv("CAPINDUSTRIE_ENV", "production")
+    monkeypatch.setenv("CAPINDUSTRIE_SECRET_KEY", REAL_KEY)
+    monkeypatch.setenv("CAPINDUSTRIE_RATELIMIT_STORAGE_URI", "redis://redis.internal:6379/0")
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://redis.internal:6379/0"
+
+
+def test_development_keeps_the_memory_rate_limit_store_without_declaring_anything():
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert app.config["SINGLE_PROCESS"] is False
 
 
 def test_development_accepts_the_default_key():

@@ -7,12 +7,14 @@ parameter is wrong, and a typo should not hide the page.
 
 from flask import abort, render_template, request
 
+from capindustrie.caching import public_page
 from capindustrie.exports.feeds import job_posting
 from capindustrie.models import OfferStatus
 from capindustrie.public import bp, services
 
 
 @bp.get("/offres/<int:offer_id>")
+@public_page
 def offer(offer_id: int):
     offer = services.public_offer(offer_id)
     if offer is None:

@@ -14,6 +14,7 @@ from capindustrie.geo.distance import (
     haversine_km,
 )
 from capindustrie.models import Offer, OfferStatus, School
+from capindustrie.refdata import cache as school_cache
 
 # A closed offer stays visible (shown « Complet »): pupils and teachers may have its link.
 PUBLIC_STATUSES = (OfferStatus.PUBLISHED, OfferStatus.CLOSED)
@@ -49,7 +50,7 @@ def normalise_uai(value: str | None) -> str:
 def find_school(uai: str) -> School | None:
     if not UAI.fullmatch(uai):
         return None
-    return db.session.scalar(select(School).where(School.uai == uai))
+    return school_cache.school_by_uai(uai)
 
 
 def commute(school: School, offer: Offer) -> Commute | None:
@@ -63,12 +64,11 @@ def commute(school: School, offer: Offer) -> Commute | None:
 
 
 def nearest_schools(offer: Offer, limit: int = NEARBY_SCHOOLS) -> list[tuple[School, float]]:
-    """The open schools nearest the site. ~260 rows: a haversine over all of them costs < 1 ms."""
+    """The open schools nearest the site. ~260 rows, read once per process (refdata/cache.py):
+    a haversine over all of them costs < 1 ms."""
     if offer.latitude is None or offer.longitude is None:
         return []
-    schools = db.session.scalars(
-        select(School).where(School.open.is_(True)).options(selectinload(School.commune))
-    ).all()
+    schools = school_cache.open_schools()
     ranked = sorted(
         (
             (s, haversine_km(offer.latitude, offer.longitude, s.latitude, s.longitude))

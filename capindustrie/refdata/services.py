@@ -125,4 +125,7 @@ def load_reference_data(
     schools = [school_values(r, by_insee) for r in read_csv("schools_77.csv", data_dir)]
     _upsert(School, "uai", schools, report, progress)
     db.session.commit()
+    from capindustrie.refdata import cache
+
+    cache.clear()
     return report

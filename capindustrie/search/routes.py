@@ -5,6 +5,7 @@ from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
 from capindustrie.authz import role_required
+from capindustrie.caching import public_page
 from capindustrie.extensions import limiter
 from capindustrie.htmx import is_fragment_request, render
 from capindustrie.models import Filiere, Role
@@ -79,6 +80,7 @@ def pupil_search():
 
 @bp.get("/offres")
 @public_search_limit
+@public_page
 def public_search():
     form = PublicSearchForm(request.args)
     pick = SchoolPickForm(request.args)
@@ -107,6 +109,7 @@ def public_search():
 
 @bp.get("/offres/etablissements")
 @public_search_limit
+@public_page
 def schools():
     """School suggestions for the public search (links: they work with and without JavaScript)."""
     pick = SchoolPickForm(request.args)

@@ -35,8 +35,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import String, case, cast, exists, func, select
+from sqlalchemy import Float, String, bindparam, case, cast, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from capindustrie.extensions import db
@@ -48,6 +49,8 @@ from capindustrie.geo.distance import (
     estimate_travel_minutes,
 )
 from capindustrie.models import (
+    Commune,
+    Company,
     Filiere,
     Level,
     Offer,
@@ -59,6 +62,7 @@ from capindustrie.models import (
     SchoolType,
     User,
 )
+from capindustrie.refdata import cache as school_cache
 from capindustrie.text import search_key
 
 RADII_KM = (5, 10, 20, 30, 50)
@@ -80,10 +84,10 @@ WIDE_RADIUS_KM = 20
 
 @dataclass(frozen=True)
 class Hit:
-    offer: Offer
+    offer: "Offer | OfferRow"
     distance_km: float
     travel: TravelEstimate
-    periods: list[Period]
+    periods: "list[Period] | list[PeriodRow]"
 
     @property
     def seats_left(self) -> int:
@@ -157,14 +161,20 @@ def search_offers(origin_lat: float, origin_lon: float, level: Level | None, rad
     surely_inside, candidates = _candidates(query)
 
     for candidate in candidates:
-        candidate.distance = distance_km(origin_lat, origin_lon,
-                                         candidate.latitude, candidate.longitude)
+        candidate.distance = _geodesic_km(origin_lat, origin_lon,
+                                          candidate.latitude, candidate.longitude)
     inside = [c for c in candidates if c.distance <= radius_km]
     total = surely_inside + sum(1 for c in inside if c.a2 > query.inner2)
     inside.sort(key=lambda c: (c.distance, c.title, c.id))
     page_rows = inside[query.offset:query.needed]
     hits = _hits(page_rows, filters, (origin_lat, origin_lon))
     return SearchResult(hits, total, page, per_page, radius_km)
+
+
+# The same school–site pairs come back search after search (263 schools, a few thousand
+# offers): each geodesic (~70 µs, an iterative solver) is computed once per process. Exact, and
+# bounded: 50,000 pairs take about 10 MB.
+_geodesic_km = lru_cache(maxsize=50_000)(distance_km)
 
 
 class _Query:
@@ -177,8 +187,8 @@ class _Query:
         self.radius_km = radius_km
         self.offset = offset
         self.needed = offset + per_page
-        self.a2 = squared_chord(earth_centred_km(lat, lon),
-                                Offer.site_x_km, Offer.site_y_km, Offer.site_z_km)
+        self.a2 = _squared_chord_to_origin()
+        self.params = dict(zip(("x0", "y0", "z0"), earth_centred_km(lat, lon), strict=True))
         self.inner2 = (radius_km * (1 - EPSILON)) ** 2
         self.outer2 = (radius_km * (1 + EPSILON)) ** 2
         self.columns = (Offer.id, Offer.title, Offer.latitude, Offer.longitude, self.a2)
@@ -196,7 +206,15 @@ class _Query:
         statement = select(*self.columns).where(*conditions)
         if order:
             statement = statement.order_by(self.a2, Offer.id).limit(limit)
-        return [_Candidate(*row) for row in db.session.execute(statement)]
+        return [_Candidate(*row) for row in db.session.execute(statement, self.params)]
+
+
+@lru_cache(maxsize=1)
+def _squared_chord_to_origin():
+    """The SQL of `a2`, built once: the origin comes as the parameters x0, y0, z0 (building
+    the expression again on each request cost more than running it)."""
+    origin = tuple(bindparam(name, type_=Float) for name in ("x0", "y0", "z0"))
+    return squared_chord(origin, Offer.site_x_km, Offer.site_y_km, Offer.site_z_km)
 
 
 def _period_conditions(filters: Filters) -> list:
@@ -258,7 +276,8 @@ def _candidates(query: _Query) -> tuple[int, list[_Candidate]]:
     surely_inside, band_ids = db.session.execute(
         select(func.coalesce(func.sum(case((a2 <= inner2, 1), else_=0)), 0),
                func.aggregate_strings(band_id, ","))
-        .where(*query.within(query.radius_km, query.outer2))
+        .where(*query.within(query.radius_km, query.outer2)),
+        query.params,
     ).one()
     band = query.fetch(Offer.id.in_([int(i) for i in band_ids.split(",")])) if band_ids else []
     if not surely_inside or query.offset >= surely_inside + len(band):
@@ -294,30 +313,73 @@ def _nearest(query: _Query, surely_inside: int) -> list[_Candidate]:
         return [row for row in rows if row.a2 <= bound]
 
 
+# The columns the results read (templates/search/_results.html, the school's RSS feed
+# templates/exports/school_feed.xml and its Last-Modified); a new one shown there is added here.
+OFFER_COLUMNS = ("id", "title", "summary", "filiere", "for_3e", "for_2nde",
+                 "reserved_priority_education", "latitude", "longitude", "site_commune_insee",
+                 "created_at", "published_at", "updated_at")
+PERIOD_COLUMNS = ("id", "offer_id", "level", "start_date", "end_date", "seats", "seats_taken")
+
+
+@dataclass(frozen=True, slots=True)
+class _Named:
+    name: str
+
+
+class OfferRow:
+    """An offer as the results list shows it, read as a plain row (no ORM object, identity map
+    or lazy load): the `OFFER_COLUMNS`, `company.name`, `site_commune.name`, and the model's
+    `filiere_label` and `levels`."""
+
+    def __init__(self, values: dict, company_name: str, commune_name: str | None):
+        self.__dict__.update(values)
+        self.company = _Named(company_name)
+        self.site_commune = _Named(commune_name) if commune_name is not None else None
+
+    filiere_label = Offer.filiere_label
+    levels = Offer.levels
+
+
+class PeriodRow:
+    """A period as the results list shows it: the `PERIOD_COLUMNS` and `seats_left`."""
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
+
+    seats_left = Period.seats_left
+
+
 def _hits(rows: Sequence[_Candidate], filters: Filters,
           origin: tuple[float, float]) -> list[Hit]:
-    """The page's offers with company, commune and their open periods: three small queries."""
+    """The page's offers with company, commune and open periods, in one query of plain rows
+    (one row per open period; building ORM objects cost more than the SQL)."""
     if not rows:
         return []
-    ids = [row.id for row in rows]
-    offers = {
-        offer.id: offer
-        for offer in db.session.scalars(
-            select(Offer)
-            .where(Offer.id.in_(ids))
-            .options(joinedload(Offer.company), joinedload(Offer.site_commune))
-        )
-    }
-    periods: dict[int, list[Period]] = defaultdict(list)
-    for period in db.session.scalars(
-        select(Period)
-        .where(Period.offer_id.in_(ids), *_period_conditions(filters))
-        .order_by(Period.start_date, Period.id)
-    ):
-        periods[period.offer_id].append(period)
+    offer_table, period_table = Offer.__table__, Period.__table__
+    statement = (
+        select(*(offer_table.c[name].label(f"o_{name}") for name in OFFER_COLUMNS),
+               *(period_table.c[name].label(f"p_{name}") for name in PERIOD_COLUMNS),
+               Company.name.label("company_name"), Commune.name.label("commune_name"))
+        .join(Company, Company.id == offer_table.c.company_id)
+        .outerjoin(Commune, Commune.insee == offer_table.c.site_commune_insee)
+        .join(period_table, period_table.c.offer_id == offer_table.c.id)
+        .where(offer_table.c.id.in_([row.id for row in rows]), *_period_conditions(filters))
+        .order_by(period_table.c.start_date, period_table.c.id)
+    )
+    offers: dict[int, OfferRow] = {}
+    periods: dict[int, list[PeriodRow]] = defaultdict(list)
+    for found in db.session.execute(statement).mappings():
+        offer_id = found["o_id"]
+        if offer_id not in offers:
+            offers[offer_id] = OfferRow({name: found[f"o_{name}"] for name in OFFER_COLUMNS},
+                                        found["company_name"], found["commune_name"])
+        periods[offer_id].append(PeriodRow({name: found[f"p_{name}"] for name in PERIOD_COLUMNS}))
+    # An offer whose last open period filled since the count (a race of milliseconds) is left
+    # out of the page rather than shown without periods.
     return [
         Hit(offers[row.id], row.distance, _travel(row.distance, origin, row), periods[row.id])
         for row in rows
+        if row.id in offers
     ]
 
 
@@ -396,11 +458,11 @@ def normalise_uai(value: str | None) -> str:
 
 
 def school_by_uai(uai: str) -> School | None:
+    """From the per-process cache of the reference schools (refdata/cache.py): detached rows
+    with their commune loaded."""
     if not UAI.fullmatch(uai):
         return None
-    return db.session.scalar(
-        select(School).where(School.uai == uai).options(joinedload(School.commune))
-    )
+    return school_cache.school_by_uai(uai)
 
 
 def default_level(school: School) -> Level:

@@ -118,7 +118,7 @@ def register_teacher():
     if form.validate_on_submit():
         try:
             user = services.register_teacher(
-                school_id=int(form.school_id.data), person=form.person()
+                school_id=form.school.id, person=form.person()
             )
         except services.AccountConflict as conflict:
             form[conflict.field].errors.append(conflict.message)

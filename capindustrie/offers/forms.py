@@ -1,12 +1,11 @@
-"""Wizard forms, one per step. Sub-forms (days, periods) are plain WTForms forms: the CSRF
-token belongs to the enclosing FlaskForm."""
+"""Wizard forms, one per step. Sub-forms (days, periods) are BaseForms too, for the shared input
+rules, without a CSRF token of their own: it belongs to the enclosing form."""
 
 from flask import current_app
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -53,7 +52,14 @@ class LevelFiliereForm(BaseForm):
             raise ValidationError("Choisissez au moins un niveau : 3e, 2nde ou les deux.")
 
 
-class DayForm(Form):
+class SubForm(BaseForm):
+    """A form repeated inside another (FieldList of FormField)."""
+
+    class Meta:
+        csrf = False
+
+
+class DayForm(SubForm):
     title = StringField("Titre du jour", validators=[DataRequired(REQUIRED), PlainText(160)])
     activities = TextAreaField(
         "Ce que l'élève observe", validators=[DataRequired(REQUIRED), PlainText(3000)]
@@ -88,7 +94,7 @@ class SiteForm(BaseForm):
     site_commune_insee = HiddenField(validators=[Optional(), Regexp(r"^77\d{3}$")])
 
 
-class PeriodForm(Form):
+class PeriodForm(SubForm):
     period_id = HiddenField()
     level = SelectField(
         "Niveau",

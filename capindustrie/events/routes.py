@@ -41,6 +41,7 @@ from capindustrie.events.rules import (
 )
 from capindustrie.extensions import db
 from capindustrie.geo.geocoding import GeocodingError
+from capindustrie.headers import inline
 from capindustrie.htmx import redirect_to, render
 from capindustrie.models import (
     Attendance,
@@ -182,7 +183,7 @@ def private_feed(token: str):
 
 def _ics(body: str, filename: str) -> Response:
     response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Content-Disposition"] = inline(filename)
     return response
 
 
@@ -510,7 +511,7 @@ def session_pdf(session_id: int):
     stylesheet = CSS(string=render_template("events/session_pdf.css"), url_fetcher=fetcher)
     pdf = HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
     response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="liste-seance-{session.id}.pdf"'
+    response.headers["Content-Disposition"] = inline(f"liste-seance-{session.id}.pdf")
     return response
 
 

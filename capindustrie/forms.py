@@ -178,3 +178,11 @@ class InputRules:
 
 class BaseForm(InputRules, FlaskForm):
     """Every form of Cap Industrie derives from this class (a test checks it)."""
+
+
+class SubForm(BaseForm):
+    """A form repeated inside another (FieldList of FormField): the same input rules, and no
+    CSRF token of its own (the enclosing form carries it)."""
+
+    class Meta:
+        csrf = False

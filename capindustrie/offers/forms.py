@@ -26,7 +26,7 @@ from wtforms.validators import (
 )
 
 from capindustrie.formfields import REQUIRED, PlainText
-from capindustrie.forms import BaseForm
+from capindustrie.forms import BaseForm, SubForm
 from capindustrie.models import FILIERE_LABELS, Level
 from capindustrie.offers.rules import phone_problem
 
@@ -50,13 +50,6 @@ class LevelFiliereForm(BaseForm):
     def validate_for_2nde(self, field):
         if not (self.for_3e.data or field.data):
             raise ValidationError("Choisissez au moins un niveau : 3e, 2nde ou les deux.")
-
-
-class SubForm(BaseForm):
-    """A form repeated inside another (FieldList of FormField)."""
-
-    class Meta:
-        csrf = False
 
 
 class DayForm(SubForm):

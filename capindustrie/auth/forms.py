@@ -232,5 +232,4 @@ class ResetPasswordForm(NewPasswordMixin, BaseForm):
     def password_context(self) -> tuple[str, ...]:
         if self.user is None:
             return ()
-        return (self.user.first_name, self.user.last_name,
-                (self.user.email or "").split("@")[0])
+        return (self.user.first_name, self.user.last_name, (self.user.email or "").split("@")[0])

@@ -117,9 +117,7 @@ def register_teacher():
     form = RegisterTeacherForm()
     if form.validate_on_submit():
         try:
-            user = services.register_teacher(
-                school_id=form.school.id, person=form.person()
-            )
+            user = services.register_teacher(school_id=form.school.id, person=form.person())
         except services.AccountConflict as conflict:
             form[conflict.field].errors.append(conflict.message)
         else:

@@ -122,9 +122,7 @@ class ProfileForm(FrenchForm):
         | {band.value: services.SIZE_BAND_LABELS[band] for band in SizeBand},
         default="",
     )
-    presentation = TextAreaField(
-        "Présentation courte", validators=[PlainText(PRESENTATION_MAX)]
-    )
+    presentation = TextAreaField("Présentation courte", validators=[PlainText(PRESENTATION_MAX)])
     website = URLField(
         "Site web",
         validators=[

@@ -43,8 +43,9 @@ class Attachment:
     content: str
 
 
-def queue_email(to_address: str, subject: str, body: str,
-                attachment: Attachment | None = None) -> OutboxMessage:
+def queue_email(
+    to_address: str, subject: str, body: str, attachment: Attachment | None = None
+) -> OutboxMessage:
     """Write a message to the outbox, in the caller's transaction (sent or rolled back with it).
     The body is the message itself: the signature is added here, the same for every e-mail."""
     signed = f"{body.rstrip()}\n\n-- \n{SIGNATURE}\n"
@@ -202,7 +203,9 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     if message.attachment_content is not None:
         maintype, _, subtype = (message.attachment_content_type or "text/plain").partition("/")
         email.add_attachment(
-            message.attachment_content.encode("utf-8"), maintype=maintype, subtype=subtype,
+            message.attachment_content.encode("utf-8"),
+            maintype=maintype,
+            subtype=subtype,
             filename=file_name(message.attachment_filename or "piece-jointe"),
         )
     return email

@@ -74,8 +74,10 @@ class _Filters(BaseForm):
         "Mot-clé",
         filters=[_strip],
         validators=[
-            Length(max=KEYWORD_MAX_LENGTH,
-                   message=f"Le mot-clé ne peut pas dépasser {KEYWORD_MAX_LENGTH} caractères."),
+            Length(
+                max=KEYWORD_MAX_LENGTH,
+                message=f"Le mot-clé ne peut pas dépasser {KEYWORD_MAX_LENGTH} caractères.",
+            ),
         ],
     )
     # Not a visible control: pagination links carry it.
@@ -107,11 +109,7 @@ class _Filters(BaseForm):
 
     def filter_args(self) -> dict[str, str]:
         """The current filters as URL parameters (page excluded), for links that keep them."""
-        return {
-            f.name: str(f.data)
-            for f in self
-            if f.name != "page" and f.data not in (None, "")
-        }
+        return {f.name: str(f.data) for f in self if f.name != "page" and f.data not in (None, "")}
 
 
 class PupilSearchForm(_Filters):

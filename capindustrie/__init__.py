@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     _init_extensions(app)
+    _bound_url_integers(app)
     _register_blueprints(app)
     _register_template_helpers(app)
 
@@ -117,6 +118,13 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+def _bound_url_integers(app: Flask) -> None:
+    """Before any route is added: every `<int:…>` of the app stops at the id columns' range."""
+    from capindustrie.inputs import BoundedIntegerConverter
+
+    app.url_map.converters["int"] = BoundedIntegerConverter
 
 
 def _register_blueprints(app: Flask) -> None:

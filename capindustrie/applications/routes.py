@@ -117,9 +117,7 @@ def _pupil_action(application: Application, action, success: str):
         action(application, current_user, utcnow())
     except TransitionError as exc:
         db.session.rollback()
-        return _render_pupil_dashboard(
-            status=422, card_message=(application.id, "error", str(exc))
-        )
+        return _render_pupil_dashboard(status=422, card_message=(application.id, "error", str(exc)))
     db.session.commit()
     flash(success, "success")
     return redirect_to("applications.pupil_dashboard", _anchor=f"candidature-{application.id}")
@@ -204,7 +202,8 @@ def company_list():
 def accept(application_id: int):
     application = get_for_user_or_404(Application, application_id)
     return _company_answer(
-        application, services.accept,
+        application,
+        services.accept,
         "Candidature acceptée : l'élève doit maintenant confirmer son choix.",
     )
 
@@ -225,7 +224,9 @@ def _company_answer(application: Application, action, success: str):
     except TransitionError as exc:
         db.session.rollback()
         return _render_company(
-            focus=application, status=422, answer_form=form,
+            focus=application,
+            status=422,
+            answer_form=form,
             card_message=(application.id, "error", str(exc)),
         )
     db.session.commit()
@@ -242,8 +243,9 @@ def _company_answer(application: Application, action, success: str):
     )
 
 
-def _render_company(focus: Application | None = None, status=200, answer_form=None,
-                    card_message=None):
+def _render_company(
+    focus: Application | None = None, status=200, answer_form=None, card_message=None
+):
     """The page (filtered by the query string), or for htmx the card of `focus`."""
     offers = services.company_offers(current_user.company_id)
     form = CompanyFilterForm(request.args, offer_choices={str(o.id): o.title for o in offers})
@@ -268,7 +270,10 @@ def _render_company(focus: Application | None = None, status=200, answer_form=No
         answer_forms[focus.id] = answer_form
     return render(
         "applications/company_list.html",
-        "applications/_company_card.html",
+        # The card fragment answers an action on one application; a plain htmx GET gets the page.
+        "applications/_company_card.html"
+        if focus is not None
+        else "applications/company_list.html",
         status=status,
         filter_form=form,
         groups=groups,

@@ -15,6 +15,7 @@ from capindustrie.auth import services
 from capindustrie.auth.passwords import password_problem, verify_password
 from capindustrie.extensions import db
 from capindustrie.forms import BaseForm
+from capindustrie.inputs import parse_id
 from capindustrie.models import FILIERE_LABELS, School
 from capindustrie.validation import siret_problem
 
@@ -166,16 +167,15 @@ class RegisterTeacherForm(PersonFieldsMixin, NewPasswordMixin, BaseForm):
     def validate_school_id(self, field):
         if not field.data:
             raise ValidationError("Cherchez votre établissement puis choisissez-le dans la liste.")
-        if not field.data.isdigit() or db.session.get(School, int(field.data)) is None:
+        if self.school is None:
             raise ValidationError(
                 "Cet établissement est inconnu : cherchez-le puis choisissez-le dans la liste."
             )
 
     @property
     def school(self) -> School | None:
-        if self.school_id.data and self.school_id.data.isdigit():
-            return db.session.get(School, int(self.school_id.data))
-        return None
+        school_id = parse_id(self.school_id.data)
+        return db.session.get(School, school_id) if school_id is not None else None
 
 
 class LoginForm(BaseForm):
@@ -230,5 +230,4 @@ class ResetPasswordForm(NewPasswordMixin, BaseForm):
     def password_context(self) -> tuple[str, ...]:
         if self.user is None:
             return ()
-        return (self.user.first_name, self.user.last_name,
-                (self.user.email or "").split("@")[0])
+        return (self.user.first_name, self.user.last_name, (self.user.email or "").split("@")[0])

@@ -124,7 +124,7 @@ def register_teacher():
     if form.validate_on_submit():
         try:
             services.register_teacher(
-                school_id=int(form.school_id.data),
+                school_id=form.school.id,
                 person=form.person(),
                 links=_account_links(),
                 secret_key=current_app.config["SECRET_KEY"],

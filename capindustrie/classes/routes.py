@@ -25,6 +25,7 @@ from capindustrie.classes.slips import slips_pdf
 from capindustrie.errors import render_error
 from capindustrie.extensions import db
 from capindustrie.filters import PARIS, french_date
+from capindustrie.headers import attachment
 from capindustrie.htmx import redirect_to
 from capindustrie.models import Level, Pupil, Role, SchoolClass, User, utcnow
 from capindustrie.offers.rules import school_year_label, school_year_of, troisieme_span
@@ -76,7 +77,8 @@ def _secret() -> str:
 @role_required(Role.TEACHER)
 def index():
     return render_template(
-        "classes/index.html", classes=services.teacher_classes(current_user),
+        "classes/index.html",
+        classes=services.teacher_classes(current_user),
         year_label=school_year_label,
     )
 
@@ -105,18 +107,26 @@ def _class_form(klass: SchoolClass | None = None) -> ClassForm:
     data = {"school_year": school_year_of(today)}
     if klass is not None:
         data = {
-            "name": klass.name, "level": klass.level.value, "school_year": klass.school_year,
-            "internship_start": klass.internship_start, "internship_end": klass.internship_end,
+            "name": klass.name,
+            "level": klass.level.value,
+            "school_year": klass.school_year,
+            "internship_start": klass.internship_start,
+            "internship_end": klass.internship_end,
         }
     return ClassForm(
-        data=data, school_id=current_user.school_id, years=years, config=current_app.config,
+        data=data,
+        school_id=current_user.school_id,
+        years=years,
+        config=current_app.config,
         class_id=klass.id if klass else None,
     )
 
 
 def _class_form_page(form: ClassForm, klass: SchoolClass | None):
     return _page(
-        "classes/class_form.html", form, klass=klass,
+        "classes/class_form.html",
+        form,
+        klass=klass,
         date_hints=_date_hints(list(form.school_year.choices)),
     )
 
@@ -160,8 +170,12 @@ def edit_class(class_id: int):
     return _class_form_page(form, klass)
 
 
-def _detail_page(klass: SchoolClass, colleague_form: ColleagueForm | None = None,
-                 status: int = 200, message: str | None = None):
+def _detail_page(
+    klass: SchoolClass,
+    colleague_form: ColleagueForm | None = None,
+    status: int = 200,
+    message: str | None = None,
+):
     return _page(
         "classes/detail.html",
         colleague_form or ColleagueForm(formdata=None),
@@ -263,18 +277,30 @@ def add_pupil(class_id: int):
         else:
             pupil = accounts[0].pupil
             return _accounts_page(
-                klass, accounts, "Élève ajouté",
+                klass,
+                accounts,
+                "Élève ajouté",
                 f"Le compte de {pupil.user.display_name} est créé, avec l'identifiant "
                 f"{pupil.user.username}.",
             )
     return _page("classes/pupil_form.html", form, klass=klass)
 
 
-def _import_page(klass: SchoolClass, form: RosterForm, parsed: roster.Roster | None = None,
-                 confirm_form: PayloadForm | None = None, status: int | None = None):
+def _import_page(
+    klass: SchoolClass,
+    form: RosterForm,
+    parsed: roster.Roster | None = None,
+    confirm_form: PayloadForm | None = None,
+    status: int | None = None,
+):
     return _page(
-        "classes/import.html", form, status=status, klass=klass, roster=parsed,
-        confirm_form=confirm_form, max_rows=roster.MAX_ROWS,
+        "classes/import.html",
+        form,
+        status=status,
+        klass=klass,
+        roster=parsed,
+        confirm_form=confirm_form,
+        max_rows=roster.MAX_ROWS,
     )
 
 
@@ -287,9 +313,7 @@ def import_roster(class_id: int):
     form = RosterForm()
     if not form.validate_on_submit():
         return _import_page(klass, form)
-    parsed = roster.parse_roster(
-        form.roster.data.read(), _today(), services.class_name_keys(klass)
-    )
+    parsed = roster.parse_roster(form.roster.data.read(), _today(), services.class_name_keys(klass))
     if parsed.error:
         form.add_error("roster", parsed.error)
         return _import_page(klass, form, parsed)
@@ -323,7 +347,8 @@ def confirm_import(class_id: int):
         upload.add_error(
             "roster",
             f"Rien n'a été enregistré : déjà dans la classe depuis la prévisualisation : {names}."
-            if already else PREVIEW_INVALID,
+            if already
+            else PREVIEW_INVALID,
         )
         return _import_page(klass, upload, status=409)
     try:
@@ -336,7 +361,9 @@ def confirm_import(class_id: int):
         )
         return _import_page(klass, upload, status=409)
     return _accounts_page(
-        klass, accounts, "Élèves importés",
+        klass,
+        accounts,
+        "Élèves importés",
         f"{len(accounts)} compte{'s' if len(accounts) > 1 else ''} élève "
         f"créé{'s' if len(accounts) > 1 else ''} dans la classe « {klass.name} ».",
     )
@@ -360,7 +387,7 @@ def slips(class_id: int, batch_id: int):
     db.session.commit()  # single use: the passwords are deleted once the PDF is made
     response.headers["Content-Type"] = "application/pdf"
     slug = search_key(klass.name).replace(" ", "-") or "classe"
-    response.headers["Content-Disposition"] = f'attachment; filename="fiches-connexion-{slug}.pdf"'
+    response.headers["Content-Disposition"] = attachment(f"fiches-connexion-{slug}.pdf")
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -376,7 +403,9 @@ def renew_slips(class_id: int):
         accounts = [services.reset_password(p) for p in pupils]
         db.session.commit()
         return _accounts_page(
-            klass, accounts, "Nouvelles fiches de connexion",
+            klass,
+            accounts,
+            "Nouvelles fiches de connexion",
             f"Nouveaux mots de passe provisoires pour {len(accounts)} élève"
             f"{'s' if len(accounts) > 1 else ''} : les anciennes fiches ne fonctionnent plus.",
         )
@@ -397,7 +426,9 @@ def reset_password(pupil_id: int):
         account = services.reset_password(pupil)
         db.session.commit()
         return _accounts_page(
-            klass, [account], "Mot de passe réinitialisé",
+            klass,
+            [account],
+            "Mot de passe réinitialisé",
             f"{pupil.user.display_name} a un nouveau mot de passe provisoire : l'ancien ne "
             "fonctionne plus et ses sessions ouvertes sont fermées.",
         )
@@ -437,5 +468,6 @@ def remove_pupil(pupil_id: int):
         flash(f"Le compte de {name} est supprimé, avec ses candidatures.", "success")
         return redirect_to("classes.detail", class_id=klass.id)
     status = 422 if problem and form.is_submitted() else 200
-    return _page("classes/remove.html", form, status=status, klass=klass, pupil=pupil,
-                 problem=problem)
+    return _page(
+        "classes/remove.html", form, status=status, klass=klass, pupil=pupil, problem=problem
+    )

@@ -77,6 +77,13 @@ class DuplicateForm(FrenchForm):
     levels = SelectField("Niveaux de la copie", choices=DUPLICATE_CHOICES, default="same")
 
 
+def _web_scheme(form, field):
+    # Before URL(): a form's validate_<field> would not run once URL() has refused the value.
+    scheme = urlsplit(field.data or "").scheme.lower()
+    if field.data and scheme not in ("http", "https"):
+        raise ValidationError("L'adresse du site doit commencer par https:// ou http://.")
+
+
 class ProfileForm(FrenchForm):
     name = StringField(
         "Nom de l'entreprise",
@@ -115,14 +122,13 @@ class ProfileForm(FrenchForm):
         | {band.value: services.SIZE_BAND_LABELS[band] for band in SizeBand},
         default="",
     )
-    presentation = TextAreaField(
-        "Présentation courte", validators=[PlainText(PRESENTATION_MAX)]
-    )
+    presentation = TextAreaField("Présentation courte", validators=[PlainText(PRESENTATION_MAX)])
     website = URLField(
         "Site web",
         validators=[
             Optional(),
             Length(max=300, message="300 caractères au plus."),
+            _web_scheme,
             URL(
                 require_tld=True,
                 message="Indiquez une adresse web complète, par exemple https://www.exemple.fr.",
@@ -138,11 +144,6 @@ class ProfileForm(FrenchForm):
         if len(communes) > 1:
             choices = {"": "Choisissez la commune"} | choices
         self.commune.choices = choices
-
-    def validate_website(self, field):
-        scheme = urlsplit(field.data or "").scheme.lower()
-        if field.data and scheme not in ("http", "https"):
-            raise ValidationError("L'adresse du site doit commencer par https:// ou http://.")
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

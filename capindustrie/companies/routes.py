@@ -57,7 +57,9 @@ def duplicate_offer(offer_id: int):
     form = DuplicateForm(prefix=f"duplicate-{offer.id}")
     if not form.validate_on_submit():
         return _render_dashboard(
-            focus=offer, status=422, duplicate_forms={offer.id: form},
+            focus=offer,
+            status=422,
+            duplicate_forms={offer.id: form},
             message=("error", "Choisissez les niveaux de la copie."),
         )
     copy = services.duplicate_offer(offer, current_user, form.levels.data)
@@ -119,8 +121,13 @@ def _after_row_change(offer: Offer, message: str):
     return redirect_to("companies.dashboard", _anchor=f"offre-{offer.id}")
 
 
-def _render_dashboard(focus: Offer | None = None, status: int = 200, message=None,
-                      seat_forms=None, duplicate_forms=None):
+def _render_dashboard(
+    focus: Offer | None = None,
+    status: int = 200,
+    message=None,
+    seat_forms=None,
+    duplicate_forms=None,
+):
     """The page, or for HTMX the row of `focus`; `seat_forms`/`duplicate_forms` carry the
     submitted form (with its errors) in place of a fresh one."""
     company = current_user.company
@@ -134,7 +141,8 @@ def _render_dashboard(focus: Offer | None = None, status: int = 200, message=Non
     today = utcnow().date()
     return render(
         "companies/dashboard.html",
-        "companies/_offer_row.html",
+        # The row fragment answers an action on one offer; a plain htmx GET gets the page.
+        "companies/_offer_row.html" if focus is not None else "companies/dashboard.html",
         status=status,
         company=company,
         offers=offers,
@@ -185,8 +193,11 @@ def profile():
         form.set_communes(services.communes_for_postcode(form.postcode.data or ""))
     status = 422 if form.errors else 200
     return render(
-        "companies/profile.html", "companies/profile.html", status=status,
-        company=company, form=form,
+        "companies/profile.html",
+        "companies/profile.html",
+        status=status,
+        company=company,
+        form=form,
     )
 
 
@@ -225,7 +236,9 @@ def colleagues():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         services.invite_colleague(
-            company, current_user, email,
+            company,
+            current_user,
+            email,
             lambda token: public_url("companies.accept_invitation", token=token),
         )
         db.session.commit()
@@ -236,9 +249,12 @@ def colleagues():
         )
         return redirect_to("companies.colleagues")
     return render(
-        "companies/colleagues.html", "companies/colleagues.html",
+        "companies/colleagues.html",
+        "companies/colleagues.html",
         status=422 if form.errors else 200,
-        company=company, form=form, users=services.colleagues(company),
+        company=company,
+        form=form,
+        users=services.colleagues(company),
         invitation_validity=services.invitation_validity(),
     )
 
@@ -268,6 +284,9 @@ def accept_invitation(token: str):
               "success")
         return redirect_to("companies.dashboard")
     return render(
-        "companies/accept_invitation.html", "companies/accept_invitation.html",
-        status=422 if form.errors else 200, form=form, invitation=invitation,
+        "companies/accept_invitation.html",
+        "companies/accept_invitation.html",
+        status=422 if form.errors else 200,
+        form=form,
+        invitation=invitation,
     )

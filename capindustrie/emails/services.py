@@ -4,6 +4,9 @@ A row is claimed (claimed_at set, committed) before it is sent, so two senders �
 and a `flask outbox send` typed by hand — never send it twice. A claim older than CLAIM_TIMEOUT
 belongs to a sender that died mid-send and may be taken again. A failed send stays pending with a
 later next_attempt_at, until MAIL_MAX_ATTEMPTS: then it is marked failed and kept for staff.
+A message that cannot be sent for any other reason than the mail server (it cannot be built,
+a bug) is a poison message: marked failed at once with its error, and the run goes on.
+Every header value is one line, made by capindustrie.headers.
 """
 
 import logging
@@ -17,6 +20,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 
 from capindustrie.extensions import db
+from capindustrie.headers import email_subject, file_name, one_line
 from capindustrie.models import OutboxMessage, OutboxStatus, utcnow
 
 logger = logging.getLogger("capindustrie.emails")
@@ -39,12 +43,15 @@ class Attachment:
     content: str
 
 
-def queue_email(to_address: str, subject: str, body: str,
-                attachment: Attachment | None = None) -> OutboxMessage:
+def queue_email(
+    to_address: str, subject: str, body: str, attachment: Attachment | None = None
+) -> OutboxMessage:
     """Write a message to the outbox, in the caller's transaction (sent or rolled back with it).
     The body is the message itself: the signature is added here, the same for every e-mail."""
     signed = f"{body.rstrip()}\n\n-- \n{SIGNATURE}\n"
-    message = OutboxMessage(to_address=to_address, subject=subject, body=signed)
+    message = OutboxMessage(
+        to_address=one_line(to_address), subject=email_subject(subject), body=signed
+    )
     if attachment is not None:
         message.attachment_filename = attachment.filename
         message.attachment_content_type = attachment.content_type
@@ -63,8 +70,7 @@ class SendReport:
 
     def __str__(self) -> str:
         text = (
-            f"{self.sent} envoyé(s), {self.retried} à réessayer, "
-            f"{self.failed} en échec définitif"
+            f"{self.sent} envoyé(s), {self.retried} à réessayer, {self.failed} en échec définitif"
         )
         if self.interrupted:
             text += " (serveur de messagerie injoignable : envoi interrompu)"
@@ -89,21 +95,23 @@ def send_pending(now: datetime | None = None, limit: int = 100) -> SendReport:
         for message_id in ids:
             if not claim(message_id, now):
                 continue
-            message = db.session.get(OutboxMessage, message_id)
             try:
+                message = db.session.get(OutboxMessage, message_id)
                 mailer.send(message)
             except _ConnectError as exc:
                 _record_failure(message, exc.cause, now, report)
                 report.interrupted = True
+                db.session.commit()
                 break
             except SEND_ERRORS as exc:
                 _record_failure(message, exc, now, report)
+            except Exception as exc:  # noqa: BLE001 — any other error is the message's own
+                _give_up(message_id, exc, now, report)
             else:
                 message.status = OutboxStatus.SENT
                 message.sent_at = now
                 report.sent += 1
-            finally:
-                db.session.commit()
+            db.session.commit()
     return report
 
 
@@ -142,8 +150,9 @@ def _claim_free(now: datetime):
     return or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - CLAIM_TIMEOUT)
 
 
-def _record_failure(message: OutboxMessage, exc: BaseException, now: datetime,
-                    report: SendReport) -> None:
+def _record_failure(
+    message: OutboxMessage, exc: BaseException, now: datetime, report: SendReport
+) -> None:
     config = current_app.config
     message.attempts += 1
     message.last_error = f"{type(exc).__name__}: {exc}"[:1000]
@@ -158,15 +167,34 @@ def _record_failure(message: OutboxMessage, exc: BaseException, now: datetime,
         report.retried += 1
     logger.warning(
         "outbox message %s not sent (attempt %s, %s): %s",
-        message.id, message.attempts, message.status.value, type(exc).__name__,
+        message.id,
+        message.attempts,
+        message.status.value,
+        type(exc).__name__,
+    )
+
+
+def _give_up(message_id: int, exc: BaseException, now: datetime, report: SendReport) -> None:
+    """A poison message: it will never be sent, whatever the number of attempts. Marked failed
+    with its error (claim released) so that no later run tries it again or stops on it."""
+    db.session.rollback()
+    message = db.session.get(OutboxMessage, message_id)
+    message.attempts += 1
+    message.status = OutboxStatus.FAILED
+    message.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+    message.claimed_at = None
+    report.failed += 1
+    logger.error(
+        "outbox message %s cannot be sent, marked failed: %s", message_id, type(exc).__name__
     )
 
 
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email = EmailMessage()
-    email["Subject"] = message.subject
-    email["From"] = sender
-    email["To"] = message.to_address
+    # Again here: rows queued before the one-line rule may still hold a line break.
+    email["Subject"] = email_subject(message.subject)
+    email["From"] = one_line(sender)
+    email["To"] = one_line(message.to_address)
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(idstring=f"outbox{message.id}")
     # Tells auto-responders not to answer a robot.
@@ -175,8 +203,10 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     if message.attachment_content is not None:
         maintype, _, subtype = (message.attachment_content_type or "text/plain").partition("/")
         email.add_attachment(
-            message.attachment_content.encode("utf-8"), maintype=maintype, subtype=subtype,
-            filename=message.attachment_filename or "piece-jointe",
+            message.attachment_content.encode("utf-8"),
+            maintype=maintype,
+            subtype=subtype,
+            filename=file_name(message.attachment_filename or "piece-jointe"),
         )
     return email
 
@@ -195,11 +225,15 @@ class _Mailer:
         self._close()
 
     def send(self, message: OutboxMessage) -> None:
+        # Built first, even when only logged: a message that cannot be built fails the same way.
+        email = build_email(message, self.config["MAIL_SENDER"])
         if not self.config.get("MAIL_SERVER"):
             # Never the body: it may carry a pupil's message or a password-reset link.
             logger.info(
                 "outbox message %s to @%s (no MAIL_SERVER, logged only): %s",
-                message.id, message.to_address.rpartition("@")[2], message.subject,
+                message.id,
+                email["To"].rpartition("@")[2],
+                email["Subject"],
             )
             return
         if self.connection is None:
@@ -208,7 +242,7 @@ class _Mailer:
             except SEND_ERRORS as exc:
                 raise _ConnectError(exc) from exc
         try:
-            self.connection.send_message(build_email(message, self.config["MAIL_SENDER"]))
+            self.connection.send_message(email)
         except SEND_ERRORS:
             # The session may be unusable after an error: the next message opens a fresh one.
             self._close()

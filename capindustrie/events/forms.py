@@ -6,7 +6,6 @@ from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     RadioField,
@@ -35,7 +34,7 @@ from capindustrie.events.rules import (
     KIND_LABELS,
 )
 from capindustrie.formfields import REQUIRED, PlainText
-from capindustrie.forms import BaseForm
+from capindustrie.forms import BaseForm, SubForm
 
 SESSION_ROWS = 3
 DATE_ERROR = "Indiquez une date valide."
@@ -75,7 +74,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class SessionForm(Form):
+class SessionForm(SubForm):
     day = DateField("Date", validators=[Optional()])
     start = TimeField("Début", validators=[Optional()])
     end_day = DateField("Jour de fin (si la séance dure 2 jours)", validators=[Optional()])

@@ -40,8 +40,11 @@ from capindustrie.events.rules import (
     when_label,
 )
 from capindustrie.extensions import db
+from capindustrie.forms import MAX_YEAR, MIN_YEAR
 from capindustrie.geo.geocoding import GeocodingError
+from capindustrie.headers import inline
 from capindustrie.htmx import redirect_to, render
+from capindustrie.inputs import parse_id
 from capindustrie.models import (
     Attendance,
     CalendarFeed,
@@ -94,7 +97,7 @@ def _register_page(status: int = 200, **context):
 @bp.get("/")
 def public_list():
     now = utcnow()
-    campaign_id = request.args.get("campagne", type=int)
+    campaign_id = parse_id(request.args.get("campagne"))
     kind = request.args.get("type") or None
     audience = request.args.get("public") or None
     kind = EventKind(kind) if kind in {k.value for k in EventKind} else None
@@ -132,6 +135,9 @@ def _monday(value: str | None, now) -> date:
     try:
         day = date.fromisoformat(value) if value else to_paris(now).date()
     except ValueError:
+        day = to_paris(now).date()
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        # A week of year 9999 would overflow when its days are counted: this week instead.
         day = to_paris(now).date()
     return day - timedelta(days=day.weekday())
 
@@ -182,7 +188,7 @@ def private_feed(token: str):
 
 def _ics(body: str, filename: str) -> Response:
     response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Content-Disposition"] = inline(filename)
     return response
 
 
@@ -223,8 +229,8 @@ def create():
         title=form.title.data,
         description=form.description.data,
         audience=EventAudience(form.audience.data),
-        campaign_id=int(form.campaign.data) if form.campaign.data else None,
-        company_id=int(form.organiser.data) if form.organiser.data else None,
+        campaign_id=parse_id(form.campaign.data),
+        company_id=parse_id(form.organiser.data),
         address=form.address.data,
         postcode=form.postcode.data,
         commune_insee=None,
@@ -485,6 +491,9 @@ def attendance(registration_id: int):
             )
     else:
         status = 422
+    context = _session_context(session)
+    # The page (no JavaScript) shows every row: the other rows keep their own forms.
+    context["forms"] = context["forms"] | {registration.id: form}
     return render(
         "events/session.html",
         "events/_attendance_row.html",
@@ -492,7 +501,7 @@ def attendance(registration_id: int):
         row=registration,
         form=form,
         saved=status == 200,
-        **_session_context(session) | {"forms": {registration.id: form}},
+        **context,
         **HELPERS,
     )
 
@@ -510,7 +519,7 @@ def session_pdf(session_id: int):
     stylesheet = CSS(string=render_template("events/session_pdf.css"), url_fetcher=fetcher)
     pdf = HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
     response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="liste-seance-{session.id}.pdf"'
+    response.headers["Content-Disposition"] = inline(f"liste-seance-{session.id}.pdf")
     return response
 
 

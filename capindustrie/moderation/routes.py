@@ -11,6 +11,7 @@ from werkzeug.routing import BuildError
 from capindustrie.authz import get_for_user_or_404, role_required
 from capindustrie.extensions import db
 from capindustrie.htmx import redirect_to, render
+from capindustrie.inputs import page_number
 from capindustrie.models import Company, CompanyStatus, Filiere, Offer, OfferStatus, Role
 from capindustrie.moderation import bp, services
 from capindustrie.moderation.forms import DecisionForm, OfferFilterForm, ReasonForm
@@ -186,8 +187,7 @@ def _render_company(company, approve_form, reject_form, error=None, status=200):
 
 
 def _page_number() -> int:
-    page = request.args.get("page", default=1, type=int)
-    return page if page and page > 0 else 1
+    return page_number(request.args.get("page"))
 
 
 def _filter_query(form: OfferFilterForm) -> dict[str, str]:

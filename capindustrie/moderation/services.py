@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from capindustrie.emails.services import queue_email
 from capindustrie.extensions import db
+from capindustrie.headers import one_line
 from capindustrie.models import (
     Commune,
     Company,
@@ -140,7 +141,7 @@ def last_submitted_at(offer: Offer) -> datetime | None:
 def publish_offer(offer: Offer, actor: User, offer_url: str, now: datetime | None = None) -> None:
     """Publish a submitted offer and tell the company. Raises lifecycle.TransitionError."""
     lifecycle.transition(offer, OfferStatus.PUBLISHED, actor, None, now or utcnow())
-    subject = f"Votre offre « {_one_line(offer.title)} » est publiée"
+    subject = f"Votre offre « {one_line(offer.title)} » est publiée"
     body = (
         f"Votre offre de stage « {offer.title} » a été validée par le Département de "
         "Seine-et-Marne. Elle est désormais publiée sur Cap Industrie : les élèves de "
@@ -155,7 +156,7 @@ def reject_offer(
 ) -> None:
     """Refuse a submitted offer with a reason, e-mailed to the company. Raises TransitionError."""
     lifecycle.transition(offer, OfferStatus.REJECTED, actor, reason, now or utcnow())
-    subject = f"Votre offre « {_one_line(offer.title)} » n'a pas été acceptée"
+    subject = f"Votre offre « {one_line(offer.title)} » n'a pas été acceptée"
     body = (
         f"Votre offre de stage « {offer.title} » n'a pas été acceptée par le Département de "
         "Seine-et-Marne.\n\n"
@@ -175,7 +176,7 @@ def approve_company(company: Company, space_url: str) -> None:
         raise CompanyDecisionError("Cette entreprise est déjà validée.")
     company.status = CompanyStatus.APPROVED
     company.rejection_reason = None
-    subject = f"Votre entreprise « {_one_line(company.name)} » est validée sur Cap Industrie"
+    subject = f"Votre entreprise « {one_line(company.name)} » est validée sur Cap Industrie"
     body = (
         f"L'inscription de « {company.name} » (SIRET {company.siret}) sur Cap Industrie a été "
         "validée par le Département de Seine-et-Marne. Les offres de stage que vous soumettez "
@@ -194,7 +195,7 @@ def reject_company(company: Company, reason: str, space_url: str) -> None:
     company.status = CompanyStatus.REJECTED
     company.rejection_reason = reason
     subject = (
-        f"L'inscription de « {_one_line(company.name)} » sur Cap Industrie n'a pas été acceptée"
+        f"L'inscription de « {one_line(company.name)} » sur Cap Industrie n'a pas été acceptée"
     )
     body = (
         f"L'inscription de « {company.name} » (SIRET {company.siret}) sur Cap Industrie n'a "
@@ -215,9 +216,4 @@ def company_recipients(company: Company) -> list[User]:
 def _mail_company(company: Company, subject: str, body: str) -> None:
     for user in company_recipients(company):
         greeting = f"Bonjour {user.first_name},\n\n"
-        queue_email(user.email, subject[:300], f"{greeting}{body}")
-
-
-def _one_line(text: str) -> str:
-    """A subject is one header line: user text with a line break would break the message."""
-    return " ".join((text or "").split())
+        queue_email(user.email, subject, f"{greeting}{body}")

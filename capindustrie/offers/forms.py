@@ -1,12 +1,11 @@
-"""Wizard forms, one per step. Sub-forms (days, periods) are plain WTForms forms: the CSRF
-token belongs to the enclosing FlaskForm."""
+"""Wizard forms, one per step. Sub-forms (days, periods) are BaseForms too, for the shared input
+rules, without a CSRF token of their own: it belongs to the enclosing form."""
 
 from flask import current_app
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -27,7 +26,7 @@ from wtforms.validators import (
 )
 
 from capindustrie.formfields import REQUIRED, PlainText
-from capindustrie.forms import BaseForm
+from capindustrie.forms import BaseForm, SubForm
 from capindustrie.models import FILIERE_LABELS, Level
 from capindustrie.offers.rules import phone_problem
 
@@ -53,7 +52,7 @@ class LevelFiliereForm(BaseForm):
             raise ValidationError("Choisissez au moins un niveau : 3e, 2nde ou les deux.")
 
 
-class DayForm(Form):
+class DayForm(SubForm):
     title = StringField("Titre du jour", validators=[DataRequired(REQUIRED), PlainText(160)])
     activities = TextAreaField(
         "Ce que l'élève observe", validators=[DataRequired(REQUIRED), PlainText(3000)]
@@ -88,7 +87,7 @@ class SiteForm(BaseForm):
     site_commune_insee = HiddenField(validators=[Optional(), Regexp(r"^77\d{3}$")])
 
 
-class PeriodForm(Form):
+class PeriodForm(SubForm):
     period_id = HiddenField()
     level = SelectField(
         "Niveau",

@@ -7,6 +7,7 @@ from capindustrie.authz import get_for_user_or_404, role_required
 from capindustrie.extensions import db
 from capindustrie.geo.geocoding import GeocodingError
 from capindustrie.htmx import is_fragment_request, redirect_to, render
+from capindustrie.inputs import parse_id
 from capindustrie.models import Filiere, Offer, OfferStatus, Role, utcnow
 from capindustrie.offers import bp, forms, lifecycle, services, wizard
 from capindustrie.offers.program_templates import OBSERVATION_COMMITMENT
@@ -228,7 +229,7 @@ def save_periods(offer: Offer, form) -> dict | None:
         raw_id = entry.form.period_id.data
         rows.append(
             wizard.PeriodRow(
-                period_id=int(raw_id) if raw_id and raw_id.isdigit() else None,
+                period_id=parse_id(raw_id),
                 level=entry.form.level.data or "",
                 start_date=entry.form.start_date.data,
                 end_date=entry.form.end_date.data,

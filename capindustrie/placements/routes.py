@@ -12,6 +12,7 @@ from capindustrie.applications import services as application_services
 from capindustrie.applications.states import LABELS, S, TransitionError
 from capindustrie.authz import get_for_user_or_404, role_required
 from capindustrie.extensions import db
+from capindustrie.headers import attachment
 from capindustrie.htmx import hx_refresh, is_fragment_request, redirect_to, render
 from capindustrie.models import Application, Placement, Pupil, Role, SchoolClass, utcnow
 from capindustrie.placements import agreement as agreement_pdf
@@ -137,9 +138,14 @@ def _render_after_action(pupil: Pupil, status: int = 200, message=None, refuse_f
     dashboard = services.class_dashboard(klass)
     row_message = (pupil.id, *message) if message else None
     if not is_fragment_request():
-        return _render_dashboard(klass, DashboardFilterForm(formdata=None), status=status,
-                                 dashboard=dashboard, row_message=row_message,
-                                 refuse_form=refuse_form)
+        return _render_dashboard(
+            klass,
+            DashboardFilterForm(formdata=None),
+            status=status,
+            dashboard=dashboard,
+            row_message=row_message,
+            refuse_form=refuse_form,
+        )
     row = dashboard.row_of(pupil.id)
     return render(
         "placements/_row_swap.html",
@@ -149,12 +155,12 @@ def _render_after_action(pupil: Pupil, status: int = 200, message=None, refuse_f
     )
 
 
-def _render_dashboard(klass, form, status=200, dashboard=None, row_message=None,
-                      refuse_form=None):
+def _render_dashboard(klass, form, status=200, dashboard=None, row_message=None, refuse_form=None):
     dashboard = dashboard or services.class_dashboard(klass)
     state = form.state()
-    context = _dashboard_context(dashboard, dashboard.filtered(state), state, row_message,
-                                 refuse_form)
+    context = _dashboard_context(
+        dashboard, dashboard.filtered(state), state, row_message, refuse_form
+    )
     return render(
         "placements/class_dashboard.html",
         "placements/_dashboard_results.html",
@@ -202,9 +208,7 @@ def agreement(placement_id: int):
     placement = get_for_user_or_404(Placement, placement_id)
     response = make_response(agreement_pdf.render_pdf(placement))
     response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{agreement_pdf.filename(placement)}"'
-    )
+    response.headers["Content-Disposition"] = attachment(agreement_pdf.filename(placement))
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -12,6 +12,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from capindustrie.filters import french_date
 from capindustrie.forms import BaseForm
+from capindustrie.inputs import PAGE_INVALID, page_number, page_problem
 from capindustrie.models import FILIERE_LABELS, Level
 from capindustrie.search.services import DEFAULT_RADIUS_KM, KEYWORD_MAX_LENGTH, MAX_PAGE, RADII_KM
 
@@ -32,17 +33,12 @@ def _known_choice(message: str):
 
 
 def _page_number(form, field):
-    raw = field.data or "1"
-    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
-        raise ValidationError(
-            "Numéro de page invalide : il doit s'agir d'un nombre entier à partir de 1."
-        )
     # Each page costs its predecessors' ranking: deep pages are refused, not computed.
-    if int(raw) > MAX_PAGE:
-        raise ValidationError(
-            f"Numéro de page trop grand ({MAX_PAGE} au plus) : "
-            "réduisez le rayon ou ajoutez un filtre."
-        )
+    problem = page_problem(field.data, MAX_PAGE)
+    if problem and problem != PAGE_INVALID:
+        problem = problem.rstrip(".") + " : réduisez le rayon ou ajoutez un filtre."
+    if problem:
+        raise ValidationError(problem)
 
 
 class FrenchDateField(DateField):
@@ -78,8 +74,10 @@ class _Filters(BaseForm):
         "Mot-clé",
         filters=[_strip],
         validators=[
-            Length(max=KEYWORD_MAX_LENGTH,
-                   message=f"Le mot-clé ne peut pas dépasser {KEYWORD_MAX_LENGTH} caractères."),
+            Length(
+                max=KEYWORD_MAX_LENGTH,
+                message=f"Le mot-clé ne peut pas dépasser {KEYWORD_MAX_LENGTH} caractères.",
+            ),
         ],
     )
     # Not a visible control: pagination links carry it.
@@ -91,7 +89,7 @@ class _Filters(BaseForm):
 
     @property
     def page_number(self) -> int:
-        return int(self.page.data or "1")
+        return page_number(self.page.data, MAX_PAGE)
 
     @property
     def keyword(self) -> str | None:
@@ -111,11 +109,7 @@ class _Filters(BaseForm):
 
     def filter_args(self) -> dict[str, str]:
         """The current filters as URL parameters (page excluded), for links that keep them."""
-        return {
-            f.name: str(f.data)
-            for f in self
-            if f.name != "page" and f.data not in (None, "")
-        }
+        return {f.name: str(f.data) for f in self if f.name != "page" and f.data not in (None, "")}
 
 
 class PupilSearchForm(_Filters):

@@ -9,7 +9,7 @@ from capindustrie.models import Role
 from tests import factories as f
 from tests.factories import login
 
-HUGE_IDS = [str(DB_INT_MAX + 1), "99999999999999999999", "9" * 5000]
+HUGE_IDS = [str(DB_INT_MAX + 1), "99999999999999999999", "9" * 1000]
 
 
 def test_every_int_segment_of_the_url_map_uses_the_bounded_converter(app):
@@ -98,7 +98,7 @@ def test_parse_id_accepts_only_ids_within_the_column_range(raw, expected):
 def test_staff_list_with_a_huge_page_shows_the_first_page(client):
     staff = f.user(Role.STAFF)
     login(client, staff)
-    for page in ("999999999999999999999", "2147483648", "-1", "abc", "1" * 100_000):
+    for page in ("999999999999999999999", "2147483648", "-1", "abc", "1" * 3000):
         response = client.get(f"/moderation/offres?page={page}")
         assert response.status_code == 200, page
 

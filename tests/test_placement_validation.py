@@ -1,5 +1,5 @@
 """The teacher validates or refuses a chosen internship: placement, transition, seat, e-mails,
-the age rule, and who may do it."""
+no age rule, and who may do it."""
 
 from datetime import date
 
@@ -17,7 +17,6 @@ from capindustrie.models import (
     Placement,
     Role,
 )
-from capindustrie.placements.services import AGE_RULE, age_on
 from tests import factories as f
 from tests.factories import login
 from tests.placement_helpers import NOW, WEEK, application_in, published_period
@@ -267,51 +266,33 @@ def test_htmx_conflict_reloads_the_page_with_the_message(client, teacher, klass,
     assert "n&#39;attend pas votre validation" in page
 
 
-# --- Age rule ------------------------------------------------------------------------------------
+# --- No age rule ---------------------------------------------------------------------------------
+# Loi n° 2018-771 (art. 19) rewrote Code du travail L. 4153-1 2°: since 1 January 2019 the
+# observation sequence is open to 3e pupils whatever their age, in private companies too.
 
 
-def test_age_on_the_first_day():
-    assert age_on(date(2013, 1, 11), WEEK) == 14
-    assert age_on(date(2013, 1, 12), WEEK) == 13
-    assert age_on(date(2012, 2, 29), date(2026, 2, 28)) == 13
-    assert age_on(date(2012, 2, 29), date(2026, 3, 1)) == 14
-
-
-def test_under_14_on_the_first_day_cannot_be_placed(client, teacher, klass, period):
+def test_a_pupil_of_13_on_the_first_day_is_validated(client, teacher, klass, period):
     # Born the day after the first day of the internship, 14 years earlier: 13 on that day.
     application = confirmed_application(klass, period, birth_date=date(2013, 1, 12))
-    before = snapshot(application)
     login(client, teacher)
 
     response = client.post(f"/candidatures/{application.id}/valider")
-    html = response.get_data(as_text=True)
 
-    assert response.status_code == 422
-    assert AGE_RULE.replace("'", "&#39;") in html
-    assert "13 ans le lundi 11 janvier 2027" in html
-    assert snapshot(application) == before
+    assert response.status_code == 303
+    assert db.session.scalar(select(Placement)).application_id == application.id
+    assert db.session.get(Application, application.id).status == S.VALIDATED
 
 
-def test_age_rule_answers_the_row_for_htmx(client, teacher, klass, period):
-    application = confirmed_application(klass, period, birth_date=date(2013, 6, 1))
+def test_a_young_pupil_is_validated_through_htmx_too(client, teacher, klass, period):
+    application = confirmed_application(klass, period, birth_date=date(2014, 6, 1))
     login(client, teacher)
 
     response = client.post(f"/candidatures/{application.id}/valider",
                            headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
 
-    assert response.status_code == 422
-    assert html.lstrip().startswith(f'<tr id="eleve-{application.pupil_id}"')
-    assert "L. 4153-1" in html and 'role="alert"' in html
-    # The teacher can still refuse it, from the same row.
-    assert "Refuser le stage" in html
-
-
-def test_14_exactly_on_the_first_day_may_be_placed(client, teacher, klass, period):
-    application = confirmed_application(klass, period, birth_date=date(2013, 1, 11))
-    login(client, teacher)
-
-    assert client.post(f"/candidatures/{application.id}/valider").status_code == 303
+    assert response.status_code == 200
+    assert "Moins de 14 ans" not in html and "L. 4153-1" not in html
     assert db.session.scalar(select(Placement)).application_id == application.id
 
 

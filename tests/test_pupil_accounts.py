@@ -139,7 +139,8 @@ def test_temporary_passwords_are_readable_long_enough_and_random():
 
 def test_add_one_pupil_creates_a_hashed_temporary_account(teacher_client, klass, app):
     form = teacher_client.get(f"/classes/{klass.id}/eleves/nouveau")
-    assert "ne sert qu'à la règle d'âge de la convention" in text(form)
+    assert "ne sert qu'à la remplir sur la convention de stage" in text(form)
+    assert "âge" not in text(form) and "14 ans" not in text(form)
 
     response = add_pupil(teacher_client, klass, born="2012-03-14")
 

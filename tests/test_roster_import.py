@@ -273,6 +273,12 @@ def test_bad_file_is_refused_whole_with_a_french_error(teacher_client, klass, na
     assert counts() == before == (1, 1)
 
 
+def test_import_page_explains_the_birth_date_without_any_age_rule(teacher_client, klass):
+    page = text(teacher_client.get(f"/classes/{klass.id}/import"))
+    assert "ne sert qu'à la remplir sur la convention de stage" in page
+    assert "âge" not in page and "14 ans" not in page
+
+
 def test_no_file_chosen(teacher_client, klass):
     response = teacher_client.post(f"/classes/{klass.id}/import", data={},
                                    content_type="multipart/form-data")

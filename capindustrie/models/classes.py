@@ -54,7 +54,7 @@ class Pupil(Base):
         sa.ForeignKey("user_account.id", ondelete="CASCADE"), unique=True
     )
     class_id: Mapped[int] = mapped_column(sa.ForeignKey("school_class.id"), index=True)
-    # Only when the convention needs it (age rule: under 14 on the first day).
+    # Optional, printed on the convention only (no age rule: the class level decides).
     birth_date: Mapped[date | None]
 
     user: Mapped[User] = relationship()

@@ -1,5 +1,9 @@
 """The teacher's side of placements: where each pupil of a class stands, the validation or
-refusal of a chosen internship (with the age rule), and what the convention needs.
+refusal of a chosen internship, and what the convention needs.
+
+There is no age rule: since loi n° 2018-771 (art. 19) rewrote Code du travail L. 4153-1 2°,
+observation sequences are open to pupils of the last two years of collège and of lycée whatever
+their age, private companies included; the class level decides (checked when applying).
 
 No `request` here; callers pass `now`. Functions that change state leave the commit (or the
 rollback, on NotWaiting/PlacementRefused/TransitionError) to the caller.
@@ -7,7 +11,7 @@ rollback, on NotWaiting/PlacementRefused/TransitionError) to the caller.
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import func, select
@@ -22,7 +26,6 @@ from capindustrie.applications.states import LABELS, S, transition
 from capindustrie.authz import ownership_rule
 from capindustrie.emails.services import queue_email
 from capindustrie.extensions import db
-from capindustrie.filters import french_date
 from capindustrie.models import (
     Application,
     Commune,
@@ -39,15 +42,6 @@ from capindustrie.text import search_key
 from capindustrie.urls import public_url
 
 logger = logging.getLogger("capindustrie.placements")
-
-# Code du travail L. 4153-1: under 14, only public bodies may host the sequence; every company
-# on this platform is private.
-MINIMUM_AGE_PRIVATE = 14
-AGE_RULE = (
-    "Moins de 14 ans le premier jour du stage : la séquence d'observation ne peut pas avoir "
-    "lieu dans une entreprise privée (Code du travail, L. 4153-1)."
-)
-
 
 class NotWaiting(Exception):
     """The application is not (or no longer) waiting for the teacher: a conflict (409)."""
@@ -226,20 +220,6 @@ def actors(applications: list[Application]) -> dict[int, User]:
 # --- Validation ----------------------------------------------------------------------------------
 
 
-def age_on(birth_date: date, day: date) -> int:
-    """Age in whole years on `day` (born 29 February: 14 on 1 March in a common year)."""
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
-def age_problem(pupil: Pupil, period: Period) -> str | None:
-    if pupil.birth_date is None:
-        return None
-    age = age_on(pupil.birth_date, period.start_date)
-    if age >= MINIMUM_AGE_PRIVATE:
-        return None
-    return f"{AGE_RULE} L'élève a {age} ans le {french_date(period.start_date)}."
-
-
 def overlapping_placement(pupil: Pupil, period: Period) -> Placement | None:
     return db.session.scalar(
         select(Placement)
@@ -264,9 +244,6 @@ def _check_waiting(application: Application) -> None:
 
 def validation_problem(application: Application) -> str | None:
     """Why the teacher may not validate this confirmed application, in French, or None."""
-    problem = age_problem(application.pupil, application.period)
-    if problem:
-        return problem
     taken = overlapping_placement(application.pupil, application.period)
     if taken is not None:
         return (

@@ -161,6 +161,8 @@ def complete_offer(
     offer = Offer(
         company=company_obj,
         title=title,
+        summary="Observer la maintenance d'une usine : les machines, les contrôles et les "
+        "métiers de l'atelier, accompagné par un tuteur.",
         filiere=company_obj.filiere,
         for_3e="3e" in levels,
         for_2nde=for_2nde,

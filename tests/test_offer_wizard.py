@@ -36,12 +36,18 @@ def company_client(client, company_user):
     return client
 
 
+SUMMARY = (
+    "Suivre une commande de la réception à la livraison : le quai, le stockage, la "
+    "préparation et le transport, avec l'équipe de l'entrepôt."
+)
+
+
 def step_url(offer_id, step):
     return f"/entreprise/offres/{offer_id}/etape/{step}"
 
 
 def new_offer(client, levels=("3e",), filiere="logistique", title="Découvrir la logistique") -> int:
-    data = {"title": title, "filiere": filiere, "direction": "next"}
+    data = {"title": title, "filiere": filiere, "summary": SUMMARY, "direction": "next"}
     data.update({f"for_{lvl}": "y" for lvl in levels})
     response = client.post("/entreprise/offres/nouvelle", data=data)
     assert response.status_code == 303
@@ -63,6 +69,7 @@ def fill_offer(client, offer_id, levels=("3e",)):
     data = {
         "title": "Découvrir la maintenance",
         "filiere": "industrie_du_futur",
+        "summary": SUMMARY,
         "direction": "next",
     }
     data.update({f"for_{lvl}": "y" for lvl in levels})
@@ -118,7 +125,8 @@ def test_new_offer_starts_with_step_one_and_is_recorded(company_client, company_
 
 def test_step1_needs_a_level_and_creates_nothing_when_invalid(company_client):
     response = company_client.post(
-        "/entreprise/offres/nouvelle", data={"title": "Titre valable", "filiere": "logistique"}
+        "/entreprise/offres/nouvelle",
+        data={"title": "Titre valable", "filiere": "logistique", "summary": SUMMARY},
     )
     assert response.status_code == 422
     assert "Choisissez au moins un niveau" in response.get_data(as_text=True)
@@ -128,7 +136,8 @@ def test_step1_needs_a_level_and_creates_nothing_when_invalid(company_client):
 def test_step1_refuses_a_too_short_title_on_an_existing_offer(company_client):
     offer_id = new_offer(company_client)
     response = company_client.post(
-        step_url(offer_id, 1), data={"title": "Ab", "filiere": "logistique", "for_3e": "y"}
+        step_url(offer_id, 1),
+        data={"title": "Ab", "filiere": "logistique", "summary": SUMMARY, "for_3e": "y"},
     )
     assert response.status_code == 422 and "Entre 5 et 160" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -148,7 +157,7 @@ def test_program_needs_the_observation_commitment(company_client):
     offer_id = new_offer(company_client)
     company_client.post(
         step_url(offer_id, 1),
-        data={"title": "Titre valable", "filiere": "logistique", "for_3e": "y"},
+        data={"title": "Titre valable", "filiere": "logistique", "summary": SUMMARY, "for_3e": "y"},
     )
     db.session.expire_all()
     days = [
@@ -219,7 +228,7 @@ def test_bad_periods_are_refused_and_nothing_is_saved(company_client, row, messa
     offer_id = new_offer(company_client)
     company_client.post(
         step_url(offer_id, 1),
-        data={"title": "Titre valable", "filiere": "logistique", "for_3e": "y"},
+        data={"title": "Titre valable", "filiere": "logistique", "summary": SUMMARY, "for_3e": "y"},
     )
     data = {f"periods-0-{k}": v for k, v in row.items()}
     response = company_client.post(step_url(offer_id, 4), data=data)
@@ -232,7 +241,8 @@ def test_seconde_period_must_be_the_national_fortnight(company_client):
     offer_id = new_offer(company_client)
     company_client.post(
         step_url(offer_id, 1),
-        data={"title": "Titre valable", "filiere": "logistique", "for_2nde": "y"},
+        data={"title": "Titre valable", "filiere": "logistique", "summary": SUMMARY,
+              "for_2nde": "y"},
     )
     wrong = {
         "periods-0-level": "2nde",
@@ -255,7 +265,7 @@ def test_overlapping_periods_are_refused(company_client):
     offer_id = new_offer(company_client)
     company_client.post(
         step_url(offer_id, 1),
-        data={"title": "Titre valable", "filiere": "logistique", "for_3e": "y"},
+        data={"title": "Titre valable", "filiere": "logistique", "summary": SUMMARY, "for_3e": "y"},
     )
     data = {}
     for n in range(2):
@@ -316,7 +326,8 @@ def test_incomplete_offer_is_not_submitted(company_client):
 def test_editing_a_published_offer_sends_it_back_to_review(company_client, company_user):
     offer = f.complete_offer(company_user.company, status=OfferStatus.PUBLISHED)
     db.session.commit()
-    same = {"title": offer.title, "filiere": offer.filiere.value, "for_3e": "y"}
+    same = {"title": offer.title, "filiere": offer.filiere.value, "summary": offer.summary,
+            "for_3e": "y"}
     assert company_client.post(step_url(offer.id, 1), data=same).status_code == 303
     db.session.expire_all()
     assert db.session.get(Offer, offer.id).status == OfferStatus.PUBLISHED
@@ -334,7 +345,8 @@ def test_editing_a_published_offer_sends_it_back_to_review(company_client, compa
 
 def test_htmx_step_answers_the_next_fragment_and_pushes_its_url(company_client):
     offer_id = new_offer(company_client)
-    data = {"title": "Titre valable", "filiere": "logistique", "for_3e": "y", "direction": "next"}
+    data = {"title": "Titre valable", "filiere": "logistique", "summary": SUMMARY, "for_3e": "y",
+            "direction": "next"}
     response = company_client.post(step_url(offer_id, 1), data=data, headers={"HX-Request": "true"})
     assert response.status_code == 200
     body = response.get_data(as_text=True)

@@ -30,6 +30,8 @@ from capindustrie.forms import BaseForm, SubForm
 from capindustrie.models import FILIERE_LABELS, Level
 from capindustrie.offers.rules import phone_problem
 
+SUMMARY_MIN, SUMMARY_MAX = 80, 500
+
 
 class LevelFiliereForm(BaseForm):
     title = StringField(
@@ -46,6 +48,19 @@ class LevelFiliereForm(BaseForm):
         choices=[SelectChoice(f.value, label) for f, label in FILIERE_LABELS.items()],
         validators=[DataRequired(REQUIRED)],
     )
+    summary = TextAreaField(
+        "L'offre en quelques mots",
+        validators=[DataRequired(REQUIRED), PlainText(SUMMARY_MAX)],
+    )
+
+    def validate_summary(self, field):
+        # Counted as the user sees it (a line break is one character), like PlainText.
+        length = len(field.data.strip().replace("\r\n", "\n"))
+        if length < SUMMARY_MIN:
+            raise ValidationError(
+                f"Au moins {SUMMARY_MIN} caractères : quelques phrases qui donnent envie "
+                f"(vous en avez écrit {length})."
+            )
 
     def validate_for_2nde(self, field):
         if not (self.for_3e.data or field.data):

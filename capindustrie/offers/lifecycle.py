@@ -83,6 +83,8 @@ def completeness(offer: Offer, today: date) -> Completeness:
     missing = []
     if not offer.title or not offer.levels:
         missing.append("Étape 1 : le titre et le niveau de l'offre.")
+    if not offer.summary:
+        missing.append("Étape 1 : l'offre en quelques mots.")
     expected_days = 10 if offer.for_2nde else 5
     if len(offer.program_days) < expected_days:
         missing.append(f"Étape 2 : le programme des {expected_days} jours.")

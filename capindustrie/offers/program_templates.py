@@ -1296,6 +1296,62 @@ _PROFILES: dict[Filiere, _Profile] = {
 }
 
 
+# « L'offre en quelques mots »: what the pupil will see, one sentence per filière, then the
+# level's format (see `summary_template`). Observation verbs only, as in the programs.
+_SUMMARIES: dict[Filiere, str] = {
+    Filiere.AGRI_FOOD: (
+        "Suivre un produit alimentaire de la réception des matières premières à l'expédition : "
+        "observer une ligne de fabrication et de conditionnement, les contrôles du laboratoire "
+        "qualité et les règles d'hygiène du site."
+    ),
+    Filiere.MATERIALS: (
+        "Découvrir comment naît un matériau, du four ou de la presse au produit fini : observer "
+        "la conduite des procédés, les essais du laboratoire et le contrôle qualité."
+    ),
+    Filiere.LOGISTICS: (
+        "Suivre une marchandise de la réception à la livraison : observer le quai, le stockage, "
+        "la préparation des commandes, la gestion des stocks et l'organisation du transport."
+    ),
+    Filiere.GREEN_ENERGY: (
+        "Comprendre comment on produit une énergie renouvelable : observer le pilotage et la "
+        "maintenance des installations (méthanisation, solaire, réseau de chaleur) et la "
+        "conduite d'un projet."
+    ),
+    Filiere.HEALTH_PHARMA: (
+        "Voir comment on fabrique et contrôle un médicament ou un produit de santé : observer la "
+        "production et le conditionnement, le laboratoire de contrôle qualité et les règles qui "
+        "protègent les patients."
+    ),
+    Filiere.SUSTAINABLE_BUILDING: (
+        "Suivre un bâtiment du bureau d'études au chantier : observer la maquette numérique, "
+        "l'organisation d'un chantier, la construction bois et les matériaux bas carbone."
+    ),
+    Filiere.FUTURE_INDUSTRY: (
+        "Découvrir une usine connectée : observer des lignes automatisées et des robots, le suivi "
+        "de la production par les données et le travail des équipes de maintenance."
+    ),
+    Filiere.AERONAUTICS: (
+        "Voir comment on fabrique et contrôle des pièces d'avion : observer l'usinage, les "
+        "composites, l'assemblage et les contrôles qualité qui garantissent la sécurité des vols."
+    ),
+    Filiere.OTHER: (
+        "Découvrir une usine et ses métiers : observer la fabrication et l'assemblage, le réglage "
+        "des machines, la qualité, la maintenance et la logistique."
+    ),
+}
+
+_SUMMARY_FORMAT = {
+    Level.TROISIEME: (
+        "Une semaine d'observation, accompagné en permanence par un tuteur, pour découvrir les "
+        "métiers {of_sector} et les formations qui y mènent."
+    ),
+    Level.SECONDE: (
+        "Deux semaines d'observation, avec un petit projet présenté à l'équipe le dernier jour, "
+        "pour découvrir les métiers {of_sector} et les formations qui y mènent."
+    ),
+}
+
+
 def _observing(day: _Day) -> _Day:
     """A day on the shop floor: its own precautions, then the observation-only rule."""
     return day._replace(safety=f"{day.safety} {_OBSERVE}")
@@ -1460,3 +1516,18 @@ def program_template(filiere: Filiere | str, level: Level | str) -> list[dict[st
     Plain strings (form values) are accepted; an unknown one raises ValueError."""
     days = _TEMPLATES[(Filiere(filiere), Level(level))]
     return [dict(day) for day in days]
+
+
+TEMPLATE_SUMMARIES: dict[tuple[Filiere, Level], str] = {
+    (filiere, level): _french_spacing(
+        f"{_SUMMARIES[filiere]} {_SUMMARY_FORMAT[level].format(of_sector=profile.of_sector)}"
+    )
+    for filiere, profile in _PROFILES.items()
+    for level in Level
+}
+
+
+def summary_template(filiere: Filiere | str, level: Level | str) -> str:
+    """The turnkey « L'offre en quelques mots » for `filiere` and `level` (80–500 characters,
+    like what the wizard accepts)."""
+    return TEMPLATE_SUMMARIES[(Filiere(filiere), Level(level))]

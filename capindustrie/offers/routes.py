@@ -28,10 +28,9 @@ BLANK_PERIOD_ROWS = 2
 def new():
     """Step 1 of a new offer; the draft is saved once the step is valid."""
     company = current_user.company
-    form = forms.LevelFiliereForm(
-        data=None if request.method == "POST" else {"filiere": company.filiere.value}
-    )
     offer = Offer(title="", filiere=company.filiere, status=OfferStatus.DRAFT, wizard_step=1)
+    prefill = {"filiere": company.filiere.value, "summary": wizard.suggested_summary(offer)}
+    form = forms.LevelFiliereForm(data=None if request.method == "POST" else prefill)
     if request.method == "GET" or not form.validate():
         status = 200 if request.method == "GET" else 422
         return show_step(offer, 1, form, status=status, action_url=url_for("offers.new"))
@@ -42,6 +41,7 @@ def new():
         form.for_3e.data,
         form.for_2nde.data,
         Filiere(form.filiere.data),
+        form.summary.data,
     )
     wizard.finish_step(offer, 1, wizard.content_snapshot(offer), current_user, utcnow())
     return go_to_step(offer, 1 if request.form.get("direction") == "stay" else 2)
@@ -132,6 +132,7 @@ def prefill_level(offer: Offer) -> dict:
         "for_3e": offer.for_3e,
         "for_2nde": offer.for_2nde,
         "filiere": offer.filiere.value,
+        "summary": wizard.suggested_summary(offer),
     }
 
 
@@ -194,7 +195,12 @@ PREFILL = {
 
 def save_level(offer: Offer, form) -> dict | None:
     wizard.save_level_filiere(
-        offer, form.title.data, form.for_3e.data, form.for_2nde.data, Filiere(form.filiere.data)
+        offer,
+        form.title.data,
+        form.for_3e.data,
+        form.for_2nde.data,
+        Filiere(form.filiere.data),
+        form.summary.data,
     )
     return None
 

@@ -22,7 +22,12 @@ from capindustrie.models import (
     utcnow,
 )
 from capindustrie.offers import rules, services
-from capindustrie.offers.program_templates import TEMPLATE_TITLES, program_template
+from capindustrie.offers.program_templates import (
+    TEMPLATE_SUMMARIES,
+    TEMPLATE_TITLES,
+    program_template,
+    summary_template,
+)
 
 STEPS = {
     1: "Niveau et filière",
@@ -65,12 +70,27 @@ def finish_step(offer: Offer, step: int, before: tuple, actor: User, now: dateti
     db.session.commit()
 
 
+def suggested_summary(offer: Offer) -> str:
+    """What step 1 shows in « L'offre en quelques mots »: the saved text, else the template's."""
+    return offer.summary or summary_template(offer.filiere, template_level(offer))
+
+
+def fitted_summary(summary: str, filiere: Filiere, level: Level) -> str:
+    """A summary left exactly as a template follows the filière and level chosen with it (the
+    form was prefilled before the company picked them); an edited one is kept as written."""
+    text = summary.strip()
+    if text in TEMPLATE_SUMMARIES.values():
+        return summary_template(filiere, level)
+    return text
+
+
 def save_level_filiere(
-    offer: Offer, title: str, for_3e: bool, for_2nde: bool, filiere: Filiere
+    offer: Offer, title: str, for_3e: bool, for_2nde: bool, filiere: Filiere, summary: str
 ) -> None:
     offer.title = title.strip()
     offer.for_3e, offer.for_2nde = for_3e, for_2nde
     offer.filiere = filiere
+    offer.summary = fitted_summary(summary, filiere, template_level(offer))
     services.fit_program_to_levels(offer, program_template(filiere, template_level(offer)))
     # Periods of a level the offer no longer has would be unreachable: drop the free ones.
     for period in list(offer.periods):
@@ -79,11 +99,12 @@ def save_level_filiere(
 
 
 def create_offer(
-    company, actor: User, title: str, for_3e: bool, for_2nde: bool, filiere: Filiere
+    company, actor: User, title: str, for_3e: bool, for_2nde: bool, filiere: Filiere,
+    summary: str,
 ) -> Offer:
-    """Step 1 of a new offer: the draft exists once it has a title and a level."""
+    """Step 1 of a new offer: the draft exists once it has a title, a level and a summary."""
     offer = Offer(company=company, status=OfferStatus.DRAFT, wizard_step=1)
-    save_level_filiere(offer, title, for_3e, for_2nde, filiere)
+    save_level_filiere(offer, title, for_3e, for_2nde, filiere, summary)
     db.session.add(offer)
     db.session.flush()
     from capindustrie.offers.lifecycle import record_creation

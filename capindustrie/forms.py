@@ -24,6 +24,7 @@ from wtforms.csrf.core import CSRFTokenField
 from wtforms.form import BaseForm as WTFormsBaseForm
 from wtforms.validators import Length, StopValidation
 
+from capindustrie.form_translations import FRENCH, FrenchCSRF
 from capindustrie.inputs import DB_INT_MAX
 
 # Plausible years for every date typed in the app (births of pupils, internships, events). Beyond
@@ -178,6 +179,14 @@ class InputRules:
 
 class BaseForm(InputRules, FlaskForm):
     """Every form of Cap Industrie derives from this class (a test checks it)."""
+
+    class Meta:
+        # Every built-in message in French, without flask-babel (see form_translations).
+        locales = ["fr_FR", "fr"]
+        csrf_class = FrenchCSRF
+
+        def get_translations(self, form):
+            return FRENCH
 
 
 class SubForm(BaseForm):

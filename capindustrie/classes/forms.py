@@ -5,7 +5,6 @@ from datetime import date
 
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, EmailField, HiddenField, SelectField, StringField
-from wtforms.meta import DefaultMeta
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -47,13 +46,7 @@ def _email(value):
 
 
 class FrenchForm(BaseForm):
-    """WTForms' own French messages (« Valeur de date invalide ») without Babel."""
-
-    class Meta:
-        locales = ("fr_FR", "fr")
-
-        def get_translations(self, form):
-            return DefaultMeta.get_translations(self, form)
+    """BaseForm (French messages) with a way to add a rule's error to a field."""
 
     def add_error(self, field_name: str, message: str) -> None:
         field = self[field_name]

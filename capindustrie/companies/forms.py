@@ -11,7 +11,6 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.meta import DefaultMeta
 from wtforms.validators import (
     URL,
     DataRequired,
@@ -34,14 +33,7 @@ PRESENTATION_MAX = 2000
 
 
 class FrenchForm(BaseForm):
-    """WTForms' own French messages for what no validator says (e.g. « not an integer »):
-    Flask-WTF only translates through Babel, which the project does not use."""
-
-    class Meta:
-        locales = ("fr_FR", "fr")
-
-        def get_translations(self, form):
-            return DefaultMeta.get_translations(self, form)
+    """BaseForm gives every form French messages; kept as the name this area's forms use."""
 
 
 class ActionForm(FrenchForm):

@@ -1,9 +1,11 @@
-"""Jinja filters: French dates, Europe/Paris times."""
+"""Jinja filters: French dates, Europe/Paris times, elision and plurals."""
 
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
+
+from capindustrie.text import elide, plural, plural_word
 
 PARIS = ZoneInfo("Europe/Paris")
 DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
@@ -65,3 +67,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(french_date, "date_fr")
     app.add_template_filter(french_datetime, "datetime_fr")
     app.add_template_filter(french_time, "time_fr")
+    # {{ pupil.first_name|elide("de") }} → « d'Inès »; {{ n|plural("offre") }} → « 0 offre »;
+    # {{ n|plural_word("place libre", "places libres") }} → the words alone.
+    app.add_template_filter(elide, "elide")
+    app.add_template_filter(plural, "plural")
+    app.add_template_filter(plural_word, "plural_word")

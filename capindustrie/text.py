@@ -11,3 +11,88 @@ def search_key(*parts: str | None) -> str:
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
     cleaned = "".join(c if c.isalnum() else " " for c in ascii_only.lower())
     return " ".join(cleaned.split())
+
+
+# --- Elision and plurals --------------------------------------------------------------------------
+
+# Articles and words that elide before a vowel or a silent h: « de Inès » → « d'Inès ».
+ELIDING = {"de": "d'", "le": "l'", "la": "l'", "que": "qu'", "je": "j'", "ne": "n'", "se": "s'"}
+VOWELS = set("aeiouæœ")  # after search_key: accents gone, ligatures kept
+# A word starting with h elides only when its h is silent (« h muet »), which spelling does not
+# tell. Supported: the given names and common nouns below, as prefixes of the accent-free,
+# lower-case word (« heure » covers « heures », « henri » covers « Henriette »). Any other h is
+# taken as aspirated (« de Haribo », « le hangar »): an unknown brand or surname keeps « de ».
+SILENT_H = (
+    # given names
+    "hector", "helene", "heloise", "henri", "herve", "hippolyte", "hortense", "hubert", "hugo",
+    "hyacinthe",
+    # common nouns and adjectives of the app's wording
+    "habil", "habit", "hebergement", "herbe", "heritage", "heure", "hiver", "histoire", "homme",
+    "honneur", "hopital", "horaire", "horizon", "horticult", "hotel", "huile", "humain", "humid",
+    "hydraul", "hydrog", "hygiene", "hypermarche",
+)
+# Vowel-initial words that keep the full article (« le onze », « de oui »).
+NO_ELISION = ("onze", "onzieme", "oui", "ouate", "ouistiti")
+
+
+def _plain(word: str) -> str:
+    """First word, lower-case, accent-free (« Élodie » → « elodie »)."""
+    parts = search_key(word).split()
+    return parts[0] if parts else ""
+
+
+def starts_with_vowel_sound(word: str) -> bool:
+    """Whether « de », « le », « que »… elide before `word`."""
+    stripped = word.lstrip()
+    if not stripped or not stripped[0].isalpha():  # « de « Atelier » », « de 3e B »
+        return False
+    plain = _plain(stripped)
+    if plain.startswith(NO_ELISION):
+        return False
+    if plain[0] == "y":
+        # « Yves », « Yvelines »: a y before a consonant sounds like i; « Yanis », « yaourt »:
+        # a y before a vowel is a consonant.
+        return len(plain) > 1 and plain[1] not in VOWELS | {"y"}
+    if plain[0] == "h":
+        return plain.startswith(SILENT_H)
+    return plain[0] in VOWELS
+
+
+def elide(word: str | None, article: str = "de") -> str:
+    """`article` followed by `word`, elided when French requires it: « d'Inès », « de Léa »,
+    « l'Hôtel de ville », « qu'Yves », « de Yanis ». The article's capital is kept (« D'Inès »).
+    """
+    word = "" if word is None else str(word)
+    elided = ELIDING.get(article.lower())
+    if elided and starts_with_vowel_sound(word):
+        if article[:1].isupper():
+            elided = elided.capitalize()
+        return f"{elided}{word}"
+    return f"{article} {word}".rstrip()
+
+
+def french_number(n: int | float) -> str:
+    """`5 000` with the narrow no-break space of French typography; `2,5` with a comma."""
+    if isinstance(n, float) and not n.is_integer():
+        return f"{n:,}".replace(",", "\u202f").replace(".", ",")
+    return f"{int(n):,}".replace(",", "\u202f")
+
+
+def plural_word(count: int | float, singular: str, plural: str | None = None) -> str:
+    """The noun agreeing with `count`. French uses the singular below 2 (« 0 candidature »,
+    « 1,5 heure »); the default plural adds an s (nothing after s, x or z; an x after -eau,
+    -au, -eu). Give `plural` for anything else, or for a phrase (« place libre »)."""
+    if abs(count) < 2:
+        return singular
+    if plural is not None:
+        return plural
+    if singular.endswith(("s", "x", "z")):
+        return singular
+    if singular.endswith(("eau", "au", "eu")):
+        return singular + "x"
+    return singular + "s"
+
+
+def plural(count: int | float, singular: str, plural: str | None = None) -> str:
+    """« 0 candidature », « 1 place », « 2 candidatures », « 1 200 offres »."""
+    return f"{french_number(count)} {plural_word(count, singular, plural)}"

@@ -70,7 +70,7 @@ def test_unanswered_application_reminder_at_day_5_then_expiry_at_day_10(w):
     assert application.status_changed_at == T0 + 10 * DAY
     log = application.transitions[-1]
     assert log.actor_id is None
-    assert log.message == "Expirée : l'entreprise n'a pas répondu dans les 10 jours."
+    assert log.message == "Expirée : l'entreprise n'a pas répondu dans un délai de 10 jours."
     expiry_mails = outbox()[2:]
     assert {m.to_address for m in expiry_mails} == {
         w.company_user.email, w.colleague.email, w.teacher.email
@@ -114,7 +114,7 @@ def test_unconfirmed_acceptance_reminds_the_teacher_at_day_4_and_frees_the_seat_
     application = _reload(application)
     assert application.status == ApplicationStatus.EXPIRED
     assert application.transitions[-1].message == (
-        "Expirée : l'élève n'a pas confirmé son choix dans les 7 jours."
+        "Expirée : l'élève n'a pas confirmé son choix dans un délai de 7 jours."
     )
     assert application.period.seats_taken == 0
     assert any("de nouveau libre" in m.body for m in outbox(w.company_user.email))
@@ -188,7 +188,7 @@ def test_the_scheduler_runs_it_every_hour(app, w):
     db.session.commit()
     result = run_job(app, "application_timers", now=T0 + 10 * DAY)
     assert result.ok, result.error
-    assert "1 candidature(s) sans réponse expirée(s)" in str(result.result)
+    assert "1 candidature sans réponse expirée" in str(result.result)
     assert db.session.scalar(
         select(Application.status).where(Application.id == application.id)
     ) == ApplicationStatus.EXPIRED

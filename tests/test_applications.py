@@ -239,7 +239,7 @@ def test_the_limit_is_configurable(make_app, frozen):
         login(client, w.pupil.user)
         response = post_apply(client, w.period)
         assert response.status_code == 422
-        assert "déjà 1 candidatures en cours" in response.get_data(as_text=True)
+        assert "déjà 1 candidature en cours, le maximum" in response.get_data(as_text=True)
 
 
 def test_a_second_application_to_the_same_period_shows_the_first(client, world):
@@ -484,7 +484,7 @@ def test_choosing_withdraws_overlapping_applications_and_frees_their_seats(clien
     assert any("attend votre validation" in m.body for m in outbox(world.teacher.email))
     page = client.get("/candidatures").get_data(as_text=True)
     assert "Choisie — en attente du professeur" in page
-    assert "2 autre(s) candidature(s)" in page
+    assert "2 autres candidatures sur les mêmes dates ont été retirées" in page
     # Four kinds of e-mail went out: each is signed once, at the end, the same way.
     for message in outbox():
         assert message.body.count("L'équipe Cap Industrie") == 1

@@ -191,7 +191,7 @@ def test_pupil_applications_show_status_and_history(client, teacher, klass):
     html = response.get_data(as_text=True)
 
     assert response.status_code == 200
-    assert "Candidatures de Léa Durand" in html
+    assert "Candidatures de Léa Durand" in html  # « de » before a consonant
     assert f'id="candidature-{confirmed.id}"' in html and f'id="candidature-{refused.id}"' in html
     assert "Choisie — en attente du professeur" in html
     assert "Refusée" in html

@@ -525,7 +525,7 @@ def test_profile_edit(company_client, company_user):
         ("postcode", "7700", "Le code postal compte 5 chiffres"),
         ("name", "", "Ce champ est obligatoire."),
         ("presentation", "x" * 2001, "Ce texte dépasse 2000 caractères."),
-        ("filiere", "chimie", "pas un choix valide"),
+        ("filiere", "chimie", "Choisissez une valeur dans la liste."),
     ],
 )
 def test_profile_invalid_input_saves_nothing(company_client, company_user, field, value, message):

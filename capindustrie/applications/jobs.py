@@ -21,12 +21,13 @@ from capindustrie.applications import services
 from capindustrie.applications.states import S, TransitionError, transition
 from capindustrie.extensions import db
 from capindustrie.models import Application, utcnow
+from capindustrie.text import plural
 
 logger = logging.getLogger("capindustrie.applications")
 
 EXPIRY_MESSAGES = {
-    S.SUBMITTED: "Expirée : l'entreprise n'a pas répondu dans les {days} jours.",
-    S.ACCEPTED: "Expirée : l'élève n'a pas confirmé son choix dans les {days} jours.",
+    S.SUBMITTED: "Expirée : l'entreprise n'a pas répondu dans un délai de {days}.",
+    S.ACCEPTED: "Expirée : l'élève n'a pas confirmé son choix dans un délai de {days}.",
 }
 
 
@@ -37,10 +38,13 @@ class TimerReport:
     expired_accepted: int = 0
 
     def __str__(self) -> str:
-        return (
-            f"{self.reminders} relance(s), {self.expired_submitted} candidature(s) sans réponse "
-            f"expirée(s), {self.expired_accepted} acceptation(s) non confirmée(s) expirée(s)"
-        )
+        return ", ".join([
+            plural(self.reminders, "relance"),
+            plural(self.expired_submitted, "candidature sans réponse expirée",
+                   "candidatures sans réponse expirées"),
+            plural(self.expired_accepted, "acceptation non confirmée expirée",
+                   "acceptations non confirmées expirées"),
+        ])
 
 
 def expire_stale_applications(now: datetime | None = None) -> TimerReport:
@@ -86,7 +90,8 @@ def _expire(application_id: int, status: S, days: int, now: datetime) -> bool:
         db.session.rollback()
         return False
     try:
-        transition(application, S.EXPIRED, None, EXPIRY_MESSAGES[status].format(days=days), now)
+        message = EXPIRY_MESSAGES[status].format(days=plural(days, "jour"))
+        transition(application, S.EXPIRED, None, message, now)
         services.notify_expired(application, was_accepted=status == S.ACCEPTED)
     except TransitionError:
         # Changed by someone else meanwhile (the pupil withdrew, the company answered).

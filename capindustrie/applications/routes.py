@@ -16,6 +16,7 @@ from capindustrie.authz import get_for_user_or_404, owned_select, role_required
 from capindustrie.extensions import db
 from capindustrie.htmx import is_fragment_request, redirect_to, render
 from capindustrie.models import Application, Offer, Role, utcnow
+from capindustrie.text import plural, plural_word
 
 # --- Pupil ---------------------------------------------------------------------------------------
 
@@ -97,11 +98,9 @@ def choose(application_id: int):
     def action(app_, user, now):
         withdrawn = services.choose(app_, user, now)
         if withdrawn:
-            flash(
-                f"{len(withdrawn)} autre(s) candidature(s) sur les mêmes dates ont été retirées "
-                "automatiquement.",
-                "info",
-            )
+            others = plural(len(withdrawn), "autre candidature", "autres candidatures")
+            verb = plural_word(len(withdrawn), "a été retirée", "ont été retirées")
+            flash(f"{others} sur les mêmes dates {verb} automatiquement.", "info")
 
     return _pupil_action(
         application,

@@ -40,6 +40,7 @@ from capindustrie.models import (
     SchoolClass,
     User,
 )
+from capindustrie.text import elide, plural
 from capindustrie.urls import public_url as external_url
 
 logger = logging.getLogger("capindustrie.applications")
@@ -204,7 +205,8 @@ def apply_problem(pupil: Pupil, period: Period, today: date) -> str | None:
     maximum = current_app.config["MAX_ACTIVE_APPLICATIONS"]
     if active_count(pupil) >= maximum:
         return (
-            f"Vous avez déjà {maximum} candidatures en cours, le maximum : retirez-en une ou "
+            f"Vous avez déjà {plural(maximum, 'candidature en cours', 'candidatures en cours')}, "
+            "le maximum : retirez-en une ou "
             "attendez les réponses avant de candidater à nouveau."
         )
     taken = chosen_overlap(pupil, period)
@@ -435,8 +437,8 @@ def _notify_company_new(application: Application) -> None:
         company_recipients(application.period.offer),
         f"Nouvelle candidature : {application.period.offer.title}",
         f"Bonjour,\n\n{name} candidate à votre offre {_offer_line(application)}.\n\n"
-        f"Lisez son message et répondez dans les {days} jours (sans réponse, la candidature "
-        f"expire) :\n{_company_link(application)}",
+        f"Lisez son message et répondez dans un délai de {plural(days, 'jour')} (sans réponse, "
+        f"la candidature expire) :\n{_company_link(application)}",
     )
 
 
@@ -452,7 +454,7 @@ def _notify_company_withdrawn(application: Application, was_accepted: bool,
     _queue_all(
         company_recipients(application.period.offer),
         f"Candidature retirée : {application.period.offer.title}",
-        f"Bonjour,\n\nLa candidature de {name} à votre offre {_offer_line(application)} est "
+        f"Bonjour,\n\nLa candidature {elide(name)} à votre offre {_offer_line(application)} est "
         f"retirée. {reason}{seat}\n\n{_company_link(application)}",
     )
 
@@ -484,7 +486,8 @@ def _notify_teachers_answer(application: Application, accepted: bool) -> None:
         subject = f"Candidature acceptée : {name} ({klass})"
         body = (
             f"{company} accepte {name} pour le stage {_offer_line(application)}.\n\n"
-            f"L'élève doit confirmer son choix sur Cap Industrie dans les {days} jours ; "
+            "L'élève doit confirmer son choix sur Cap Industrie dans un délai de "
+            f"{plural(days, 'jour')} ; "
             "sinon la place est libérée."
         )
     else:
@@ -515,12 +518,12 @@ def notify_expired(application: Application, was_accepted: bool) -> None:
         )
     else:
         company_text = (
-            f"La candidature de {name} à votre offre {_offer_line(application)} a expiré "
+            f"La candidature {elide(name)} à votre offre {_offer_line(application)} a expiré "
             "faute de réponse."
         )
         teacher_text = (
-            f"La candidature de {name} ({klass}) au stage {_offer_line(application)} a expiré : "
-            "l'entreprise n'a pas répondu à temps. L'élève peut candidater ailleurs."
+            f"La candidature {elide(name)} ({klass}) au stage {_offer_line(application)} a "
+            "expiré : l'entreprise n'a pas répondu à temps. L'élève peut candidater ailleurs."
         )
     subject = f"Candidature expirée : {application.period.offer.title}"
     _queue_all(
@@ -543,7 +546,7 @@ def notify_reminder(application: Application, config) -> None:
         _queue_all(
             company_recipients(application.period.offer),
             f"Rappel : une candidature attend votre réponse ({application.period.offer.title})",
-            f"Bonjour,\n\nLa candidature de {name} à votre offre {_offer_line(application)} "
+            f"Bonjour,\n\nLa candidature {elide(name)} à votre offre {_offer_line(application)} "
             f"attend votre réponse. Sans réponse avant le {due}, elle expirera.\n\n"
             f"{_company_link(application)}",
         )

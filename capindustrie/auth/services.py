@@ -26,7 +26,7 @@ from capindustrie.models import (
     School,
     User,
 )
-from capindustrie.text import search_key
+from capindustrie.text import plural, search_key
 from capindustrie.validation import normalise_siret
 
 log = logging.getLogger(__name__)
@@ -361,8 +361,8 @@ def request_password_reset(email: str, *, secret_key: str, max_age: int,
     body = (
         f"Bonjour {target.first_name},\n\n"
         "Une réinitialisation du mot de passe de votre compte Cap Industrie a été demandée.\n"
-        f"Pour choisir un nouveau mot de passe, ouvrez ce lien (valable {minutes} minutes, "
-        "une seule fois) :\n\n"
+        "Pour choisir un nouveau mot de passe, ouvrez ce lien "
+        f"(valable {plural(minutes, 'minute')}, une seule fois) :\n\n"
         f"{link_for(reset_token(target, secret_key))}\n\n"
         "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de "
         "passe actuel reste valable."

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from capindustrie.text import search_key
+from capindustrie.text import plural_word, search_key
 
 MAX_ROWS = 200
 NAME_MAX_LENGTH = 100
@@ -178,8 +178,8 @@ def _columns(header: list[str]) -> dict[str, int]:
     missing = [label for column, label in REQUIRED_COLUMNS.items() if column not in columns]
     if missing:
         named = " et ".join(f"« {label} »" for label in missing)
-        plural = "s" if len(missing) > 1 else ""
-        raise RosterFileError(f"Colonne{plural} manquante{plural} : {named}. {COLUMNS_HELP}")
+        heading = plural_word(len(missing), "Colonne manquante", "Colonnes manquantes")
+        raise RosterFileError(f"{heading} : {named}. {COLUMNS_HELP}")
     return columns
 
 

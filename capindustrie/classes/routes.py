@@ -29,7 +29,7 @@ from capindustrie.headers import attachment
 from capindustrie.htmx import redirect_to
 from capindustrie.models import Level, Pupil, Role, SchoolClass, User, utcnow
 from capindustrie.offers.rules import school_year_label, school_year_of, troisieme_span
-from capindustrie.text import search_key
+from capindustrie.text import elide, plural, search_key
 
 SLIPS_EXPIRED = (
     "Les fiches de connexion se téléchargent dans les 15 minutes qui suivent la création des "
@@ -277,10 +277,8 @@ def add_pupil(class_id: int):
         else:
             pupil = accounts[0].pupil
             return _accounts_page(
-                klass,
-                accounts,
-                "Élève ajouté",
-                f"Le compte de {pupil.user.display_name} est créé, avec l'identifiant "
+                klass, accounts, "Élève ajouté",
+                f"Le compte {elide(pupil.user.display_name)} est créé, avec l'identifiant "
                 f"{pupil.user.username}.",
             )
     return _page("classes/pupil_form.html", form, klass=klass)
@@ -361,11 +359,9 @@ def confirm_import(class_id: int):
         )
         return _import_page(klass, upload, status=409)
     return _accounts_page(
-        klass,
-        accounts,
-        "Élèves importés",
-        f"{len(accounts)} compte{'s' if len(accounts) > 1 else ''} élève "
-        f"créé{'s' if len(accounts) > 1 else ''} dans la classe « {klass.name} ».",
+        klass, accounts, "Élèves importés",
+        f"{plural(len(accounts), 'compte élève créé', 'comptes élève créés')} dans la classe "
+        f"« {klass.name} ».",
     )
 
 
@@ -403,11 +399,9 @@ def renew_slips(class_id: int):
         accounts = [services.reset_password(p) for p in pupils]
         db.session.commit()
         return _accounts_page(
-            klass,
-            accounts,
-            "Nouvelles fiches de connexion",
-            f"Nouveaux mots de passe provisoires pour {len(accounts)} élève"
-            f"{'s' if len(accounts) > 1 else ''} : les anciennes fiches ne fonctionnent plus.",
+            klass, accounts, "Nouvelles fiches de connexion",
+            f"Nouveaux mots de passe provisoires pour {plural(len(accounts), 'élève')} : les "
+            "anciennes fiches ne fonctionnent plus.",
         )
     return _page("classes/renew_slips.html", form, klass=klass, pupils=pupils)
 
@@ -465,7 +459,7 @@ def remove_pupil(pupil_id: int):
         name = pupil.user.display_name
         services.remove_pupil(pupil, current_user, utcnow())
         db.session.commit()
-        flash(f"Le compte de {name} est supprimé, avec ses candidatures.", "success")
+        flash(f"Le compte {elide(name)} est supprimé, avec ses candidatures.", "success")
         return redirect_to("classes.detail", class_id=klass.id)
     status = 422 if problem and form.is_submitted() else 200
     return _page(

@@ -21,6 +21,7 @@ from capindustrie.filters import french_date
 from capindustrie.htmx import is_fragment_request, redirect_to, render
 from capindustrie.models import Offer, OfferStatus, Role, utcnow
 from capindustrie.offers.lifecycle import STATUS_LABELS, TransitionError
+from capindustrie.text import plural
 from capindustrie.urls import public_url
 
 # --- Dashboard ---------------------------------------------------------------------------------
@@ -92,7 +93,7 @@ def set_seats(offer_id: int, period_id: int):
         db.session.rollback()
         return _render_dashboard(focus=offer, status=422, seat_forms={period.id: form})
     message = (
-        f"{period.seats} place{'s' if period.seats > 1 else ''} pour la période du "
+        f"{plural(period.seats, 'place')} pour la période du "
         f"{french_date(period.start_date)}."
     )
     if offer.status == OfferStatus.CLOSED:

@@ -34,6 +34,7 @@ from capindustrie.models import (
 )
 from capindustrie.offers import lifecycle
 from capindustrie.offers import services as offer_services
+from capindustrie.text import plural
 
 # --- Offers overview ---------------------------------------------------------------------------
 
@@ -207,9 +208,8 @@ def invitation_token(company: Company, email: str) -> str:
 def validity_text(seconds: int) -> str:
     days, rest = divmod(max(seconds, 0), 86400)
     if days and not rest:
-        return f"{days} jour{'s' if days > 1 else ''}"
-    hours = max(seconds // 3600, 1)
-    return f"{hours} heure{'s' if hours > 1 else ''}"
+        return plural(days, "jour")
+    return plural(max(seconds // 3600, 1), "heure")
 
 
 def invitation_validity() -> str:

@@ -38,7 +38,7 @@ from capindustrie.models import (
     User,
     class_teacher,
 )
-from capindustrie.text import search_key
+from capindustrie.text import elide, search_key
 from capindustrie.urls import public_url
 
 logger = logging.getLogger("capindustrie.placements")
@@ -300,8 +300,8 @@ def _notify_company_validated(placement: Placement) -> None:
         queue_email(
             address,
             f"Stage validé : {application.period.offer.title}",
-            f"Bonjour,\n\nLe professeur principal de {_pupil_line(application)} a validé le stage "
-            f"{_offer_line(application)}.\n\n"
+            f"Bonjour,\n\nLe professeur principal {elide(_pupil_line(application))} a validé le "
+            f"stage {_offer_line(application)}.\n\n"
             "La convention de stage est prête : téléchargez-la, faites-la signer par une personne "
             "habilitée à représenter l'entreprise, puis remettez-la à l'établissement. Elle doit "
             "être signée par tous avant le premier jour du stage.\n"
@@ -314,8 +314,8 @@ def _notify_company_refused(application: Application, reason: str) -> None:
         queue_email(
             address,
             f"Stage non validé : {application.period.offer.title}",
-            f"Bonjour,\n\nLe professeur principal de {_pupil_line(application)} n'a pas validé "
-            f"le stage {_offer_line(application)}.\n\nMotif : {reason}\n\n"
+            f"Bonjour,\n\nLe professeur principal {elide(_pupil_line(application))} n'a pas "
+            f"validé le stage {_offer_line(application)}.\n\nMotif : {reason}\n\n"
             "La place que vous aviez attribuée à cet élève est de nouveau libre.\n\n"
             f"{public_url('applications.company_list', offre=application.period.offer_id)}",
         )

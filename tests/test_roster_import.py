@@ -290,8 +290,15 @@ def test_rows_errors_are_shown_line_by_line(teacher_client, klass):
     data = "nom;prénom;date de naissance\nDurand;Léa;14/03/2012\n;Yanis;\nMartin;Chloé;2030-01-01\n"
     page = text(upload(teacher_client, klass, data.encode()))
     assert "Rien n'a été enregistré : 2 lignes à corriger." in page
-    assert re.search(r"<td>3</td>.*?Nom manquant\.", page, re.S)
-    assert re.search(r"<td>4</td>.*?Date de naissance dans le futur\.", page, re.S)
+    assert re.search(r'<th scope="row">3</th>\s*<td>—</td>.*?Nom manquant\.', page, re.S)
+    assert re.search(r'<th scope="row">4</th>.*?Date de naissance dans le futur\.', page, re.S)
+
+
+def test_every_previewed_row_is_headed_by_its_line_number(teacher_client, klass):
+    data = "nom;prénom\nDurand;Léa\n;Yanis\nMartin;\n"
+    page = text(upload(teacher_client, klass, data.encode()))
+    headers = re.findall(r'<th scope="row">([^<]*)</th>', page)
+    assert headers == ["2", "3", "4"]
 
 
 def test_file_over_max_content_length_gets_the_413_page(make_app, klass, teacher):

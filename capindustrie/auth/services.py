@@ -258,7 +258,7 @@ def search_schools(query: str | None, limit: int = SCHOOL_RESULTS_LIMIT) -> list
 
 
 def school_label(school: School) -> str:
-    label = f"{school.name} — {school.commune.name} ({school.postcode or school.commune_insee})"
+    label = f"{school.name} — {school.commune.name} ({school.ordinary_postcode})"
     return label if school.open else f"{label} — fermé"
 
 

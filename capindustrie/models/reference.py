@@ -73,5 +73,15 @@ class School(Base):
     commune: Mapped[Commune] = relationship()
 
     @property
+    def ordinary_postcode(self) -> str:
+        """The postcode families know. The ministry's address often carries a CEDEX code
+        (« 77011 » for a Melun collège), which is a mail-sorting code, not the commune's: show
+        the commune's own postcode unless the school's is one of them."""
+        postcodes = self.commune.postcodes.split() if self.commune else []
+        if self.postcode in postcodes or not postcodes:
+            return self.postcode or self.commune_insee
+        return postcodes[0]
+
+    @property
     def is_priority(self) -> bool:
         return self.priority_education is not None

@@ -83,7 +83,9 @@ def school_values(row: dict[str, str], communes: dict[str, dict]) -> dict:
         "priority_education": row["education_prioritaire"] or None,
         "parent_uai": row["uai_etablissement_mere"] or None,
         "open": row["etat"] == "OUVERT",
-        "search_key": search_key(row["nom"], row["commune"], row["code_postal"], row["uai"]),
+        # The commune's postcodes too: suggestions show them instead of a CEDEX code.
+        "search_key": search_key(row["nom"], row["commune"], row["code_postal"], row["uai"],
+                                 communes[row["code_insee"]]["postcodes"]),
     }
 
 

@@ -126,12 +126,65 @@ def test_unknown_school_gives_a_french_message_not_an_error(client, value):
 def test_school_picker_lists_the_15_nearest_schools(client):
     offer = published(insee=MEAUX)
     html = client.get(f"/offres/{offer.id}").get_data(as_text=True)
-    datalist = re.search(
-        r'<datalist id="etablissements-proches">(.*?)</datalist>', html, re.S
-    ).group(1)
-    uais = re.findall(r'<option value="(\d{7}[A-Z])">', datalist)
+    nearby = re.search(r'<details class="nearby-schools">(.*?)</details>', html, re.S).group(1)
+    uais = re.findall(rf'href="/offres/{offer.id}\?etablissement=(\d{{7}}[A-Z])"', nearby)
     assert len(uais) == 15 and college_in(MEAUX).uai in uais
-    assert 'name="etablissement"' in html and 'method="get"' in html
+
+
+# --- Picking the school: the same autocomplete as the public search -------------------------------
+
+
+def test_the_school_is_searched_by_name_not_typed_as_a_uai_code(client):
+    offer = published(insee=MEAUX)
+    html = client.get(f"/offres/{offer.id}").get_data(as_text=True)
+    assert 'name="ecole"' in html and 'method="get"' in html
+    assert f'hx-get="/offres/etablissements?offre={offer.id}"' in html
+    # No field asks for a UAI code any more.
+    assert 'name="etablissement"' not in html and "code UAI" not in html
+
+
+def test_suggestions_from_the_offer_page_lead_back_to_the_offer(client):
+    offer = published(insee=MEAUX)
+    fragment = client.get(f"/offres/etablissements?ecole=amyot&offre={offer.id}",
+                          headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert f'href="/offres/{offer.id}?etablissement=0771762X"' in fragment
+    assert "Collège Jacques Amyot — Melun (77000)" in unescape(fragment)
+    # From the search page (no offer), the same suggestions lead to the search.
+    search = client.get("/offres/etablissements?ecole=amyot",
+                        headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'href="/offres?etablissement=0771762X"' in search
+
+
+@pytest.mark.parametrize("offre", ["abc", "0", "-3", "1" * 12])
+def test_a_malformed_offer_parameter_gives_no_link_to_it(client, offre):
+    response = client.get("/offres/etablissements", query_string={"ecole": "amyot", "offre": offre},
+                          headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "?etablissement=" not in response.get_data(as_text=True)
+
+
+def test_without_javascript_the_page_lists_the_schools_then_shows_the_distance(client):
+    offer = published(insee=MELUN)
+    page = client.get(f"/offres/{offer.id}", query_string={"ecole": "Jacques Amyot"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    links = re.findall(rf'href="(/offres/{offer.id}\?etablissement=\w+)"', html)
+    assert f"/offres/{offer.id}?etablissement=0771762X" in links
+    chosen = client.get(f"/offres/{offer.id}?etablissement=0771762X").get_data(as_text=True)
+    km = float(KM.search(chosen).group(1).replace(",", "."))
+    assert km < 5 and "Collège Jacques Amyot" in unescape(chosen)
+    assert "Changer d&#39;établissement" in chosen
+
+
+def test_a_school_query_that_finds_nothing_or_is_too_long_says_so_in_french(client):
+    offer = published()
+    nothing = client.get(f"/offres/{offer.id}", query_string={"ecole": "zzzzzz"})
+    assert nothing.status_code == 200
+    assert "Aucun établissement trouvé pour « zzzzzz »" in unescape(nothing.get_data(as_text=True))
+    too_long = client.get(f"/offres/{offer.id}", query_string={"ecole": "x" * 101})
+    assert too_long.status_code == 200
+    html = too_long.get_data(as_text=True)
+    assert "100 caractères au plus." in html and 'aria-invalid="true"' in html
 
 
 def test_html_in_offer_text_is_escaped_never_executed(client):

@@ -1,8 +1,10 @@
 """The public offer page: no login, no personal data (no tutor contact, nothing about pupils).
 
-`?etablissement=<UAI>` adds the distance from that school. An unknown or malformed UAI answers
-200 with a French message beside the school field: the offer itself exists, only the optional
-parameter is wrong, and a typo should not hide the page.
+`?etablissement=<UAI>` adds the distance from that school. The school is picked with the same
+autocomplete as the public search (`/offres/etablissements?offre=<id>`, whose links come back
+here); without JavaScript, `?ecole=<text>` lists the matching schools on the page itself. An
+unknown school answers 200 with a French message beside the school field: the offer itself
+exists, only the optional parameter is wrong, and a typo should not hide the page.
 """
 
 from flask import abort, render_template, request
@@ -11,6 +13,9 @@ from capindustrie.caching import public_page
 from capindustrie.exports.feeds import job_posting
 from capindustrie.models import OfferStatus
 from capindustrie.public import bp, services
+from capindustrie.search import services as search_services
+from capindustrie.search.forms import SchoolPickForm
+from capindustrie.search.routes import UNKNOWN_SCHOOL
 
 
 @bp.get("/offres/<int:offer_id>")
@@ -19,21 +24,23 @@ def offer(offer_id: int):
     offer = services.public_offer(offer_id)
     if offer is None:
         abort(404)
+    pick = SchoolPickForm(request.args)
+    pick.offre.data = str(offer.id)  # suggestions lead back to this offer
     uai = services.normalise_uai(request.args.get("etablissement"))
     school, trip, school_error = None, None, None
     if uai:
         school = services.find_school(uai)
         if school is None:
-            school_error = (
-                "Établissement introuvable : saisissez le code UAI de l'établissement "
-                "(7 chiffres et une lettre, par exemple 0770002J) ou choisissez-le dans la liste."
-            )
+            school_error = UNKNOWN_SCHOOL
         else:
             trip = services.commute(school, offer)
             if trip is None:
                 school_error = (
                     "La position du lieu de stage n'est pas connue : distance indisponible."
                 )
+    searched = bool(pick.ecole.data) and pick.validate() and (
+        search_services.school_query_is_long_enough(pick.ecole.data)
+    )
     return render_template(
         "public/offer.html",
         offer=offer,
@@ -41,7 +48,10 @@ def offer(offer_id: int):
         school=school,
         distance=trip.km if trip else None,
         travel=trip.travel if trip else None,
-        school_error=school_error,
+        school_error=school_error or " ".join(pick.ecole.errors),
+        pick=pick,
+        schools=search_services.find_schools(pick.ecole.data) if searched else [],
+        searched=searched,
         nearby=services.nearest_schools(offer),
         job_posting=job_posting(offer) if offer.status == OfferStatus.PUBLISHED else None,
     )

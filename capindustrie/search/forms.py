@@ -8,7 +8,7 @@ from datetime import date
 
 from wtforms import DateField, HiddenField, RadioField, SearchField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from capindustrie.filters import french_date
 from capindustrie.forms import BaseForm
@@ -196,3 +196,10 @@ class SchoolPickForm(BaseForm):
         filters=[_strip],
         validators=[Length(max=100, message="100 caractères au plus.")],
     )
+    # Set by the public offer page: the suggestions then lead back to that offer.
+    offre = HiddenField(validators=[Optional(), Regexp(r"^[1-9]\d{0,8}$",
+                                                        message="Offre inconnue.")])
+
+    @property
+    def offer_id(self) -> int | None:
+        return int(self.offre.data) if self.offre.data and not self.offre.errors else None

@@ -111,7 +111,9 @@ def public_search():
 @public_search_limit
 @public_page
 def schools():
-    """School suggestions for the public search (links: they work with and without JavaScript)."""
+    """School suggestions for the public search and the public offer page (`offre`): links to
+    the search from that school, or to the offer with its distance; with and without JavaScript.
+    """
     pick = SchoolPickForm(request.args)
     searched = pick.validate() and services.school_query_is_long_enough(pick.ecole.data)
     return render(

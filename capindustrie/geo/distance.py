@@ -27,6 +27,10 @@ Sanity check: the Île-de-France household travel survey (EGT 2010) gives 48 min
 door for the average public-transport trip of 8.9 km; the bus leg gives 12 + 41.8 → 55 minutes
 (tests keep it within 35–55). A routing provider can replace `estimate_travel_minutes` behind
 the same signature.
+
+Display: above LONG_TRIP_MINUTES (1 h 30) the estimate is shown as « plus d'1 h 30 », never as
+« ≈ 3 h 55 »: without timetables a long trip's minutes are false precision, and the message
+that matters is that the trip is too long for a daily commute (`TravelEstimate.shown`).
 """
 
 import math
@@ -34,6 +38,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from geopy.distance import geodesic
+
+from capindustrie.filters import french_duration
 
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
 KM_PER_DEGREE_LATITUDE = 111.195  # on that sphere
@@ -66,10 +72,24 @@ class TravelMode(StrEnum):
         return {"walk": "à pied", "bus": "en bus", "train": "en train"}[self.value]
 
 
+LONG_TRIP_MINUTES = 90
+
+
 @dataclass(frozen=True)
 class TravelEstimate:
     minutes: int
     mode: TravelMode
+
+    @property
+    def is_long(self) -> bool:
+        return self.minutes > LONG_TRIP_MINUTES
+
+    @property
+    def shown(self) -> str:
+        """What pupils read: « 55 min », « 1 h 25 », or « plus d'1 h 30 » beyond it."""
+        if self.is_long:
+            return f"plus d'{french_duration(LONG_TRIP_MINUTES)}"
+        return french_duration(self.minutes)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -1,6 +1,10 @@
 """Text helpers shared by every area."""
 
+import threading
 import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
 
 
 def search_key(*parts: str | None) -> str:
@@ -11,6 +15,53 @@ def search_key(*parts: str | None) -> str:
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
     cleaned = "".join(c if c.isalnum() else " " for c in ascii_only.lower())
     return " ".join(cleaned.split())
+
+
+# --- Search keywords: French stems ---------------------------------------------------------------
+#
+# A keyword word matches an offer when it occurs in the offer's `search_key` text as typed (a
+# substring, so a word being typed in the live search already finds), or when its French stem
+# (Snowball) is one of the text's stems: « médicaments » finds « médicament », « fabriqués »
+# finds « fabrique » and « fabrication » (all three stem to « fabriqu »). The stored document is
+# the search_key text followed by the stems that are not already one of its words, between
+# spaces, so SQL matches a whole stem with LIKE '% stem %' on SQLite and PostgreSQL alike.
+# Words are stemmed after search_key (lower case, no accents), on both sides, so a word typed
+# with or without its accents gets the same stem. A stemmer upgrade that changes stems needs the
+# stored documents recomputed (as migration 0003 did).
+
+_stemmers = threading.local()  # Snowball stemmer objects keep state: one per thread
+
+
+@lru_cache(maxsize=65_536)
+def french_stem(word: str) -> str:
+    """The Snowball French stem of one `search_key` word: « fabriques » → « fabriqu »."""
+    stemmer = getattr(_stemmers, "french", None)
+    if stemmer is None:
+        stemmer = _stemmers.french = snowballstemmer.stemmer("french")
+    return stemmer.stemWord(word)
+
+
+def search_document(*parts: str | None) -> str:
+    """What `Offer.search_text` stores: « ␣words␣extra-stems␣ »."""
+    words = search_key(*parts).split()
+    present = set(words)
+    stems = []
+    for word in words:
+        stem = french_stem(word)
+        if stem not in present:
+            present.add(stem)
+            stems.append(stem)
+    return f" {' '.join(words + stems)} "
+
+
+def keyword_terms(keyword: str | None) -> tuple[tuple[str, str], ...]:
+    """Each word of a keyword with its stem; every word is required."""
+    return tuple((word, french_stem(word)) for word in search_key(keyword).split())
+
+
+def document_matches(document: str, terms: tuple[tuple[str, str], ...]) -> bool:
+    """The keyword rule in Python (the SQL filter does the same with LIKE)."""
+    return all(word in document or f" {stem} " in document for word, stem in terms)
 
 
 # --- Elision and plurals --------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from capindustrie.extensions import db
 from capindustrie.geo.distance import earth_centred_km
 from capindustrie.models import Commune, Level, Offer, OfferStatus
 from capindustrie.search.services import search_offers
-from capindustrie.text import search_key
+from capindustrie.text import search_document, search_key
 from tests import factories
 from tests.conftest import base_config
 
@@ -33,7 +33,8 @@ def found_by(keyword: str, commune_insee: str = MEAUX) -> list[int]:
 def test_a_new_offer_gets_its_text_and_coordinates(app):
     offer = published(title="Usinage de précision")
 
-    assert offer.search_text == search_key(offer.title, offer.summary, offer.company.name, "Meaux")
+    assert offer.search_text == search_document(offer.title, offer.summary, offer.company.name,
+                                                "Meaux")
     assert (offer.site_x_km, offer.site_y_km, offer.site_z_km) == pytest.approx(
         earth_centred_km(offer.latitude, offer.longitude))
     assert found_by("USINAGE meaux") == [offer.id]
@@ -117,8 +118,62 @@ def test_migration_0002_fills_the_columns_of_existing_offers(tmp_path):
         upgrade()
 
         offer = db.session.get(Offer, 1)
-        assert offer.search_text == "affinage des bries fromagerie briarde meaux"
+        assert offer.search_text == search_document("Affinage des bries", "Fromagerie Briarde",
+                                                    "Meaux")
+        assert offer.search_text.startswith(" affinage des bries fromagerie briarde meaux ")
         assert (offer.site_x_km, offer.site_y_km, offer.site_z_km) == pytest.approx(
             earth_centred_km(meaux.latitude_townhall, meaux.longitude_townhall))
         db.session.remove()
         db.engine.dispose()
+
+
+def test_migration_0003_adds_the_stems_to_existing_offers_and_0002_gets_them_back(tmp_path):
+    """An offer whose text was written under 0002 (words only) is found by an inflected word
+    after upgrading; downgrading restores the words-only text."""
+    from flask_migrate import downgrade
+
+    from capindustrie.refdata.services import load_reference_data
+
+    app = create_app(base_config(f"sqlite:///{tmp_path / 'before_stems.sqlite3'}"))
+    with app.app_context():
+        upgrade(revision="0002")
+        load_reference_data()
+        meaux = db.session.get(Commune, MEAUX)
+        words_only = search_key("Fabrication de médicaments", "Laboratoires Briards", "Meaux")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO company (id, siret, name, filiere, status, created_at) VALUES "
+                "(1, '73282932000074', 'Laboratoires Briards', 'sante_pharmaceutique', "
+                "'approved', '2026-11-01 09:00:00')"))
+            conn.execute(sa.text(
+                "INSERT INTO offer (id, company_id, title, filiere, for_3e, status, "
+                "site_commune_insee, latitude, longitude, site_x_km, site_y_km, site_z_km, "
+                "search_text, created_at, updated_at) "
+                "VALUES (1, 1, 'Fabrication de médicaments', 'sante_pharmaceutique', 1, "
+                "'published', :insee, :lat, :lon, :x, :y, :z, :text, '2026-11-01 09:00:00', "
+                "'2026-11-01 09:00:00')"),
+                {"insee": MEAUX, "lat": meaux.latitude_townhall, "lon": meaux.longitude_townhall,
+                 "text": words_only, **dict(zip("xyz", earth_centred_km(
+                     meaux.latitude_townhall, meaux.longitude_townhall), strict=True))})
+            conn.execute(sa.text(
+                "INSERT INTO period (id, offer_id, level, start_date, end_date, seats, "
+                "seats_taken) VALUES (1, 1, '3e', '2027-01-11', '2027-01-15', 3, 0)"))
+        # Before: the words as typed only.
+        assert found_by("fabrication médicaments") == [1]
+        assert found_by("médicament fabriqué") == []
+        db.session.remove()
+
+        upgrade()
+
+        offer = db.session.get(Offer, 1)
+        assert offer.search_text == search_document("Fabrication de médicaments",
+                                                    "Laboratoires Briards", "Meaux")
+        assert found_by("médicament fabriqué") == [1]
+        db.session.remove()
+
+        downgrade(revision="0002")
+        text = db.session.scalar(sa.text("SELECT search_text FROM offer WHERE id = 1"))
+        assert text == words_only
+        db.session.remove()
+        db.engine.dispose()
+

@@ -1,8 +1,9 @@
 """The offer columns that exist for the search: a normalised text and the site's coordinates.
 
-- `Offer.search_text`: `search_key` of the title, summary, company name and commune name, so
-  that a keyword is matched accent- and case-insensitively by a plain SQL `LIKE` on both SQLite
-  and PostgreSQL (neither can fold accents portably at query time).
+- `Offer.search_text`: `search_document` of the title, summary, company name and commune name
+  (their `search_key` text, then their French stems), so that a keyword is matched accent- and
+  case-insensitively, inflections included, by a plain SQL `LIKE` on both SQLite and PostgreSQL
+  (neither can fold accents or stem French portably at query time).
 - `Offer.site_x_km`, `site_y_km`, `site_z_km`: the site on the WGS-84 ellipsoid in earth-centred
   coordinates (`earth_centred_km`), whose squared chord to a school SQL computes in six
   operations.
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from capindustrie.geo.distance import earth_centred_km
 from capindustrie.models import Commune, Company, Offer
-from capindustrie.text import search_key
+from capindustrie.text import search_document
 
 
 def search_columns(title: str | None, summary: str | None, company_name: str | None,
@@ -31,7 +32,7 @@ def search_columns(title: str | None, summary: str | None, company_name: str | N
     else:
         x, y, z = earth_centred_km(latitude, longitude)
     return {
-        "search_text": search_key(title, summary, company_name, commune_name),
+        "search_text": search_document(title, summary, company_name, commune_name),
         "site_x_km": x,
         "site_y_km": y,
         "site_z_km": z,

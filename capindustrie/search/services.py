@@ -5,9 +5,11 @@ What is shown
   that level: a period with a seat left, overlapping the requested dates when there are any.
   Full periods are hidden, and so are offers with no open period: a pupil cannot apply to them.
 - Offers reserved to priority education only for REP/REP+ schools.
-- A keyword must match, word by word and accent-insensitively (`search_key` on both sides), the
-  title, summary, company name or commune name: in SQL, against `Offer.search_text`, which
-  holds `search_key` of those four (kept up to date by search/indexing.py).
+- A keyword must match, word by word (every word required), accent- and case-insensitively,
+  the title, summary, company name or commune name: in SQL, against `Offer.search_text`, which
+  holds `search_key` of those four and their French stems (kept up to date by
+  search/indexing.py). A word matches as typed (a substring) or by its stem, so singular and
+  plural and the usual inflections match (rule and limits in capindustrie/text.py).
 - Order: geodesic distance from the school, then title, then id.
 
 How it stays fast and exact (measured by bench/search.py)
@@ -37,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Float, String, bindparam, case, cast, exists, func, select
+from sqlalchemy import Float, String, bindparam, case, cast, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from capindustrie.extensions import db
@@ -63,7 +65,7 @@ from capindustrie.models import (
     User,
 )
 from capindustrie.refdata import cache as school_cache
-from capindustrie.text import search_key
+from capindustrie.text import document_matches, keyword_terms, search_document, search_key
 
 RADII_KM = (5, 10, 20, 30, 50)
 DEFAULT_RADIUS_KM = 20
@@ -125,7 +127,8 @@ class Filters:
     period_start: date | None = None
     period_end: date | None = None
     priority_school: bool = False
-    words: tuple[str, ...] = ()
+    # (word, stem) for each word of the keyword (text.keyword_terms).
+    terms: tuple[tuple[str, str], ...] = ()
 
 
 def squared_chord(origin: tuple[float, float, float], x, y, z):
@@ -156,7 +159,7 @@ def search_offers(origin_lat: float, origin_lon: float, level: Level | None, rad
     if page < 1 or per_page < 1 or radius_km <= 0:
         raise ValueError("page, per_page and radius_km must be positive")
     filters = Filters(level, filiere, period_start, period_end, priority_school,
-                      tuple(search_key(keyword).split()))
+                      keyword_terms(keyword))
     query = _Query(filters, origin_lat, origin_lon, radius_km, (page - 1) * per_page, per_page)
     surely_inside, candidates = _candidates(query)
 
@@ -236,7 +239,7 @@ def _offer_conditions(filters: Filters, box: tuple[float, float, float, float], 
       the département, each row costing a random read of the table for the text."""
     min_lat, max_lat, min_lon, max_lon = box
     open_periods = _period_conditions(filters)
-    latitude = Offer.latitude + 0 if wide and filters.words else Offer.latitude
+    latitude = Offer.latitude + 0 if wide and filters.terms else Offer.latitude
     if wide:
         with_open_period = (Offer.id + 0).in_(select(Period.offer_id).where(*open_periods))
     else:
@@ -254,8 +257,11 @@ def _offer_conditions(filters: Filters, box: tuple[float, float, float, float], 
         conditions.append(Offer.filiere == filters.filiere)
     if not filters.priority_school:
         conditions.append(Offer.reserved_priority_education.is_(False))
-    # search_key keeps letters, digits and spaces only: no LIKE wildcard can come in.
-    conditions.extend(Offer.search_text.contains(word) for word in filters.words)
+    # search_key keeps letters, digits and spaces only (stems too): no LIKE wildcard comes in.
+    conditions.extend(
+        or_(Offer.search_text.contains(word), Offer.search_text.contains(f" {stem} "))
+        for word, stem in filters.terms
+    )
     conditions.append(with_open_period)
     return conditions
 
@@ -395,7 +401,7 @@ def search_offers_naive(origin_lat: float, origin_lon: float, level: Level | Non
                         page: int = 1, per_page: int = PER_PAGE) -> SearchResult:
     """The reference: every published offer loaded, a geodesic for each, the rules written the
     obvious way. For tests and the benchmark only (far too slow for requests at scale)."""
-    words = search_key(keyword).split()
+    terms = keyword_terms(keyword)
     offers = db.session.scalars(
         select(Offer)
         .where(Offer.status == OfferStatus.PUBLISHED)
@@ -421,10 +427,10 @@ def search_offers_naive(origin_lat: float, origin_lon: float, level: Level | Non
         ]
         if not periods:
             continue
-        if words:
-            text = search_key(offer.title, offer.summary, offer.company.name,
-                              offer.site_commune.name if offer.site_commune else None)
-            if not all(word in text for word in words):
+        if terms:
+            document = search_document(offer.title, offer.summary, offer.company.name,
+                                       offer.site_commune.name if offer.site_commune else None)
+            if not document_matches(document, terms):
                 continue
         km = distance_km(origin_lat, origin_lon, offer.latitude, offer.longitude)
         if km <= radius_km:

@@ -66,7 +66,9 @@ WORDS = [
     "plasturgie", "métallerie", "verrerie", "papeterie", "automatisme", "peinture", "atelier",
     "production", "contrôle", "sécurité", "découpe", "assemblage", "bureau d'études",
 ]
-KEYWORDS = ["mecanique", "soudure", "Qualité", "robot", "electronique", "atelier", "beton", "Meaux"]
+# As typed before stems existed, and inflected forms only the stems find (issue 9).
+KEYWORDS = ["mecanique", "soudure", "Qualité", "robot", "electronique", "atelier", "beton", "Meaux",
+            "soudures", "robots", "mécaniques", "contrôles qualité", "laboratoires"]
 OFFERS_PER_COMPANY = 5
 JANUARY_MONDAYS = [dt.date(2027, 1, 4) + dt.timedelta(weeks=w) for w in range(10)]
 SECONDE = (dt.date(2027, 6, 14), dt.date(2027, 6, 25))

@@ -118,8 +118,17 @@ def test_the_detector_catches_wtforms_english():
 def test_every_form_of_the_app_is_walked():
     names = {cls.__name__ for cls in form_classes()}
     # One form per area at least, sub-forms included: the walk really covers the app.
-    assert {"LoginForm", "LevelFiliereForm", "PeriodForm", "DayForm", "PracticalForm",
-            "PupilForm", "ProfileForm", "RefuseForm", "PublicSearchForm"} <= names
+    assert {
+        "LoginForm",
+        "LevelFiliereForm",
+        "PeriodForm",
+        "DayForm",
+        "PracticalForm",
+        "PupilForm",
+        "ProfileForm",
+        "RefuseForm",
+        "PublicSearchForm",
+    } <= names
     assert len(names) >= 35
 
 
@@ -154,10 +163,12 @@ def test_the_wizard_period_date_message_is_the_app_s_own(app, value, expected):
     from capindustrie.offers.forms import PeriodsForm
 
     with app.test_request_context(method="POST"):
-        form = PeriodsForm(formdata=MultiDict({"periods-0-start_date": value,
-                                               "periods-0-seats": "trois",
-                                               "periods-0-level": "4e"}),
-                           meta={"csrf": False})
+        form = PeriodsForm(
+            formdata=MultiDict(
+                {"periods-0-start_date": value, "periods-0-seats": "trois", "periods-0-level": "4e"}
+            ),
+            meta={"csrf": False},
+        )
         form.validate()
         row = form.periods.entries[0].form
         assert row.start_date.errors == [expected]
@@ -169,8 +180,9 @@ def test_the_wizard_hours_messages_are_french(app):
     from capindustrie.offers.forms import PracticalForm
 
     with app.test_request_context(method="POST"):
-        form = PracticalForm(formdata=MultiDict({"day_start": "8h", "day_end": "25:00"}),
-                             meta={"csrf": False})
+        form = PracticalForm(
+            formdata=MultiDict({"day_start": "8h", "day_end": "25:00"}), meta={"csrf": False}
+        )
         form.validate()
         assert form.day_start.errors == ["Heure invalide : écrivez-la HH:MM, par exemple 08:30."]
         assert form.tutor_name.errors == ["Ce champ est obligatoire."]
@@ -180,9 +192,10 @@ def test_a_bad_csrf_token_gets_a_french_message(app):
     from capindustrie.auth.forms import LoginForm
 
     with app.test_request_context(method="POST"):
-        form = LoginForm(formdata=MultiDict({"csrf_token": "forged", "identifier": "x",
-                                             "password": "y"}),
-                         meta={"csrf": True})
+        form = LoginForm(
+            formdata=MultiDict({"csrf_token": "forged", "identifier": "x", "password": "y"}),
+            meta={"csrf": True},
+        )
         assert not form.validate()
         assert form.csrf_token.errors == [CSRF_MESSAGE]
 
@@ -196,8 +209,10 @@ def test_the_wizard_shows_the_french_message_over_http(client):
     offer = f.complete_offer(user.company)
     db.session.commit()
     login(client, user)
-    response = client.post(f"/entreprise/offres/{offer.id}/etape/5",
-                           data={"day_start": "neuf heures", "day_end": "16:30"})
+    response = client.post(
+        f"/entreprise/offres/{offer.id}/etape/5",
+        data={"day_start": "neuf heures", "day_end": "16:30"},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Heure invalide : écrivez-la HH:MM, par exemple 08:30." in page

@@ -29,8 +29,9 @@ def frozen_clock():
 
 @pytest.fixture
 def company_user(app):
-    user = f.user(Role.COMPANY, company_obj=f.company("Laboratoires de la Brie",
-                                                      Filiere.HEALTH_PHARMA))
+    user = f.user(
+        Role.COMPANY, company_obj=f.company("Laboratoires de la Brie", Filiere.HEALTH_PHARMA)
+    )
     db.session.commit()
     return user
 
@@ -42,8 +43,13 @@ def company_client(client, company_user):
 
 
 def step1(**changes) -> dict:
-    data = {"title": "Découvrir la pharmacie industrielle", "filiere": "sante_pharmaceutique",
-            "for_3e": "y", "summary": SUMMARY, "direction": "next"}
+    data = {
+        "title": "Découvrir la pharmacie industrielle",
+        "filiere": "sante_pharmaceutique",
+        "for_3e": "y",
+        "summary": SUMMARY,
+        "direction": "next",
+    }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -108,8 +114,10 @@ def test_a_bad_summary_is_refused_in_french_and_nothing_is_created(
 
 def test_500_characters_with_line_breaks_counted_once_are_accepted(company_client):
     text = ("x" * 99 + "\r\n") * 5  # 500 characters as the browser counts them
-    assert company_client.post("/entreprise/offres/nouvelle",
-                               data=step1(summary=text)).status_code == 303
+    assert (
+        company_client.post("/entreprise/offres/nouvelle", data=step1(summary=text)).status_code
+        == 303
+    )
     assert db.session.scalar(select(Offer)).summary == text.strip()
 
 
@@ -125,8 +133,9 @@ def test_an_offer_without_summary_cannot_be_submitted(company_client, company_us
     offer = f.complete_offer(company_user.company)
     offer.summary = None
     db.session.commit()
-    response = company_client.post(f"/entreprise/offres/{offer.id}/etape/6",
-                                   data={"direction": "submit"})
+    response = company_client.post(
+        f"/entreprise/offres/{offer.id}/etape/6", data={"direction": "submit"}
+    )
     assert response.status_code == 422
     assert "Étape 1 : l&#39;offre en quelques mots." in response.get_data(as_text=True)
     db.session.expire_all()

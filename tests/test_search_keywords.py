@@ -21,8 +21,11 @@ def test_stems_are_taken_after_removing_accents_on_both_sides():
 
 def test_the_issue_s_example_finds_the_offer(app):
     school = meaux_college()
-    offer = published(MEAUX, title="Laboratoire pharmaceutique",
-                      summary="Voir comment on fabrique un médicament et comment on le contrôle.")
+    offer = published(
+        MEAUX,
+        title="Laboratoire pharmaceutique",
+        summary="Voir comment on fabrique un médicament et comment on le contrôle.",
+    )
     published(MEAUX, title="Logistique", summary="Préparer les commandes de médicaments.")
     db.session.commit()
 
@@ -75,10 +78,13 @@ def test_a_stem_matches_whole_stems_only(app):
 
 def test_the_public_search_uses_the_same_rule(client):
     school = meaux_college()
-    offer = published(MEAUX, title="Laboratoire pharmaceutique",
-                      summary="Voir comment on fabrique un médicament.")
+    offer = published(
+        MEAUX, title="Laboratoire pharmaceutique", summary="Voir comment on fabrique un médicament."
+    )
     db.session.commit()
-    html = client.get("/offres", query_string={"etablissement": school.uai,
-                                               "q": "Médicaments fabriqués"},
-                      headers=HX).get_data(as_text=True)
+    html = client.get(
+        "/offres",
+        query_string={"etablissement": school.uai, "q": "Médicaments fabriqués"},
+        headers=HX,
+    ).get_data(as_text=True)
     assert "Laboratoire pharmaceutique" in html and f"/offres/{offer.id}" in html

@@ -46,14 +46,17 @@ def test_search_results_show_the_long_trip_without_minutes(client):
     far = published(MELUN, title="Atelier de Melun")
     db.session.commit()
 
-    html = unescape(client.get("/offres", query_string={"etablissement": school.uai,
-                                                        "rayon": "50"}).get_data(as_text=True))
+    html = unescape(
+        client.get("/offres", query_string={"etablissement": school.uai, "rayon": "50"}).get_data(
+            as_text=True
+        )
+    )
 
-    far_card = html[html.index("Atelier de Melun"):]
-    far_card = far_card[:far_card.index("</article>")] if "</article>" in far_card else far_card
+    far_card = html[html.index("Atelier de Melun") :]
+    far_card = far_card[: far_card.index("</article>")] if "</article>" in far_card else far_card
     assert f"plus d'1{NBSP}h{NBSP}30 (estimé, en bus)" in far_card
     assert "≈ 2" not in far_card and "≈ 3" not in far_card
-    near_card = html[html.index("Atelier de Meaux"):]
+    near_card = html[html.index("Atelier de Meaux") :]
     assert "— ≈ " in near_card[:2000]
     assert near.id != far.id
 
@@ -61,8 +64,10 @@ def test_search_results_show_the_long_trip_without_minutes(client):
 def test_the_public_offer_page_shows_the_long_trip_without_minutes(client):
     offer = published(MELUN, title="Atelier de Melun")
     db.session.commit()
-    html = unescape(client.get(f"/offres/{offer.id}",
-                               query_string={"etablissement": meaux_college().uai})
-                    .get_data(as_text=True))
+    html = unescape(
+        client.get(
+            f"/offres/{offer.id}", query_string={"etablissement": meaux_college().uai}
+        ).get_data(as_text=True)
+    )
     assert f"trajet de\n      <strong>plus d'1{NBSP}h{NBSP}30 en bus</strong> (estimé)" in html
     assert "trajet d'environ" not in html

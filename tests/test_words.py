@@ -80,7 +80,9 @@ def test_jinja_filters(app):
         rendered = render_template_string(
             "{{ 'Supprimer le compte ' ~ name|elide('de') }} · {{ n|plural('candidature') }} "
             "{{ n|plural_word('en cours', 'en cours') }} · {{ m|plural('élève') }}",
-            name="Inès", n=0, m=2,
+            name="Inès",
+            n=0,
+            m=2,
         )
     assert rendered == "Supprimer le compte d&#39;Inès · 0 candidature en cours · 2 élèves"
 
@@ -128,8 +130,11 @@ def test_e_mails_elide_the_pupil_s_name(app, klass):
 
     company = f.company("Atelier de la Brie")
     f.user(Role.COMPANY, email="atelier@exemple.fr", company_obj=company)
-    application = application_in(f.pupil(klass, first_name="Inès", last_name="Arnaud"),
-                                 published_period(company), S.SUBMITTED)
+    application = application_in(
+        f.pupil(klass, first_name="Inès", last_name="Arnaud"),
+        published_period(company),
+        S.SUBMITTED,
+    )
     applying.notify_expired(application, was_accepted=False)
     f.db.session.commit()
 

@@ -127,16 +127,30 @@ def test_migration_0002_fills_the_columns_of_existing_offers(tmp_path):
         db.engine.dispose()
 
 
+def _revision_before_0003() -> str:
+    """0003 follows whatever revision precedes it in the chain (the merge may re-chain it)."""
+    from alembic.script import ScriptDirectory
+
+    from capindustrie import create_app as make
+
+    app = make(base_config("sqlite://"))
+    with app.app_context():
+        config = app.extensions["migrate"].migrate.get_config()
+        return ScriptDirectory.from_config(config).get_revision("0003").down_revision
+
+
 def test_migration_0003_adds_the_stems_to_existing_offers_and_0002_gets_them_back(tmp_path):
-    """An offer whose text was written under 0002 (words only) is found by an inflected word
-    after upgrading; downgrading restores the words-only text."""
+    """An offer whose text was written before 0003 (words only, as 0002 wrote it) is found by
+    an inflected word after upgrading; downgrading restores the words-only text."""
     from flask_migrate import downgrade
+
+    before = _revision_before_0003()
 
     from capindustrie.refdata.services import load_reference_data
 
     app = create_app(base_config(f"sqlite:///{tmp_path / 'before_stems.sqlite3'}"))
     with app.app_context():
-        upgrade(revision="0002")
+        upgrade(revision=before)
         load_reference_data()
         meaux = db.session.get(Commune, MEAUX)
         words_only = search_key("Fabrication de médicaments", "Laboratoires Briards", "Meaux")
@@ -171,7 +185,7 @@ def test_migration_0003_adds_the_stems_to_existing_offers_and_0002_gets_them_bac
         assert found_by("médicament fabriqué") == [1]
         db.session.remove()
 
-        downgrade(revision="0002")
+        downgrade(revision=before)
         text = db.session.scalar(sa.text("SELECT search_text FROM offer WHERE id = 1"))
         assert text == words_only
         db.session.remove()

@@ -1,7 +1,7 @@
 """offer search text with French stems
 
 Revision ID: 0003
-Revises: 0006 (written as 0002; re-chained after main's 0007 and 0006)
+Revises: 0008 (written as 0002; re-chained after main's head)
 Create Date: 2026-12-01 20:30:00
 
 Keywords now match across singular and plural and the usual French inflections (issue 9):
@@ -15,7 +15,7 @@ from alembic import op
 from capindustrie.text import search_document, search_key
 
 revision = '0003'
-down_revision = '0006'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -15,10 +15,12 @@
 
 import csv
 import errno
+import gc
 import hashlib
 import json
 import os
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -430,6 +432,22 @@ def describe_error(exc: BaseException) -> str:
 # The run -------------------------------------------------------------------------------------
 
 
+@contextmanager
+def _without_cycle_collection():
+    """No cyclic garbage collection while the records stream. A run allocates millions of
+    short-lived tuples, dicts and strings, with no reference cycles (reference counting frees
+    them); each would-be collection of the oldest generation walks the whole heap of the app
+    (models, SQLAlchemy, templates): it cost about half of a 20,000-offer export. The collector
+    is restored as it was, even when the run fails."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def execute_run(run_id: int) -> ExportRun:
     """Write the files of a claimed run, record its outcome, release the claim."""
     run = db.session.get(ExportRun, run_id)
@@ -445,20 +463,21 @@ def execute_run(run_id: int) -> ExportRun:
         db.session.commit()
         writers = _Writers(directory, run)
         done = 0
-        for batch in iter_offer_batches(run.kind, run.since, config["EXPORT_BATCH_SIZE"]):
-            for offer in batch:
-                encoded = builder.encoded(offer)
-                writers.write_encoded(encoded)
-                rows += len(encoded)
-                if run.kind == ExportKind.INCREMENTAL:
-                    for level in _was_listed(offer):
-                        writers.write(formats.deletion_record(offer.id, level))
-                        deleted += 1
-                if run.since is None or offer.updated_at >= run.since:
-                    changed_ids.append(offer.id)
-            done += len(batch)
-            writers.flush()
-            _heartbeat(run_id, done)
+        with _without_cycle_collection():
+            for batch in iter_offer_batches(run.kind, run.since, config["EXPORT_BATCH_SIZE"]):
+                for offer in batch:
+                    encoded = builder.encoded(offer)
+                    writers.write_encoded(encoded)
+                    rows += len(encoded)
+                    if run.kind == ExportKind.INCREMENTAL:
+                        for level in _was_listed(offer):
+                            writers.write(formats.deletion_record(offer.id, level))
+                            deleted += 1
+                    if run.since is None or offer.updated_at >= run.since:
+                        changed_ids.append(offer.id)
+                done += len(batch)
+                writers.flush()
+                _heartbeat(run_id, done)
         csv_name, json_name = writers.finish()
         if run.kind == ExportKind.FULL:
             _publish_latest(directory, csv_name, LATEST_CSV)

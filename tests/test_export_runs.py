@@ -125,7 +125,7 @@ def test_full_export_files_are_the_bytes_of_the_plain_encoding_across_batches(ma
     app = make_app(EXPORT_DIR=str(export_dir), EXPORT_ASYNC=False, EXPORT_BATCH_SIZE=2)
     with app.app_context():
         published_offer(levels=("3e", "2nde"), title='Usinage ; « fin » et "précis"')
-        published_offer(levels=("2nde",), title="Découverte " * 16)
+        published_offer(levels=("2nde",), title="Découverte " * 14)  # 154 > 150
         bare = published_offer()
         bare.latitude = bare.longitude = bare.company.presentation = None
         published_offer(levels=("3e", "2nde"), title="Chaudronnerie\r\nsur deux lignes")

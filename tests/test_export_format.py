@@ -267,3 +267,52 @@ def test_csv_row_matches_the_french_header_and_reads_back():
     assert first["Horaires"].startswith("lundi 9:00-16:30; mardi")
     assert rows[2]["Action"] == "suppression" and rows[2]["Titre"] == ""
     json.dumps(records)  # plain data
+
+
+_LONG = (
+    'Fabrication de pièces ; usinage « fin », contrôle qualité et "métrologie"\n'
+    "avec les techniciens de l'atelier " * 12
+)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"for_2nde": False},
+        {"for_3e": False},
+        {"status": "withdrawn"},
+        {"latitude": None, "longitude": None},
+        {"latitude": None, "longitude": None, "commune_latitude": None, "epci_siren": None},
+        {"title": "Découverte " * 20, "summary": _LONG, "company_presentation": _LONG},
+        {"summary": "", "company_presentation": "  ", "company_website": None},
+        {"site_address": None, "site_postcode": None, "commune_name": None},
+        {"site_postcode": None, "commune_postcodes": "77100 77101"},
+        {"day_start": None, "break_start": None, "meals": None},
+        {"meals": "Cantine ; « panier » possible\r\nle vendredi", "pmr_access": False},
+        {"reserved_priority_education": True, "published_at": None},
+        {"latitude": 48.5e-5, "longitude": -2.0, "title": 'Titre "entre guillemets"; bis'},
+        {"periods": [], "program": []},
+        {
+            "periods": [
+                formats.PeriodData("3e", date(2026, 12, 28), date(2027, 1, 8), 20, 20),
+                formats.PeriodData("2nde", date(2027, 6, 14), date(2027, 6, 25), 3, 3),
+            ],
+            "program": [(d, f"Jour {d} ; atelier", _LONG[:300]) for d in range(1, 11)],
+        },
+        {"filiere": "autre_industrie"},
+    ],
+)
+def test_encoded_records_are_the_bytes_of_the_record_dicts(overrides):
+    """The full export's fast path (encoded) writes exactly what encoding records() writes:
+    the same JSON text, the same CSV cells, the same warnings, for every fallback."""
+    offer = offer_data(**overrides)
+    reference, fast = builder(sectors={}), builder(sectors={})
+    records = reference.records(offer)
+    compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    assert fast.encoded(offer) == [(compact(r), csv_row(r)) for r in records]
+    assert fast.warnings == reference.warnings
+    default_sectors = builder()
+    assert default_sectors.encoded(offer) == [
+        (compact(r), csv_row(r)) for r in builder().records(offer)
+    ]

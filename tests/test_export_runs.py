@@ -4,6 +4,7 @@ that prevents double runs, faults (unwritable, disk full, killed run), the night
 import csv
 import errno
 import hashlib
+import io
 import json
 import os
 import threading
@@ -87,6 +88,58 @@ def test_full_export_writes_csv_and_json_and_records_the_run(app, export_dir):
     assert not list(export_dir.glob(".tmp-*"))
     lock = db.session.get(ExportLock, "export")
     assert lock.run_id is None
+
+
+def reference_files(run) -> tuple[bytes, bytes]:
+    """The run's files rebuilt the plain way: every record dict of RecordBuilder.records(),
+    encoded one by one (compact JSON, csv_row), in the documented layout."""
+    builder = formats.RecordBuilder(runs.permalink_builder())
+    records = [
+        record
+        for batch in runs.iter_offer_batches(run.kind, run.since, 1000)
+        for offer in batch
+        for record in builder.records(offer)
+    ]
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+    writer.writerow(formats.CSV_HEADER)
+    writer.writerows(formats.csv_row(record) for record in records)
+    header = {
+        "format": "capindustrie-offres",
+        "version": formats.FORMAT_VERSION,
+        "kind": "full",
+        "generated_at": formats.iso_utc(run.started_at),
+        "since": None,
+    }
+    compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    document = (
+        json.dumps(header, ensure_ascii=False)[:-1]
+        + ', "offers": [\n'
+        + ",\n".join(compact(record) for record in records)
+        + "\n]}\n"
+    )
+    return ("\ufeff" + text.getvalue()).encode(), document.encode()
+
+
+def test_full_export_files_are_the_bytes_of_the_plain_encoding_across_batches(make_app, export_dir):
+    app = make_app(EXPORT_DIR=str(export_dir), EXPORT_ASYNC=False, EXPORT_BATCH_SIZE=2)
+    with app.app_context():
+        published_offer(levels=("3e", "2nde"), title='Usinage ; « fin » et "précis"')
+        published_offer(levels=("2nde",), title="Découverte " * 14)  # 154 > 150
+        bare = published_offer()
+        bare.latitude = bare.longitude = bare.company.presentation = None
+        published_offer(levels=("3e", "2nde"), title="Chaudronnerie\r\nsur deux lignes")
+        published_offer(title="Brouillon").status = OfferStatus.DRAFT
+        db.session.commit()
+
+        run = runs.run_export(ExportKind.FULL, "cli")
+
+        assert run.status == ExportStatus.SUCCESS, run.error
+        csv_bytes, json_bytes = reference_files(run)
+        assert run.row_count == 6
+        assert run.csv_sha256 == hashlib.sha256(csv_bytes).hexdigest()
+        assert run.json_sha256 == hashlib.sha256(json_bytes).hexdigest()
+        assert (export_dir / run.csv_file).read_bytes() == csv_bytes
 
 
 def test_incremental_has_creations_changes_and_withdrawals_only(app, export_dir):

@@ -13,6 +13,7 @@ the benchmark exports 20,000 offers in bounded memory.
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from capindustrie.models import FILIERE_LABELS, Filiere, Level
@@ -143,13 +144,19 @@ def shorten(text: str | None, limit: int) -> tuple[str | None, bool]:
 def iso_weeks(start: date, end: date) -> list[str]:
     """ISO 8601 weeks (`2027-W03`) touched by [start, end]; the ISO year may differ from the
     calendar year around 1 January (31 Dec 2024 is in 2025-W01)."""
+    return list(_iso_weeks(start, end))
+
+
+@lru_cache(maxsize=4096)
+def _iso_weeks(start: date, end: date) -> tuple[str, ...]:
+    # Cached: thousands of offers share the same few school periods.
     weeks: list[str] = []
     day = start - timedelta(days=start.weekday())
     while day <= end:
         year, week, _ = day.isocalendar()
         weeks.append(f"{year}-W{week:02d}")
         day += timedelta(days=7)
-    return weeks
+    return tuple(weeks)
 
 
 def _clock(value: time) -> str:
@@ -164,14 +171,20 @@ def daily_hours(offer: OfferData) -> dict[str, list[str]] | None:
 
 
 def lunch_break(offer: OfferData) -> str | None:
+    return _lunch_break(offer.break_start, offer.break_end, offer.meals)
+
+
+@lru_cache(maxsize=1024)
+def _lunch_break(break_start: time | None, break_end: time | None, meals: str | None):
+    # Cached: most offers share a handful of break times and meal sentences.
     parts = []
-    if offer.break_start and offer.break_end:
+    if break_start and break_end:
         parts.append(
-            f"Pause déjeuner de {offer.break_start:%H} h {offer.break_start:%M} "
-            f"à {offer.break_end:%H} h {offer.break_end:%M}."
+            f"Pause déjeuner de {break_start:%H} h {break_start:%M} "
+            f"à {break_end:%H} h {break_end:%M}."
         )
-    if offer.meals:
-        parts.append(offer.meals)
+    if meals:
+        parts.append(meals)
     text, _ = shorten(" ".join(parts), LIMITS["lunch_break"])
     return text if text and len(text) >= LUNCH_BREAK_MIN else None
 
@@ -267,14 +280,19 @@ class RecordBuilder:
             "updated_at": iso_utc(offer.updated_at),
         }
 
-    def _record(self, offer: OfferData, level: Level, common: dict) -> dict:
+    def _level_parts(self, offer: OfferData, level: Level):
+        """(periods, weeks, max_candidates) of one level, warning when no seat is left."""
         periods = [p for p in offer.periods if p.level == level.value]
         open_periods = [p for p in periods if p.seats_left > 0]
         if not open_periods:
             self._warn(offer, f"aucune période de {level.value} avec une place libre.")
         weeks = sorted(
-            {w for p in (open_periods or periods) for w in iso_weeks(p.start_date, p.end_date)}
+            {w for p in (open_periods or periods) for w in _iso_weeks(p.start_date, p.end_date)}
         )
+        return periods, weeks, min(MAX_CANDIDATES, sum(p.seats_left for p in open_periods))
+
+    def _record(self, offer: OfferData, level: Level, common: dict) -> dict:
+        periods, weeks, max_candidates = self._level_parts(offer, level)
         record = {"remote_id": remote_id(offer.id, level)}
         for key in NATIONAL_FIELDS[1:]:
             if key == "grades":
@@ -282,7 +300,7 @@ class RecordBuilder:
             elif key == "weeks":
                 record[key] = weeks
             elif key == "max_candidates":
-                record[key] = min(MAX_CANDIDATES, sum(p.seats_left for p in open_periods))
+                record[key] = max_candidates
             else:
                 record[key] = common[key]
         record.update(
@@ -304,6 +322,55 @@ class RecordBuilder:
             action=ACTION_UPSERT,
         )
         return record
+
+    def encoded(self, offer: OfferData) -> list[tuple[str, list]]:
+        """The offer's records as (JSON text, CSV cells): the same bytes as encoding each dict of
+        `records()` (compact JSON, csv_row), but the parts shared by both levels are encoded
+        once per offer, and the level's own parts (ASCII dates, numbers, fixed words) are
+        formatted directly. The full export's hot path (bench/export.py)."""
+        levels = offer.live_levels()
+        if not levels:
+            return []
+        common = self._common(offer)
+        json_parts = _shared_json(common)
+        csv_parts = _shared_cells(offer, common)
+        return [self._encoded_level(offer, level, json_parts, csv_parts) for level in levels]
+
+    def _encoded_level(self, offer, level: Level, json_parts, csv_parts) -> tuple[str, list]:
+        periods, weeks, max_candidates = self._level_parts(offer, level)
+        head_json, permalink_json, middle_json, epci_json, tail_json = json_parts
+        head_cells, permalink, middle_cells, tail_cells = csv_parts
+        rid = remote_id(offer.id, level)
+        grade = GRADE_BY_LEVEL[level]
+        weeks_json = ",".join(f'"{week}"' for week in weeks)
+        periods_json = ",".join(
+            f'{{"start":"{p.start_date.isoformat()}","end":"{p.end_date.isoformat()}",'
+            f'"seats":{int(p.seats)},"seats_left":{int(p.seats_left)}}}'
+            for p in periods
+        )
+        text = (
+            f'{{"remote_id":"{rid}",{head_json},"grades":["{grade}"],"weeks":[{weeks_json}],'
+            f'{permalink_json},"max_candidates":{int(max_candidates)},{middle_json},'
+            f'"level":"{level.value}","epci":{epci_json},"periods":[{periods_json}],'
+            f'{tail_json},"action":"{ACTION_UPSERT}"}}'
+        )
+        cells = [
+            rid,
+            "publication",
+            *head_cells,
+            grade,
+            ", ".join(weeks),
+            permalink,
+            max_candidates,
+            *middle_cells,
+            " | ".join(
+                f"du {p.start_date.isoformat()} au {p.end_date.isoformat()} : "
+                f"{p.seats_left} place(s) libre(s) sur {p.seats}"
+                for p in periods
+            ),
+            *tail_cells,
+        ]
+        return text, cells
 
 
 NATIONAL_FIELDS = (
@@ -330,6 +397,72 @@ NATIONAL_FIELDS = (
     "published_at",
 )
 OWN_FIELDS = ("siret", "filiere", "level", "epci", "periods", "programme", "updated_at", "action")
+
+# The keys of a record shared by its levels, in record order, between the level's own keys.
+_HEAD_KEYS = NATIONAL_FIELDS[1:11]  # title … sector_uuid (then grades, weeks)
+_MIDDLE_KEYS = NATIONAL_FIELDS[15:] + ("siret", "filiere")  # is_public … (then level, epci)
+_TAIL_KEYS = ("programme", "updated_at")  # after periods (then action)
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _json_members(common: dict, keys) -> str:
+    """`"key":value,…` exactly as in the compact encoding of the whole record."""
+    return _compact({key: common[key] for key in keys})[1:-1]
+
+
+def _shared_json(common: dict) -> tuple[str, str, str, str, str]:
+    return (
+        _json_members(common, _HEAD_KEYS),
+        '"permalink":' + _compact(common["permalink"]),
+        _json_members(common, _MIDDLE_KEYS),
+        _compact(common["epci"]),
+        _json_members(common, _TAIL_KEYS),
+    )
+
+
+def _shared_cells(offer: OfferData, common: dict) -> tuple[list, str, list, list]:
+    """The CSV cells shared by the levels, as csv_row() writes them (None as "")."""
+    coordinates = common["coordinates"] or {}
+    epci = common["epci"] or {}
+    head = [
+        common["title"],
+        common["description"],
+        common["employer_name"],
+        common["employer_description"],
+        common["employer_website"],
+        _num(coordinates.get("latitude")),
+        _num(coordinates.get("longitude")),
+        common["street"],
+        common["zipcode"],
+        common["city"],
+        common["sector_uuid"],
+    ]
+    middle = [
+        _yes_no(common["is_public"]),
+        _yes_no(common["handicap_accessible"]),
+        _yes_no(common["rep"]),
+        _hours_cell(offer.day_start, offer.day_end),
+        common["lunch_break"],
+        common["published_at"],
+        common["siret"],
+        common["filiere"],
+        epci.get("name"),
+    ]
+    tail = [_programme(common["programme"]), common["updated_at"]]
+    blank = _blank
+    return blank(head), common["permalink"] or "", blank(middle), blank(tail)
+
+
+@lru_cache(maxsize=1024)
+def _hours_cell(day_start: time | None, day_end: time | None) -> str:
+    # Cached: most offers share a handful of working hours.
+    if day_start is None or day_end is None:
+        return ""
+    return _hours({day: [_clock(day_start), _clock(day_end)] for day in WEEKDAYS})
+
+
+def _blank(cells: list) -> list:
+    return ["" if value is None else value for value in cells]
 
 
 def deletion_record(offer_id: int, level: Level | str) -> dict:

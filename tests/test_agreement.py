@@ -121,7 +121,9 @@ def test_an_unknown_birth_date_is_left_blank(client, teacher, klass, company_use
     assert "Noé" in text
 
 
-def test_a_seconde_fortnight_cites_its_own_texts(client, teacher, company_user):
+def test_a_seconde_fortnight_cites_its_own_texts(client, company_user):
+    # The 2nde sequence is for a lycée général et technologique's classes.
+    teacher = f.user(Role.TEACHER, school_obj=f.school("0772908T"))
     klass = f.school_class(teacher, level="2nde", name="2nde 4")
     offer = f.complete_offer(company_user.company, status="published", levels=("2nde",),
                              periods=((date(2027, 6, 14), date(2027, 6, 25), 2),))

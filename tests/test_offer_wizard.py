@@ -275,7 +275,12 @@ def test_overlapping_periods_are_refused(company_client):
     "changes, rule",
     [
         ({"day_start": "08:00", "day_end": "16:30"}, "7 h"),
-        ({"day_start": "05:30"}, "travail de nuit"),
+        ({"day_start": "05:30"}, "aucune présence la nuit"),
+        (
+            {"day_start": "07:00", "day_end": "17:30", "break_start": "10:00",
+             "break_end": "13:30"},
+            "14 heures consécutives de repos",
+        ),
         ({"break_start": "", "break_end": "", "day_start": "09:00", "day_end": "14:30"}, "pause"),
         ({"tutor_phone": "12345"}, "Numéro de téléphone français"),
         ({"tutor_email": "pas-un-email"}, "Adresse e-mail invalide"),

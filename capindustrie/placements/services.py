@@ -26,12 +26,14 @@ from capindustrie.filters import french_date
 from capindustrie.models import (
     Application,
     Commune,
+    Level,
     Offer,
     Period,
     Placement,
     Pupil,
     Role,
     SchoolClass,
+    SchoolType,
     User,
     class_teacher,
 )
@@ -262,8 +264,49 @@ def _check_waiting(application: Application) -> None:
         )
 
 
+def _range_fr(start: date, end: date) -> str:
+    return f"du {french_date(start)} au {french_date(end)}"
+
+
+def level_problem(klass: SchoolClass, period: Period) -> str | None:
+    """The period's level must be the class's; the 2nde sequence (Code de l'éducation
+    D. 333-3-1) is for the 2nde générale et technologique, not a lycée professionnel's 2nde."""
+    if period.level != klass.level:
+        return (
+            f"Cette période est réservée aux élèves de {period.level.value} : la classe "
+            f"{klass.name} est une classe de {klass.level.value}."
+        )
+    if period.level is Level.SECONDE and klass.school.kind is not SchoolType.LYCEE:
+        return (
+            "Le stage de seconde (Code de l'éducation, D. 333-3-1) concerne les classes de 2nde "
+            f"générale et technologique : {klass.school.name} n'est pas un lycée général et "
+            "technologique."
+        )
+    return None
+
+
+def internship_dates_problem(klass: SchoolClass, period: Period) -> str | None:
+    """A placement lies within the class's internship dates, when the class has them."""
+    start, end = klass.internship_start, klass.internship_end
+    if start is None or end is None:
+        return None
+    if start <= period.start_date and period.end_date <= end:
+        return None
+    return (
+        f"Ce stage a lieu {_range_fr(period.start_date, period.end_date)}, en dehors des dates "
+        f"de stage de la classe {klass.name} ({_range_fr(start, end)}) : il ne peut pas être "
+        "validé. Changez les dates de la classe si l'établissement les a modifiées."
+    )
+
+
 def validation_problem(application: Application) -> str | None:
     """Why the teacher may not validate this confirmed application, in French, or None."""
+    klass = application.pupil.school_class
+    problem = level_problem(klass, application.period) or internship_dates_problem(
+        klass, application.period
+    )
+    if problem:
+        return problem
     problem = age_problem(application.pupil, application.period)
     if problem:
         return problem

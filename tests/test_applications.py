@@ -484,7 +484,7 @@ def test_choosing_withdraws_overlapping_applications_and_frees_their_seats(clien
     assert any("attend votre validation" in m.body for m in outbox(world.teacher.email))
     page = client.get("/candidatures").get_data(as_text=True)
     assert "Choisie — en attente du professeur" in page
-    assert "2 autre(s) candidature(s)" in page
+    assert "Vos 2 autres candidatures sur les mêmes dates ont été retirées automatiquement." in page
     # Four kinds of e-mail went out: each is signed once, at the end, the same way.
     for message in outbox():
         assert message.body.count("L'équipe Cap Industrie") == 1

@@ -5,10 +5,11 @@ changes nothing."""
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from capindustrie.applications.states import S
 from capindustrie.extensions import db
-from capindustrie.models import Level, Role
+from capindustrie.models import Level, OutboxMessage, Role
 from tests import factories as f
 from tests.factories import login
 from tests.placement_helpers import WEEK, application_in, published_period
@@ -102,3 +103,36 @@ def test_seconde_placement_in_a_general_lycee_is_validated(client, company):
     assert response.status_code == 303
     db.session.expire_all()
     assert application.status == S.VALIDATED
+
+
+# --- Words (issue 16 §6) -------------------------------------------------------------------------
+
+
+def test_a_co_teacher_who_validates_is_named_not_called_professeur_principal(
+    client, teacher, klass, company
+):
+    company_user = f.user(Role.COMPANY, email="atelier@exemple.fr", company_obj=company)
+    co_teacher = f.user(Role.TEACHER, first_name="Paul", last_name="Girard")
+    klass.teachers.append(co_teacher)
+    application = confirmed(klass, published_period(company))
+
+    assert post_validation(client, co_teacher, application).status_code == 303
+
+    [mail] = [
+        m
+        for m in db.session.scalars(select(OutboxMessage))
+        if m.to_address == company_user.email and m.subject.startswith("Stage validé")
+    ]
+    assert "Paul Girard, professeur de Léa D. (3e B" in mail.body
+    assert "professeur principal" not in mail.body
+
+
+def test_dashboard_counts_read_as_french_after_their_number(client, teacher, klass, company):
+    f.pupil(klass, "Noé", "Petit")
+    f.pupil(klass, "Inès", "Moreau")
+    login(client, teacher)
+
+    html = client.get(f"/classes/{klass.id}/suivi").get_data(as_text=True)
+
+    assert '<strong class="count" data-state="aucune">2</strong> sans candidature' in html
+    assert "</strong> Aucune candidature" not in html

@@ -139,7 +139,7 @@ def test_temporary_passwords_are_readable_long_enough_and_random():
 
 def test_add_one_pupil_creates_a_hashed_temporary_account(teacher_client, klass, app):
     form = teacher_client.get(f"/classes/{klass.id}/eleves/nouveau")
-    assert "ne sert qu'à la règle d'âge de la convention" in text(form)
+    assert "n'est imprimée que sur la convention de stage" in text(form)
 
     response = add_pupil(teacher_client, klass, born="2012-03-14")
 
@@ -198,7 +198,7 @@ def test_slips_pdf_holds_every_pupil_s_name_username_and_password(teacher_client
             assert value in content
     assert "http://127.0.0.1:5000/connexion" in content
     assert klass.school.name in content and "3e B" in content
-    assert content.count("À la première connexion, tu choisiras ton propre mot de passe.") == 3
+    assert content.count("À la première connexion, vous choisirez votre propre mot de passe.") == 3
 
 
 def test_the_page_carries_nothing_that_decodes_into_a_password(teacher_client, klass, app):
@@ -364,6 +364,8 @@ def test_renew_slips_for_pupils_who_never_logged_in(teacher_client, klass, app):
 
     page = teacher_client.get(f"/classes/{klass.id}/fiches/nouvelles")
     assert "Léa Durand" in text(page) and "Yanis Benali" not in text(page)
+    assert "pour l'élève qui ne s'est pas encore connecté" in text(page)
+    assert "les 1 élève" not in text(page)
     response = teacher_client.post(f"/classes/{klass.id}/fiches/nouvelles")
 
     content = download_slips(teacher_client, response)

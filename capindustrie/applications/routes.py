@@ -98,8 +98,10 @@ def choose(application_id: int):
         withdrawn = services.choose(app_, user, now)
         if withdrawn:
             flash(
-                f"{len(withdrawn)} autre(s) candidature(s) sur les mêmes dates ont été retirées "
-                "automatiquement.",
+                "Votre autre candidature sur les mêmes dates a été retirée automatiquement."
+                if len(withdrawn) == 1
+                else f"Vos {len(withdrawn)} autres candidatures sur les mêmes dates ont été "
+                "retirées automatiquement.",
                 "info",
             )
 

@@ -18,7 +18,7 @@ from capindustrie.models import Application, Placement, Pupil, Role, SchoolClass
 from capindustrie.placements import agreement as agreement_pdf
 from capindustrie.placements import bp, services
 from capindustrie.placements.forms import DashboardFilterForm, DecisionForm, RefuseForm
-from capindustrie.placements.services import STATE_LABELS, URGENCY, PupilState
+from capindustrie.placements.services import COUNT_LABELS, STATE_LABELS, URGENCY, PupilState
 
 # --- Dashboard -----------------------------------------------------------------------------------
 
@@ -187,6 +187,7 @@ def _dashboard_context(dashboard, rows, state, row_message, refuse_form) -> dict
         "states": PupilState,
         "urgency": URGENCY,
         "state_labels": STATE_LABELS,
+        "count_labels": COUNT_LABELS,
         "labels": LABELS,
         "statuses": S,
         "refuse_forms": refuse_forms,

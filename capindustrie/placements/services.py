@@ -88,6 +88,15 @@ STATE_LABELS = {
     PupilState.PLACED: "Stage validé",
 }
 
+# After a number (« 3 sans candidature »): invariable, so « 0 », « 1 » and « 3 » all read well.
+COUNT_LABELS = {
+    PupilState.TO_VALIDATE: "à valider",
+    PupilState.NONE: "sans candidature",
+    PupilState.PENDING: "en attente d'une réponse",
+    PupilState.ACCEPTED: "à confirmer par l'élève",
+    PupilState.PLACED: "avec un stage validé",
+}
+
 OPEN = (S.SUBMITTED, S.ACCEPTED, S.CONFIRMED)
 
 
@@ -336,7 +345,7 @@ def validate(application: Application, teacher: User, now: datetime) -> Placemen
     )
     db.session.add(placement)
     db.session.flush()
-    _notify_company_validated(placement)
+    _notify_company_validated(placement, teacher)
     logger.info("application %s validated by teacher %s: placement %s", application.id,
                 teacher.id, placement.id)
     return placement
@@ -347,7 +356,7 @@ def refuse(application: Application, teacher: User, reason: str, now: datetime) 
     the state machine and the company is told why."""
     _check_waiting(application)
     transition(application, S.REFUSED_BY_TEACHER, teacher, reason, now)
-    _notify_company_refused(application, reason)
+    _notify_company_refused(application, reason, teacher)
     logger.info("application %s refused by teacher %s", application.id, teacher.id)
 
 
@@ -360,13 +369,19 @@ def _pupil_line(application: Application) -> str:
     return f"{pupil_short_name(application.pupil)} ({klass.name}, {klass.school.name})"
 
 
-def _notify_company_validated(placement: Placement) -> None:
+def _teacher_line(teacher: User, application: Application) -> str:
+    """« Anne Lefèvre, professeur de Léa D. (3e B, Collège …) »: the teacher who acted, who may
+    be a co-teacher of the class rather than its professeur principal."""
+    return f"{teacher.display_name}, professeur de {_pupil_line(application)},"
+
+
+def _notify_company_validated(placement: Placement, teacher: User) -> None:
     application = placement.application
     for address in company_recipients(application.period.offer):
         queue_email(
             address,
             f"Stage validé : {application.period.offer.title}",
-            f"Bonjour,\n\nLe professeur principal de {_pupil_line(application)} a validé le stage "
+            f"Bonjour,\n\n{_teacher_line(teacher, application)} a validé le stage "
             f"{_offer_line(application)}.\n\n"
             "La convention de stage est prête : téléchargez-la, faites-la signer par une personne "
             "habilitée à représenter l'entreprise, puis remettez-la à l'établissement. Elle doit "
@@ -375,12 +390,12 @@ def _notify_company_validated(placement: Placement) -> None:
         )
 
 
-def _notify_company_refused(application: Application, reason: str) -> None:
+def _notify_company_refused(application: Application, reason: str, teacher: User) -> None:
     for address in company_recipients(application.period.offer):
         queue_email(
             address,
             f"Stage non validé : {application.period.offer.title}",
-            f"Bonjour,\n\nLe professeur principal de {_pupil_line(application)} n'a pas validé "
+            f"Bonjour,\n\n{_teacher_line(teacher, application)} n'a pas validé "
             f"le stage {_offer_line(application)}.\n\nMotif : {reason}\n\n"
             "La place que vous aviez attribuée à cet élève est de nouveau libre.\n\n"
             f"{public_url('applications.company_list', offre=application.period.offer_id)}",

@@ -8,6 +8,14 @@ from capindustrie.models.applications import (
 )
 from capindustrie.models.base import Base, utcnow
 from capindustrie.models.classes import LoginSlipBatch, Pupil, SchoolClass, class_teacher
+from capindustrie.models.conventions import (
+    SCHOOL_STATUS_LABELS,
+    AgreementParties,
+    AgreementVersion,
+    PupilFamily,
+    SchoolProfile,
+    SchoolStatus,
+)
 from capindustrie.models.events import (
     Attendance,
     CalendarFeed,
@@ -103,6 +111,13 @@ __all__ = [
     "class_teacher",
     "registration_pupil",
     "utcnow",
+    # conventions
+    "AgreementParties",
+    "AgreementVersion",
+    "PupilFamily",
+    "SCHOOL_STATUS_LABELS",
+    "SchoolProfile",
+    "SchoolStatus",
 ]
 
 # Issue 15 (matching): pupils' wishes.

@@ -11,6 +11,8 @@ from flask_login import current_user
 from capindustrie.applications import services as application_services
 from capindustrie.applications.states import LABELS, S, TransitionError
 from capindustrie.authz import get_for_user_or_404, role_required
+from capindustrie.conventions import services as conventions
+from capindustrie.errors import render_error
 from capindustrie.extensions import db
 from capindustrie.headers import attachment
 from capindustrie.htmx import hx_refresh, is_fragment_request, redirect_to, render
@@ -206,10 +208,32 @@ def _refuse_prefix(application: Application) -> str:
 @bp.get("/stages/<int:placement_id>/convention.pdf")
 @role_required(Role.TEACHER, Role.COMPANY, Role.PUPIL)
 def agreement(placement_id: int):
+    """The latest frozen version (or `?version=N`): the same bytes at every download. Before
+    the convention is issued there is no PDF, only the list of what is missing."""
     placement = get_for_user_or_404(Placement, placement_id)
-    response = make_response(agreement_pdf.render_pdf(placement))
+    number = request.args.get("version", type=int)
+    version = (
+        conventions.latest_version(placement)
+        if number is None
+        else next((v for v in conventions.versions(placement) if v.number == number), None)
+    )
+    if version is None:
+        if number is not None:
+            abort(404)
+        flash(
+            "La convention n'est pas encore établie : complétez d'abord les informations "
+            "manquantes ci-dessous.",
+            "error",
+        )
+        return redirect_to("conventions.overview", placement_id=placement.id)
+    try:
+        content = conventions.stored_content(version)
+        pdf = agreement_pdf.render_pdf(version)
+    except conventions.ConventionRefused as exc:
+        return render_error(409, str(exc))
+    response = make_response(pdf)
     response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = attachment(agreement_pdf.filename(placement))
+    response.headers["Content-Disposition"] = attachment(agreement_pdf.filename(version, content))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -224,4 +248,4 @@ def _agreement_url(application: Application) -> str | None:
     if application.status != S.VALIDATED:
         return None
     placement = services.placement_of(application)
-    return url_for("placements.agreement", placement_id=placement.id) if placement else None
+    return url_for("conventions.overview", placement_id=placement.id) if placement else None

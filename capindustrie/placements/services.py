@@ -25,7 +25,6 @@ from capindustrie.extensions import db
 from capindustrie.filters import french_date
 from capindustrie.models import (
     Application,
-    Commune,
     Level,
     Offer,
     Period,
@@ -345,6 +344,11 @@ def validate(application: Application, teacher: User, now: datetime) -> Placemen
     )
     db.session.add(placement)
     db.session.flush()
+    # The convention is frozen now when the school, the family and the host are already known
+    # (a second placement, a returning company); otherwise the teacher completes it first.
+    from capindustrie.conventions.services import issue_if_complete
+
+    issue_if_complete(placement, teacher, now)
     _notify_company_validated(placement, teacher)
     logger.info("application %s validated by teacher %s: placement %s", application.id,
                 teacher.id, placement.id)
@@ -383,10 +387,10 @@ def _notify_company_validated(placement: Placement, teacher: User) -> None:
             f"Stage validé : {application.period.offer.title}",
             f"Bonjour,\n\n{_teacher_line(teacher, application)} a validé le stage "
             f"{_offer_line(application)}.\n\n"
-            "La convention de stage est prête : téléchargez-la, faites-la signer par une personne "
-            "habilitée à représenter l'entreprise, puis remettez-la à l'établissement. Elle doit "
-            "être signée par tous avant le premier jour du stage.\n"
-            f"{public_url('placements.agreement', placement_id=placement.id)}",
+            "Indiquez la personne habilitée à signer la convention au nom de l'entreprise, puis "
+            "suivez la convention depuis sa page ; elle doit être signée par tous avant le "
+            "premier jour du stage.\n"
+            f"{public_url('conventions.overview', placement_id=placement.id)}",
         )
 
 
@@ -410,39 +414,6 @@ def format_siret(siret: str) -> str:
     if len(siret) != 14 or not siret.isdigit():
         return siret
     return f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}"
-
-
-@dataclass
-class AgreementData:
-    placement: Placement
-    pupil: Pupil
-    school_class: SchoolClass
-    period: Period
-    offer: Offer
-    referent: User | None
-    company_commune: Commune | None
-
-    @property
-    def school(self):
-        return self.school_class.school
-
-    @property
-    def company(self):
-        return self.offer.company
-
-
-def agreement_data(placement: Placement) -> AgreementData:
-    """Everything the convention shows. The referent is the teacher who validated it (or, when
-    that account is gone, the first teacher of the class)."""
-    pupil = placement.pupil
-    klass = pupil.school_class
-    offer = placement.period.offer
-    referent = db.session.get(User, placement.validated_by_id or 0)
-    if referent is None and klass.teachers:
-        referent = klass.teachers[0]
-    insee = offer.company.commune_insee
-    commune = db.session.get(Commune, insee) if insee else None
-    return AgreementData(placement, pupil, klass, placement.period, offer, referent, commune)
 
 
 # --- Who may load a placement (the convention) ---------------------------------------------------

@@ -91,7 +91,7 @@ def validate(application_id: int):
     return _done(
         pupil,
         f"Stage validé pour {pupil.user.first_name} {pupil.user.last_name} : l'entreprise est "
-        "prévenue et la convention est prête à télécharger.",
+        "prévenue ; la convention se complète et s'établit depuis sa page.",
     )
 
 

@@ -1,5 +1,7 @@
-"""Issue 5's journey in a real browser: the company accepts an application, the pupil chooses the
-internship, the teacher validates it on the class dashboard and downloads the convention."""
+"""Issues 5 and 16 in a real browser: the company accepts an application, the pupil chooses the
+internship, the teacher validates it on the class dashboard, completes what the convention needs
+(school profile, family), the company names its signatory, the teacher issues the convention and
+both download the same PDF."""
 
 import re
 from datetime import UTC, date, datetime
@@ -88,21 +90,77 @@ def test_company_accepts_pupil_chooses_teacher_validates_and_prints(page, live_s
     expect(page.locator('[data-state="a-valider"]')).to_have_text("0")
     screenshot(page, "class-dashboard-validated")
 
+    # The convention: nothing to print yet, a checklist with links instead.
+    row.get_by_role("link", name="Convention de stage").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Convention de stage")
+    checklist = page.locator("ul.checklist")
+    expect(checklist).to_contain_text("Un représentant légal au moins")
+    screenshot(page, "convention-checklist")
+
+    # The teacher fills the school profile once, then the family.
+    page.get_by_role("link", name="compléter le profil de l'établissement").click()
+    page.get_by_label("Téléphone de l'établissement").fill("01 64 00 00 01")
+    page.get_by_label("E-mail de l'établissement").fill("ce.0770002j@ac-creteil.fr")
+    page.get_by_label("Nom du chef d'établissement").fill("Claire Morel")
+    page.get_by_label("Date de la délibération", exact=False).fill("2026-09-22")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Profil de l'établissement enregistré")).to_be_visible()
+    page.get_by_role("link", name="compléter").first.click()
+    page.get_by_label("Date de naissance de l'élève").fill("2012-05-03")
+    page.get_by_label("Votre téléphone (professeur référent)").fill("06 11 22 33 44")
+    first_rep = page.get_by_role("group", name="Représentant légal 1")
+    first_rep.get_by_label("Nom et prénom").fill("Nadia Durand")
+    first_rep.get_by_label("E-mail").fill("nadia.durand@exemple.fr")
+    first_rep.get_by_label("Téléphone").fill("06 12 34 56 78")
+    page.get_by_label("Non", exact=True).check()
+    page.get_by_label("L'attestation d'assurance responsabilité civile").check()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Informations de la convention enregistrées.")).to_be_visible()
+    expect(checklist).to_have_text(re.compile(r"^\s*Le représentant de l'entreprise"))
+    convention_url = page.url
+
+    # The company names its signatory (prefilled from its account).
+    page.context.clear_cookies()
+    login(page, "atelier@exemple.fr", f.PASSWORD)
+    page.goto(convention_url)
+    page.get_by_role("link", name="indiquer le signataire").click()
+    page.get_by_label("Fonction").fill("Directeur du site")
+    page.get_by_label("Téléphone").fill("01 60 00 00 02")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Signataire de l'entreprise enregistré.")).to_be_visible()
+
+    # The teacher issues it: version 1, frozen; teacher and company download the same bytes.
+    page.context.clear_cookies()
+    login(page, "anne.prof@ac-creteil.fr", f.PASSWORD)
+    page.goto(convention_url)
+    page.get_by_role("button", name="Établir la convention").click()
+    expect(page.get_by_role("heading", name="Convention établie")).to_be_visible()
+    screenshot(page, "convention-issued")
     with page.expect_download() as download_info:
-        row.get_by_role("link", name="Convention (PDF)").click()
+        page.get_by_role("link", name="Convention (version 1), PDF").click()
     download = download_info.value
     with live_server.app.app_context():
         placement = db.session.scalar(db.select(Placement))
         assert placement.application_id == application_id
         assert db.session.get(Application, application_id).status == ApplicationStatus.VALIDATED
-        assert download.suggested_filename == f"convention-{placement.id}.pdf"
+        assert download.suggested_filename == f"convention-CI-2026-{placement.id:06d}.pdf"
 
     target = tmp_path / download.suggested_filename
     download.save_as(target)
     text = " ".join(p.extract_text() for p in PdfReader(target).pages)
-    text = re.sub(r"\s+", " ", text)
-    assert "Léa" in text and "Durand" in text
-    assert "Mécanique de la Brie" in text
+    text = re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+    assert "Léa" in text and "Durand" in text and "Nadia Durand" in text
+    assert "Mécanique de la Brie" in text and "Directeur du site" in text
+    assert "Claire Morel" in text
     assert "du lundi 11 janvier 2027 au vendredi 15 janvier 2027" in text
+
+    page.context.clear_cookies()
+    login(page, "atelier@exemple.fr", f.PASSWORD)
+    page.goto(convention_url)
+    with page.expect_download() as company_download:
+        page.get_by_role("link", name="Convention (version 1), PDF").click()
+    company_copy = tmp_path / "entreprise.pdf"
+    company_download.value.save_as(company_copy)
+    assert company_copy.read_bytes() == target.read_bytes()
 
     assert watch.console_errors == [] and watch.csp_violations() == []

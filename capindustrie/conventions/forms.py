@@ -1,9 +1,10 @@
 """Forms of the convention: the school's profile, the pupil's family, the host's signatory,
 issuing and amending."""
 
-from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from capindustrie.classes.forms import FrenchDateField
 from capindustrie.formfields import REQUIRED, PlainText
@@ -138,3 +139,42 @@ class AmendmentForm(BaseForm):
             PlainText(1000),
         ],
     )
+
+
+class RequestCodeForm(BaseForm):
+    """Send me a code: nothing to type, the CSRF token is the form."""
+
+
+class CodeForm(BaseForm):
+    code = StringField(
+        "Code reçu par e-mail (6 chiffres)",
+        filters=[_strip],
+        validators=[
+            DataRequired("Saisissez le code à 6 chiffres reçu par e-mail."),
+            Regexp(r"^\d{6}$", message="Le code compte exactement 6 chiffres."),
+        ],
+    )
+
+
+class PupilSignatureForm(BaseForm):
+    read = BooleanField(
+        "J'ai lu la convention et ses annexes",
+        validators=[DataRequired("Cochez la case pour confirmer que vous avez lu la convention.")],
+    )
+
+
+class PaperSignatureForm(BaseForm):
+    party = SelectField("Signataire", validate_choice=False, validators=[DataRequired(REQUIRED)])
+    signer_name = StringField(
+        "Nom de la personne qui a signé",
+        filters=[_strip],
+        validators=[DataRequired(REQUIRED), Length(max=160), PlainText(160)],
+    )
+    scan = FileField(
+        "Scan de la page signée (PDF, PNG ou JPEG, 5 Mo au plus)",
+        validators=[FileRequired("Joignez le scan de la page signée.")],
+    )
+
+    def validate_party(self, field):
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Choisissez un signataire dans la liste.")

@@ -6,40 +6,55 @@ teachers, its company's users, the pupil); each form then checks the role that f
 school profile is the teacher's own school.
 """
 
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from capindustrie.authz import get_for_user_or_404, role_required
-from capindustrie.conventions import bp, services
+from capindustrie.conventions import bp, services, signatures
 from capindustrie.conventions.forms import (
     AmendmentForm,
+    CodeForm,
     FamilyForm,
     HostSignatoryForm,
     IssueForm,
+    PaperSignatureForm,
+    PupilSignatureForm,
+    RequestCodeForm,
     SchoolProfileForm,
 )
-from capindustrie.extensions import db
+from capindustrie.errors import render_error
+from capindustrie.extensions import db, limiter
 from capindustrie.htmx import redirect_to
 from capindustrie.models import (
+    SIGNATURE_PARTY_LABELS,
+    AgreementSignature,
     Placement,
     PupilFamily,
     Role,
     SchoolProfile,
     SchoolStatus,
+    SignatureParty,
     utcnow,
 )
 from capindustrie.offers.rules import display_phone, normalize_phone
+from capindustrie.placements import agreement as agreement_pdf
 
 PARTIES = (Role.TEACHER, Role.COMPANY, Role.PUPIL)
+_DEFAULT = object()
 
 
 def _placement(placement_id: int) -> Placement:
     return get_for_user_or_404(Placement, placement_id)
 
 
-def _overview(placement: Placement, status: int = 200, amendment_form=None):
+def _overview(
+    placement: Placement, status: int = 200, amendment_form=None, pupil_form=None, paper_form=None
+):
     versions = services.versions(placement)
     missing = [] if versions else services.missing_items(placement)
+    last = versions[-1] if versions else None
+    signed = signatures.signatures_of(last) if last else {}
     return (
         render_template(
             "conventions/overview.html",
@@ -48,8 +63,15 @@ def _overview(placement: Placement, status: int = 200, amendment_form=None):
             missing=missing,
             issue_form=IssueForm(),
             amendment_form=amendment_form or AmendmentForm(formdata=None),
+            awaited=signatures.parties_of(last) if last else [],
+            signed=signed,
+            fully_signed=bool(last) and signatures.is_fully_signed(last),
+            pupil_form=pupil_form or PupilSignatureForm(formdata=None),
+            paper_form=paper_form or (_paper_form(last, formdata=None) if last else None),
             is_teacher=current_user.role == Role.TEACHER,
             is_company=current_user.role == Role.COMPANY,
+            is_pupil=current_user.role == Role.PUPIL,
+            party_labels=SIGNATURE_PARTY_LABELS,
         ),
         status,
     )
@@ -222,3 +244,202 @@ def _convention_links():
 
 def _convention_page_url(placement: Placement) -> str:
     return url_for("conventions.overview", placement_id=placement.id)
+
+
+# --- Signatures ----------------------------------------------------------------------------------
+
+
+def _current_version_or_409(placement: Placement):
+    version = services.latest_version(placement)
+    if version is None:
+        flash("La convention n'est pas encore établie : rien à signer.", "error")
+    return version
+
+
+@bp.post("/stages/<int:placement_id>/convention/signer")
+@role_required(Role.PUPIL)
+def pupil_sign(placement_id: int):
+    placement = _placement(placement_id)
+    version = _current_version_or_409(placement)
+    if version is None:
+        return _overview(placement, status=409)
+    form = PupilSignatureForm()
+    if not form.validate_on_submit():
+        return _overview(placement, status=422, pupil_form=form)
+    try:
+        signatures.sign_as_pupil(version, current_user, request.remote_addr, utcnow())
+    except signatures.SignatureRefused as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _overview(placement, status=409)
+    db.session.commit()
+    flash("Votre signature est enregistrée.", "success")
+    return redirect_to("conventions.overview", placement_id=placement.id)
+
+
+@bp.post("/stages/<int:placement_id>/convention/signature-papier")
+@role_required(Role.TEACHER)
+def paper_signature(placement_id: int):
+    placement = _placement(placement_id)
+    version = _current_version_or_409(placement)
+    if version is None:
+        return _overview(placement, status=409)
+    form = _paper_form(version)
+    if not form.validate_on_submit():
+        return _overview(placement, status=422, paper_form=form)
+    data = form.scan.data.read()
+    try:
+        signatures.record_paper(
+            version,
+            SignatureParty(form.party.data),
+            form.signer_name.data,
+            form.scan.data.filename or "scan",
+            data,
+            current_user,
+            request.remote_addr,
+            utcnow(),
+        )
+    except signatures.SignatureRefused as exc:
+        db.session.rollback()
+        form.scan.errors = [str(exc)]
+        return _overview(placement, status=422, paper_form=form)
+    db.session.commit()
+    flash("Signature sur papier enregistrée, avec son scan.", "success")
+    return redirect_to("conventions.overview", placement_id=placement.id)
+
+
+@bp.get("/stages/<int:placement_id>/convention/signatures/<int:signature_id>/scan")
+@role_required(Role.TEACHER)
+def paper_scan(placement_id: int, signature_id: int):
+    placement = _placement(placement_id)
+    signature = db.session.get(AgreementSignature, signature_id)
+    if (
+        signature is None
+        or signature.scan_data is None
+        or signature.version.placement_id != placement.id
+    ):
+        abort(404)
+    response = make_response(signature.scan_data)
+    response.mimetype = signature.scan_mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="scan-{signature.id}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _paper_form(version, formdata=_DEFAULT):
+    kwargs = {} if formdata is _DEFAULT else {"formdata": formdata}
+    form = PaperSignatureForm(**kwargs)
+    signed = signatures.signatures_of(version)
+    form.party.choices = [
+        SelectChoice(p.party.value, f"{p.label} — {p.name}")
+        for p in signatures.parties_of(version)
+        if p.party not in signed
+    ]
+    return form
+
+
+# Signing links: no account, the token is the key (404 when unknown, never a hint).
+
+
+def _invitation_or_404(token: str):
+    invitation = signatures.invitation_for(token)
+    if invitation is None:
+        return None, render_error(
+            404,
+            "Ce lien de signature n'existe pas : vérifiez qu'il est complet, tel que reçu par "
+            "e-mail.",
+        )
+    return invitation, None
+
+
+def _sign_page(
+    token, invitation, status=200, code_form=None, problem=None, code_sent=False, signed=None
+):
+    version = invitation.version
+    return (
+        render_template(
+            "conventions/sign.html",
+            token=token,
+            invitation=invitation,
+            label=SIGNATURE_PARTY_LABELS[invitation.party],
+            content=services.stored_content(version),
+            version=version,
+            request_form=RequestCodeForm(),
+            code_form=code_form or CodeForm(formdata=None),
+            problem=problem,
+            code_sent=code_sent,
+            signed=signed,
+        ),
+        status,
+    )
+
+
+@bp.get("/signature/<token>")
+def sign(token: str):
+    invitation, error = _invitation_or_404(token)
+    if error:
+        return error
+    signed = signatures.signatures_of(invitation.version).get(invitation.party)
+    if signed is not None:
+        return _sign_page(token, invitation, signed=signed)
+    try:
+        signatures.check_invitation(invitation, utcnow())
+    except signatures.SignatureRefused as exc:
+        return _sign_page(token, invitation, status=410, problem=str(exc))
+    return _sign_page(token, invitation)
+
+
+@bp.post("/signature/<token>/code")
+@limiter.limit("10/hour", methods=["POST"])
+def sign_send_code(token: str):
+    invitation, error = _invitation_or_404(token)
+    if error:
+        return error
+    if not RequestCodeForm().validate_on_submit():
+        abort(400)
+    try:
+        signatures.send_code(invitation, utcnow())
+    except signatures.SignatureRefused as exc:
+        db.session.rollback()
+        return _sign_page(token, invitation, status=410, problem=str(exc))
+    db.session.commit()
+    return _sign_page(token, invitation, code_sent=True)
+
+
+@bp.post("/signature/<token>")
+@limiter.limit("30/hour", methods=["POST"])
+def sign_with_code(token: str):
+    invitation, error = _invitation_or_404(token)
+    if error:
+        return error
+    form = CodeForm()
+    if not form.validate_on_submit():
+        return _sign_page(token, invitation, status=422, code_form=form, code_sent=True)
+    try:
+        signatures.sign_with_code(invitation, form.code.data, request.remote_addr, utcnow())
+    except signatures.WrongCode as exc:
+        db.session.commit()  # the attempt counts; nothing is signed
+        form.code.errors = [str(exc)]
+        return _sign_page(token, invitation, status=422, code_form=form, code_sent=True)
+    except signatures.SignatureRefused as exc:
+        db.session.rollback()
+        return _sign_page(token, invitation, status=409, problem=str(exc))
+    db.session.commit()
+    flash("Votre signature est enregistrée. Merci !", "success")
+    return redirect(url_for("conventions.sign", token=token), code=303)
+
+
+@bp.get("/signature/<token>/convention.pdf")
+def sign_pdf(token: str):
+    invitation, error = _invitation_or_404(token)
+    if error:
+        return error
+    if invitation.expires_at <= utcnow():
+        return render_error(410, "Ce lien de signature a expiré.")
+    version = invitation.version
+    response = make_response(agreement_pdf.render_pdf(version))
+    response.mimetype = "application/pdf"
+    filename = agreement_pdf.filename(version, services.stored_content(version))
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

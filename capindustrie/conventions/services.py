@@ -266,7 +266,15 @@ def issue(placement: Placement, actor: User, now: datetime) -> AgreementVersion:
             "La convention ne peut pas encore être établie : il manque "
             + " ".join(m.label for m in missing)
         )
-    return _store(placement, 1, _live_content(placement, 1, now, None), actor, now)
+    version = _store(placement, 1, _live_content(placement, 1, now, None), actor, now)
+    _ask_for_signatures(version, now)
+    return version
+
+
+def _ask_for_signatures(version: AgreementVersion, now: datetime) -> None:
+    from capindustrie.conventions.signatures import send_invitations
+
+    send_invitations(version, now)
 
 
 def issue_if_complete(placement: Placement, actor: User, now: datetime) -> AgreementVersion | None:
@@ -323,7 +331,9 @@ def amend(placement: Placement, reason: str, actor: User, now: datetime) -> Agre
         amendment_reason=reason,
         issued_at=live["issued_at"],
     )
-    return _store(placement, last.number + 1, amended, actor, now, reason)
+    version = _store(placement, last.number + 1, amended, actor, now, reason)
+    _ask_for_signatures(version, now)
+    return version
 
 
 def amendment_count(placement: Placement) -> int:

@@ -118,3 +118,85 @@ class AgreementVersion(Base):
     @property
     def is_amendment(self) -> bool:
         return self.number > 1
+
+
+class SignatureParty(StrEnum):
+    HEAD = "chef_etablissement"
+    HOST = "representant_entreprise"
+    TUTOR = "tuteur"
+    REFERENT = "professeur_referent"
+    PUPIL = "eleve"
+    REP1 = "representant_legal_1"
+    REP2 = "representant_legal_2"
+
+
+SIGNATURE_PARTY_LABELS = {
+    SignatureParty.HEAD: "Chef d'établissement",
+    SignatureParty.HOST: "Représentant de l'entreprise",
+    SignatureParty.TUTOR: "Tuteur ou tutrice",
+    SignatureParty.REFERENT: "Professeur référent",
+    SignatureParty.PUPIL: "Élève",
+    SignatureParty.REP1: "Représentant légal 1",
+    SignatureParty.REP2: "Représentant légal 2",
+}
+
+
+class SignatureMethod(StrEnum):
+    CODE = "code"  # a one-time code sent by e-mail
+    ACCOUNT = "compte"  # the pupil, signed in to their own account
+    PAPER = "papier"  # a paper signature recorded by the teacher, with its scan
+
+
+class AgreementSignature(Base):
+    """One party's signature of one version: who, when, how, from where, and the hash of the
+    content they signed."""
+
+    __tablename__ = "agreement_signature"
+    __table_args__ = (sa.UniqueConstraint("version_id", "party"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("agreement_version.id", ondelete="CASCADE"), index=True
+    )
+    party: Mapped[SignatureParty] = mapped_column(str_enum(SignatureParty, "signature_party"))
+    method: Mapped[SignatureMethod] = mapped_column(str_enum(SignatureMethod, "signature_method"))
+    signer_name: Mapped[str] = mapped_column(sa.String(160))
+    signer_email: Mapped[str | None] = mapped_column(sa.String(254))
+    signed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ip_address: Mapped[str | None] = mapped_column(sa.String(45))
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    scan_filename: Mapped[str | None] = mapped_column(sa.String(200))
+    scan_mimetype: Mapped[str | None] = mapped_column(sa.String(40))
+    scan_data: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+
+    version: Mapped[AgreementVersion] = relationship()
+
+
+class SignatureInvitation(Base):
+    """A signing link sent by e-mail to a party without an account on the platform (or whose
+    e-mail is the signature's proof): the token and the one-time code are stored hashed."""
+
+    __tablename__ = "signature_invitation"
+    __table_args__ = (sa.CheckConstraint("code_attempts >= 0", name="attempts_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("agreement_version.id", ondelete="CASCADE"), index=True
+    )
+    party: Mapped[SignatureParty] = mapped_column(
+        str_enum(SignatureParty, "signature_invitation_party")
+    )
+    name: Mapped[str] = mapped_column(sa.String(160))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    expires_at: Mapped[datetime]
+    code_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    code_expires_at: Mapped[datetime | None]
+    code_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reminded_at: Mapped[datetime | None]
+
+    version: Mapped[AgreementVersion] = relationship()

@@ -12,7 +12,13 @@ from flask import render_template
 from weasyprint import CSS, HTML
 
 from capindustrie.conventions.services import stored_content
-from capindustrie.models import AgreementVersion
+from capindustrie.models import SIGNATURE_PARTY_LABELS, AgreementVersion, SignatureMethod
+
+METHOD_LABELS = {
+    SignatureMethod.CODE: "en ligne, code à usage unique envoyé par e-mail",
+    SignatureMethod.ACCOUNT: "en ligne, depuis son compte élève",
+    SignatureMethod.PAPER: "sur papier, scan enregistré par le professeur référent",
+}
 
 
 def filename(version: AgreementVersion, content: dict) -> str:
@@ -21,9 +27,18 @@ def filename(version: AgreementVersion, content: dict) -> str:
 
 
 def render_html(version: AgreementVersion, content: dict | None = None) -> str:
+    """The signature page lists the signatures recorded so far, in the order they came."""
+    from capindustrie.conventions.signatures import signatures_of
+
     content = content or stored_content(version)
+    signed = sorted(signatures_of(version).values(), key=lambda s: (s.signed_at, s.id))
     return render_template(
-        "placements/agreement_pdf.html", c=content, content_hash=version.content_hash
+        "placements/agreement_pdf.html",
+        c=content,
+        content_hash=version.content_hash,
+        signatures=signed,
+        party_labels=SIGNATURE_PARTY_LABELS,
+        method_labels=METHOD_LABELS,
     )
 
 

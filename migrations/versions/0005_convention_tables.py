@@ -1,4 +1,4 @@
-"""convention tables: school profile, pupil's family, host signatory, frozen versions
+"""convention tables: school profile, family, host signatory, frozen versions, signatures
 
 Revision ID: 0005
 Revises: 0002
@@ -80,10 +80,57 @@ def upgrade():
     )
     with op.batch_alter_table('agreement_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agreement_version_placement_id'), ['placement_id'], unique=False)
+    op.create_table('agreement_signature',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('party', sa.Enum('chef_etablissement', 'representant_entreprise', 'tuteur', 'professeur_referent', 'eleve', 'representant_legal_1', 'representant_legal_2', name='signature_party', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('method', sa.Enum('code', 'compte', 'papier', name='signature_method', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('signer_name', sa.String(length=160), nullable=False),
+    sa.Column('signer_email', sa.String(length=254), nullable=True),
+    sa.Column('signed_at', sa.DateTime(), nullable=False),
+    sa.Column('ip_address', sa.String(length=45), nullable=True),
+    sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('scan_filename', sa.String(length=200), nullable=True),
+    sa.Column('scan_mimetype', sa.String(length=40), nullable=True),
+    sa.Column('scan_data', sa.LargeBinary(), nullable=True),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user_account.id'], name=op.f('fk_agreement_signature_recorded_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['version_id'], ['agreement_version.id'], name=op.f('fk_agreement_signature_version_id_agreement_version'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_agreement_signature')),
+    sa.UniqueConstraint('version_id', 'party', name=op.f('uq_agreement_signature_version_id_party'))
+    )
+    with op.batch_alter_table('agreement_signature', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_agreement_signature_version_id'), ['version_id'], unique=False)
 
+    op.create_table('signature_invitation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('party', sa.Enum('chef_etablissement', 'representant_entreprise', 'tuteur', 'professeur_referent', 'eleve', 'representant_legal_1', 'representant_legal_2', name='signature_invitation_party', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('name', sa.String(length=160), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.Column('code_hash', sa.String(length=64), nullable=True),
+    sa.Column('code_expires_at', sa.DateTime(), nullable=True),
+    sa.Column('code_attempts', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('reminded_at', sa.DateTime(), nullable=True),
+    sa.CheckConstraint('code_attempts >= 0', name=op.f('ck_signature_invitation_attempts_positive')),
+    sa.ForeignKeyConstraint(['version_id'], ['agreement_version.id'], name=op.f('fk_signature_invitation_version_id_agreement_version'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_signature_invitation')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_signature_invitation_token_hash'))
+    )
+    with op.batch_alter_table('signature_invitation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_signature_invitation_version_id'), ['version_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('signature_invitation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_signature_invitation_version_id'))
+    op.drop_table('signature_invitation')
+    with op.batch_alter_table('agreement_signature', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_agreement_signature_version_id'))
+    op.drop_table('agreement_signature')
     with op.batch_alter_table('agreement_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agreement_version_placement_id'))
 

@@ -96,6 +96,9 @@ DEFAULTS = {
     "FEED_MAX_AGE_SECONDS": 900,
     # Placement proposals (issue 15): the longest estimated trip proposed, in minutes (≤ 45).
     "MATCHING_MAX_TRAVEL_MINUTES": 45,
+    # Conventions: signing links' lifetime, and the reminder to those who have not signed.
+    "SIGNATURE_LINK_DAYS": 14,
+    "SIGNATURE_REMINDER_DAYS": 3,
 }
 
 

@@ -366,3 +366,21 @@ def test_the_pupil_page_offers_signing(client, placement):
     login(client, placement.pupil.user)
     html = client.get(f"/stages/{placement.id}/convention").get_data(as_text=True)
     assert "Signer la convention</button>" in html
+
+
+def test_unsigned_parties_are_reminded_once_with_a_fresh_link(client, placement):
+    signed_token = link_of("nadia.durand@exemple.fr")
+    code = ask_code(client, signed_token, "nadia.durand@exemple.fr")
+    assert client.post(f"/signature/{signed_token}", data={"code": code}).status_code == 303
+    old_token = link_of("marc.durand@exemple.fr")
+
+    assert signatures.remind_unsigned(NOW + timedelta(days=2)) == 0
+    later = NOW + timedelta(days=3, minutes=1)
+    assert signatures.remind_unsigned(later) == 5  # head, host, tutor, referent, Marc
+    assert signatures.remind_unsigned(later) == 0
+
+    [reminder] = [m for m in mails_to("marc.durand@exemple.fr") if m.subject.startswith("Rappel")]
+    new_token = LINK.search(reminder.body).group(1)
+    assert client.get(f"/signature/{old_token}").status_code == 404
+    assert client.get(f"/signature/{new_token}").status_code == 200
+    assert not [m for m in mails_to("nadia.durand@exemple.fr") if m.subject.startswith("Rappel")]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from capindustrie.emails.services import queue_email
 from capindustrie.extensions import db
@@ -128,7 +128,6 @@ def _check_current(version: AgreementVersion) -> None:
 def send_invitations(version: AgreementVersion, now: datetime) -> int:
     """A link for each party reached by e-mail (everyone but the pupil), for this version."""
     days = current_app.config.get("SIGNATURE_LINK_DAYS", DEFAULT_LINK_DAYS)
-    c = _content(version)
     sent = 0
     for awaited in parties_of(version):
         if awaited.email is None:
@@ -144,23 +143,71 @@ def send_invitations(version: AgreementVersion, now: datetime) -> int:
             created_at=now,
         )
         db.session.add(invitation)
-        what = "l'avenant" if version.number > 1 else "la convention"
-        queue_email(
-            awaited.email,
-            f"Signature de {what} de stage n° {c['number']}",
-            f"Bonjour,\n\n{what.capitalize()} de stage n° {c['number']} (version "
-            f"{version.number}) de {c['pupil']['first_name']} {c['pupil']['last_name']} chez "
-            f"{c['host']['name']}, {c['sequence']['dates']}, attend votre signature en tant que "
-            f"{awaited.label.lower()}.\n\nOuvrez ce lien personnel pour la lire et la signer : un "
-            f"code à usage unique vous sera envoyé à cette adresse.\n"
-            f"{public_url('conventions.sign', token=token)}\n\n"
-            f"Ce lien expire le {french_datetime(invitation.expires_at)}. Ne le transmettez à "
-            "personne.",
-        )
+        _mail_link(invitation, token, reminder=False)
         sent += 1
     db.session.flush()
     logger.info("version %s: %s signature invitations", version.id, sent)
     return sent
+
+
+def _mail_link(invitation: SignatureInvitation, token: str, reminder: bool) -> None:
+    version = invitation.version
+    c = _content(version)
+    what = "l'avenant" if version.number > 1 else "la convention"
+    queue_email(
+        invitation.email,
+        f"{'Rappel : signature' if reminder else 'Signature'} de {what} de stage n° {c['number']}",
+        f"Bonjour,\n\n{what.capitalize()} de stage n° {c['number']} (version "
+        f"{version.number}) de {c['pupil']['first_name']} {c['pupil']['last_name']} chez "
+        f"{c['host']['name']}, {c['sequence']['dates']}, attend votre signature en tant que "
+        f"{SIGNATURE_PARTY_LABELS[invitation.party].lower()}.\n\nOuvrez ce lien personnel pour "
+        "la lire et la signer : un code à usage unique vous sera envoyé à cette adresse.\n"
+        f"{public_url('conventions.sign', token=token)}\n\n"
+        f"Ce lien expire le {french_datetime(invitation.expires_at)}. Ne le transmettez à "
+        "personne."
+        + (
+            "\n\nCe rappel remplace le lien envoyé précédemment, qui ne fonctionne plus."
+            if reminder
+            else ""
+        ),
+    )
+
+
+def remind_unsigned(now: datetime) -> int:
+    """Once per link, SIGNATURE_REMINDER_DAYS after it was sent: a reminder with a fresh link
+    (only hashes are stored, so the old link cannot be resent; it stops working). Each row is
+    claimed with one UPDATE … WHERE reminded_at IS NULL, so a double run reminds once."""
+    days = current_app.config.get("SIGNATURE_REMINDER_DAYS", 3)
+    due = db.session.scalars(
+        select(SignatureInvitation).where(
+            SignatureInvitation.reminded_at.is_(None),
+            SignatureInvitation.created_at <= now - timedelta(days=days),
+            SignatureInvitation.expires_at > now,
+        )
+    ).all()
+    reminded = 0
+    for invitation in due:
+        version = invitation.version
+        if version.number != _latest_number(version):
+            continue
+        if invitation.party in signatures_of(version):
+            continue
+        token = secrets.token_urlsafe(32)
+        claimed = db.session.execute(
+            update(SignatureInvitation)
+            .where(
+                SignatureInvitation.id == invitation.id,
+                SignatureInvitation.reminded_at.is_(None),
+            )
+            .values(reminded_at=now, token_hash=_secret("token", token))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            continue
+        _mail_link(invitation, token, reminder=True)
+        db.session.commit()
+        reminded += 1
+    return reminded
 
 
 def invitation_for(token: str) -> SignatureInvitation | None:

@@ -1,7 +1,8 @@
 """Issues 5 and 16 in a real browser: the company accepts an application, the pupil chooses the
 internship, the teacher validates it on the class dashboard, completes what the convention needs
 (school profile, family), the company names its signatory, the teacher issues the convention and
-both download the same PDF."""
+the company, the tutor, the referent and a parent sign with codes from the outbox, the pupil
+from their account, the head on paper, and everyone downloads the same signed PDF."""
 
 import re
 from datetime import UTC, date, datetime
@@ -13,7 +14,14 @@ from pypdf import PdfReader
 
 from capindustrie.applications import services as applying
 from capindustrie.extensions import db
-from capindustrie.models import Application, ApplicationStatus, OfferStatus, Placement, Role
+from capindustrie.models import (
+    Application,
+    ApplicationStatus,
+    OfferStatus,
+    OutboxMessage,
+    Placement,
+    Role,
+)
 from tests import factories as f
 from tests.e2e.helpers import login, screenshot
 
@@ -136,6 +144,53 @@ def test_company_accepts_pupil_chooses_teacher_validates_and_prints(page, live_s
     page.get_by_role("button", name="Établir la convention").click()
     expect(page.get_by_role("heading", name="Convention établie")).to_be_visible()
     screenshot(page, "convention-issued")
+
+    # The company, the tutor, the referent and a parent sign through their links, with the
+    # codes the outbox holds; the pupil from their account; the head on paper, scan uploaded.
+    def sign_by_link(address):
+        page.context.clear_cookies()
+        with live_server.app.app_context():
+            [mail] = db.session.scalars(db.select(OutboxMessage).where(
+                OutboxMessage.to_address == address,
+                OutboxMessage.subject.startswith("Signature de"))).all()
+            link = re.search(r"/signature/[A-Za-z0-9_-]+", mail.body).group(0)
+        page.goto(link)
+        page.get_by_role("button", name="Recevoir un code par e-mail").click()
+        with live_server.app.app_context():
+            code_mail = db.session.scalars(db.select(OutboxMessage).where(
+                OutboxMessage.to_address == address,
+                OutboxMessage.subject.startswith("Votre code"))
+                .order_by(OutboxMessage.id.desc())).first()
+            code = re.search(r"(\d{6})", code_mail.subject).group(1)
+        page.get_by_label("Code reçu par e-mail").fill(code)
+        page.get_by_role("button", name="Signer la convention").click()
+        expect(page.get_by_text("Vous avez signé le")).to_be_visible()
+
+    for address in ("atelier@exemple.fr", "tuteur@exemple.fr", "anne.prof@ac-creteil.fr",
+                    "nadia.durand@exemple.fr"):
+        sign_by_link(address)
+    screenshot(page, "convention-signed-by-link")
+
+    login(page, "lea.durand", f.PASSWORD)
+    page.goto(convention_url)
+    page.get_by_label("J'ai lu la convention et ses annexes").check()
+    page.get_by_role("button", name="Signer la convention").click()
+    expect(page.get_by_text("Votre signature est enregistrée.")).to_be_visible()
+
+    page.context.clear_cookies()
+    login(page, "anne.prof@ac-creteil.fr", f.PASSWORD)
+    page.goto(convention_url)
+    expect(page.locator("ul.signature-status")).to_contain_text("en attente")
+    scan = tmp_path / "signature-chef.pdf"
+    scan.write_bytes(b"%PDF-1.4\n% page signee\n")
+    page.get_by_label("Signataire").select_option(label="Chef d'établissement — Claire Morel")
+    page.get_by_label("Nom de la personne qui a signé").fill("Claire Morel")
+    page.get_by_label("Scan de la page signée", exact=False).set_input_files(str(scan))
+    page.get_by_role("button", name="Enregistrer la signature").click()
+    expect(page.get_by_text("Convention signée")).to_be_visible()
+    screenshot(page, "convention-signed")
+
+    # Everyone downloads the same signed PDF.
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Convention (version 1), PDF").click()
     download = download_info.value
@@ -144,6 +199,10 @@ def test_company_accepts_pupil_chooses_teacher_validates_and_prints(page, live_s
         assert placement.application_id == application_id
         assert db.session.get(Application, application_id).status == ApplicationStatus.VALIDATED
         assert download.suggested_filename == f"convention-CI-2026-{placement.id:06d}.pdf"
+        told = db.session.scalars(db.select(OutboxMessage).where(
+            OutboxMessage.to_address == "atelier@exemple.fr",
+            OutboxMessage.subject.startswith("Convention signée"))).all()
+        assert len(told) == 1
 
     target = tmp_path / download.suggested_filename
     download.save_as(target)
@@ -153,14 +212,16 @@ def test_company_accepts_pupil_chooses_teacher_validates_and_prints(page, live_s
     assert "Mécanique de la Brie" in text and "Directeur du site" in text
     assert "Claire Morel" in text
     assert "du lundi 11 janvier 2027 au vendredi 15 janvier 2027" in text
+    assert "Page des signatures" in text and "sur papier" in text
 
-    page.context.clear_cookies()
-    login(page, "atelier@exemple.fr", f.PASSWORD)
-    page.goto(convention_url)
-    with page.expect_download() as company_download:
-        page.get_by_role("link", name="Convention (version 1), PDF").click()
-    company_copy = tmp_path / "entreprise.pdf"
-    company_download.value.save_as(company_copy)
-    assert company_copy.read_bytes() == target.read_bytes()
+    for login_name in ("atelier@exemple.fr", "lea.durand"):
+        page.context.clear_cookies()
+        login(page, login_name, f.PASSWORD)
+        page.goto(convention_url)
+        with page.expect_download() as other_download:
+            page.get_by_role("link", name="Convention (version 1), PDF").click()
+        copy = tmp_path / f"copie-{login_name}.pdf"
+        other_download.value.save_as(copy)
+        assert copy.read_bytes() == target.read_bytes()
 
     assert watch.console_errors == [] and watch.csp_violations() == []

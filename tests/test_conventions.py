@@ -411,3 +411,72 @@ def test_the_company_cannot_amend(client, company_user, placement):
         == 403
     )
     assert version_count() == 1
+
+
+# --- Who may use each route ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/stages/{id}/convention"),
+        ("get", "/stages/{id}/convention/famille"),
+        ("post", "/stages/{id}/convention/etablir"),
+        ("post", "/stages/{id}/convention/avenant"),
+        ("post", "/stages/{id}/convention/signature-papier"),
+        ("get", "/stages/{id}/convention/signatures/1/scan"),
+    ],
+)
+def test_a_teacher_of_another_class_finds_nothing(client, placement, method, path):
+    login(client, f.user(Role.TEACHER))
+    response = getattr(client, method)(path.format(id=placement.id))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/stages/{id}/convention/famille"),
+        ("post", "/stages/{id}/convention/etablir"),
+        ("post", "/stages/{id}/convention/avenant"),
+        ("post", "/stages/{id}/convention/signature-papier"),
+        ("get", "/stages/{id}/convention/signatures/1/scan"),
+        ("get", "/stages/{id}/convention/signataire"),
+    ],
+)
+def test_the_pupil_only_reads_and_signs(client, placement, method, path):
+    login(client, placement.pupil.user)
+    assert getattr(client, method)(path.format(id=placement.id)).status_code == 403
+
+
+def test_the_teacher_does_not_name_the_company_signatory(client, teacher, placement):
+    login(client, teacher)
+    response = client.post(
+        f"/stages/{placement.id}/convention/signataire",
+        data={
+            "host_rep_name": "Quelqu'un",
+            "host_rep_function": "Gérant",
+            "host_rep_email": "x@exemple.fr",
+            "host_rep_phone": "01 60 00 00 02",
+        },
+    )
+    assert response.status_code == 403
+    assert conventions.parties_of(placement).host_rep_name != "Quelqu'un"
+
+
+def test_the_signatory_cannot_change_once_issued(client, company_user, placement):
+    complete(placement)
+    issue(placement)
+    login(client, company_user)
+    response = client.post(
+        f"/stages/{placement.id}/convention/signataire",
+        data={
+            "host_rep_name": "Autre Personne",
+            "host_rep_function": "Gérant",
+            "host_rep_email": "autre@exemple.fr",
+            "host_rep_phone": "01 60 00 00 03",
+        },
+    )
+    assert response.status_code == 409
+    assert "son signataire ne peut plus changer" in page(response)
+    assert conventions.parties_of(placement).host_rep_name == "Hugo Bernard"

@@ -384,3 +384,20 @@ def test_unsigned_parties_are_reminded_once_with_a_fresh_link(client, placement)
     assert client.get(f"/signature/{old_token}").status_code == 404
     assert client.get(f"/signature/{new_token}").status_code == 200
     assert not [m for m in mails_to("nadia.durand@exemple.fr") if m.subject.startswith("Rappel")]
+
+
+def test_the_class_dashboard_shows_where_each_convention_stands(client, teacher, klass, placement):
+    login(client, teacher)
+    dashboard = f"/classes/{klass.id}/suivi"
+    assert "convention en signature" in client.get(dashboard).get_data(as_text=True)
+
+    version = conventions.latest_version(placement)
+    for awaited in signatures.parties_of(version):
+        signatures.record_paper(
+            version, awaited.party, awaited.name, "scan.pdf", PDF_SCAN, teacher, None, NOW
+        )
+    db.session.commit()
+
+    html = client.get(dashboard).get_data(as_text=True)
+    assert "convention signée" in html and "convention en signature" not in html
+    assert conventions.latest_version(placement).fully_signed_at == NOW

@@ -480,3 +480,9 @@ def test_the_signatory_cannot_change_once_issued(client, company_user, placement
     assert response.status_code == 409
     assert "son signataire ne peut plus changer" in page(response)
     assert conventions.parties_of(placement).host_rep_name == "Hugo Bernard"
+
+
+def test_the_class_dashboard_says_the_convention_is_to_be_issued(client, teacher, klass, placement):
+    login(client, teacher)
+    html = client.get(f"/classes/{klass.id}/suivi").get_data(as_text=True)
+    assert "convention à établir" in html

@@ -342,6 +342,7 @@ def _sign(version, party, method, name, now, email=None, ip=None, recorded_by=No
     db.session.flush()
     logger.info("version %s signed by %s (%s)", version.id, party.value, method.value)
     if is_fully_signed(version):
+        version.fully_signed_at = now
         _notify_fully_signed(version)
     return signature
 

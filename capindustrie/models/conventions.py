@@ -112,6 +112,8 @@ class AgreementVersion(Base):
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
     )
+    # Set when the last awaited party signs: « convention signée ».
+    fully_signed_at: Mapped[datetime | None]
 
     placement: Mapped[Placement] = relationship()
 

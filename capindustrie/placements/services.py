@@ -105,6 +105,8 @@ class PupilRow:
     # Submitted, accepted and confirmed applications, soonest period first.
     open_applications: list[Application] = field(default_factory=list)
     placements: list[Placement] = field(default_factory=list)
+    # placement id -> « à établir » / « en signature » / « signée » (the latest version).
+    convention_states: dict[int, str] = field(default_factory=dict)
     # Refused, withdrawn or expired: no longer in play, only counted.
     closed_count: int = 0
 
@@ -190,6 +192,7 @@ def class_dashboard(klass: SchoolClass) -> Dashboard:
     ).all()
     for placement in placements:
         rows[placement.pupil_id].placements.append(placement)
+    _add_convention_states(rows, [p.id for p in placements])
     closed = db.session.execute(
         select(Application.pupil_id, func.count(Application.id))
         .where(Application.pupil_id.in_(pupil_ids), Application.status.not_in(OPEN))
@@ -198,6 +201,29 @@ def class_dashboard(klass: SchoolClass) -> Dashboard:
     for pupil_id, number in closed:
         rows[pupil_id].closed_count = number
     return Dashboard(klass, sorted(rows.values(), key=lambda r: r.sort_key))
+
+
+def _add_convention_states(rows: dict[int, "PupilRow"], placement_ids: list[int]) -> None:
+    """Where each placement's convention stands, from its versions: one query for the class."""
+    from capindustrie.models import AgreementVersion
+
+    latest: dict[int, tuple[int, bool]] = {}
+    if placement_ids:
+        for placement_id, number, signed_at in db.session.execute(
+            select(
+                AgreementVersion.placement_id,
+                AgreementVersion.number,
+                AgreementVersion.fully_signed_at,
+            ).where(AgreementVersion.placement_id.in_(placement_ids))
+        ):
+            if number > latest.get(placement_id, (0, False))[0]:
+                latest[placement_id] = (number, signed_at is not None)
+    for row in rows.values():
+        for placement in row.placements:
+            number, signed = latest.get(placement.id, (0, False))
+            row.convention_states[placement.id] = (
+                "à établir" if number == 0 else "signée" if signed else "en signature"
+            )
 
 
 def pupil_history(pupil: Pupil) -> list[Application]:

@@ -72,6 +72,7 @@ def upgrade():
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('fully_signed_at', sa.DateTime(), nullable=True),
     sa.CheckConstraint('number >= 1', name=op.f('ck_agreement_version_number_positive')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_agreement_version_created_by_id_user_account'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['placement_id'], ['placement.id'], name=op.f('fk_agreement_version_placement_id_placement'), ondelete='CASCADE'),

@@ -212,8 +212,8 @@ def issue(placement_id: int):
         return _overview(placement, status=409)
     db.session.commit()
     flash(
-        f"Convention {version.content_hash[:12]}… établie (version 1) : son contenu est figé, "
-        "chacun télécharge le même document.",
+        f"Convention établie (version 1, empreinte {version.content_hash[:12]}…) : son contenu "
+        "est figé et les demandes de signature sont parties par e-mail.",
         "success",
     )
     return redirect_to("conventions.overview", placement_id=placement.id)
@@ -233,7 +233,11 @@ def amend(placement_id: int):
         flash(str(exc), "error")
         return _overview(placement, status=409, amendment_form=form)
     db.session.commit()
-    flash(f"Avenant établi : version {version.number} de la convention.", "success")
+    flash(
+        f"Avenant établi : version {version.number} de la convention. Chacun est invité à le "
+        "signer.",
+        "success",
+    )
     return redirect_to("conventions.overview", placement_id=placement.id)
 
 

@@ -1,7 +1,7 @@
 """convention tables: school profile, family, host signatory, frozen versions, signatures
 
 Revision ID: 0005
-Revises: 0006
+Revises: 0008
 Create Date: 2026-12-01 19:55:14
 
 Issue 16: the convention is complete against the national model and frozen when issued (its
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-down_revision = '0006'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

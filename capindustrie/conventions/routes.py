@@ -25,6 +25,7 @@ from capindustrie.conventions.forms import (
 )
 from capindustrie.errors import render_error
 from capindustrie.extensions import db, limiter
+from capindustrie.headers import attachment
 from capindustrie.htmx import redirect_to
 from capindustrie.models import (
     SIGNATURE_PARTY_LABELS,
@@ -325,7 +326,7 @@ def paper_scan(placement_id: int, signature_id: int):
         abort(404)
     response = make_response(signature.scan_data)
     response.mimetype = signature.scan_mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="scan-{signature.id}"'
+    response.headers["Content-Disposition"] = attachment(f"scan-{signature.id}")
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -444,6 +445,6 @@ def sign_pdf(token: str):
     response = make_response(agreement_pdf.render_pdf(version))
     response.mimetype = "application/pdf"
     filename = agreement_pdf.filename(version, services.stored_content(version))
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = attachment(filename)
     response.headers["Cache-Control"] = "no-store"
     return response

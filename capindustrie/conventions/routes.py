@@ -27,6 +27,7 @@ from capindustrie.errors import render_error
 from capindustrie.extensions import db, limiter
 from capindustrie.headers import attachment
 from capindustrie.htmx import redirect_to
+from capindustrie.inputs import parse_id
 from capindustrie.models import (
     SIGNATURE_PARTY_LABELS,
     AgreementSignature,
@@ -97,7 +98,7 @@ def school_profile():
     """The teacher's own school: filled once, used by every convention of the school."""
     school = current_user.school
     profile = services.school_profile(school.id)
-    back = request.args.get("stage", type=int)
+    back = parse_id(request.args.get("stage")) if request.args.get("stage") else None
     if back is not None:
         _placement(back)  # only a placement the teacher may see
     form = SchoolProfileForm(obj=profile)

@@ -16,6 +16,7 @@ from capindustrie.errors import render_error
 from capindustrie.extensions import db
 from capindustrie.headers import attachment
 from capindustrie.htmx import hx_refresh, is_fragment_request, redirect_to, render
+from capindustrie.inputs import parse_id
 from capindustrie.models import Application, Placement, Pupil, Role, SchoolClass, utcnow
 from capindustrie.placements import agreement as agreement_pdf
 from capindustrie.placements import bp, services
@@ -211,7 +212,10 @@ def agreement(placement_id: int):
     """The latest frozen version (or `?version=N`): the same bytes at every download. Before
     the convention is issued there is no PDF, only the list of what is missing."""
     placement = get_for_user_or_404(Placement, placement_id)
-    number = request.args.get("version", type=int)
+    raw_number = request.args.get("version")
+    number = parse_id(raw_number) if raw_number is not None else None
+    if raw_number is not None and number is None:
+        abort(404)
     version = (
         conventions.latest_version(placement)
         if number is None

@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
         auth,
         classes,
         companies,
+        conventions,
         events,
         exports,
         geo,
@@ -156,6 +157,7 @@ def _register_blueprints(app: Flask) -> None:
         applications,
         classes,
         placements,
+        conventions,
         events,
         exports,
     )

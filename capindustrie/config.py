@@ -96,6 +96,9 @@ DEFAULTS = {
     "FEED_MAX_AGE_SECONDS": 900,
     # Placement proposals (issue 15): the longest estimated trip proposed, in minutes (≤ 45).
     "MATCHING_MAX_TRAVEL_MINUTES": 45,
+    # Conventions: signing links' lifetime, and the reminder to those who have not signed.
+    "SIGNATURE_LINK_DAYS": 14,
+    "SIGNATURE_REMINDER_DAYS": 3,
 }
 
 
@@ -112,4 +115,12 @@ def seconde_period(config, school_year_start: int) -> tuple[date, date]:
         return date.fromisoformat(start), date.fromisoformat(end)
     june_30 = date(school_year_start + 1, 6, 30)
     last_friday = june_30 - timedelta(days=(june_30.weekday() - 4) % 7)
-    return last_friday - timedelta(days=11), last_friday
+    start = last_friday - timedelta(days=11)
+    # No sequence on a public holiday (Code du travail L. 3164-6): when the Monday is one (the
+    # lundi de Pentecôte falls on 14 June 2038), the fortnight starts the next working day.
+    # Imported here: the rules module reads this configuration at import time.
+    from capindustrie.offers.rules import french_public_holidays
+
+    while start in french_public_holidays(start.year):
+        start += timedelta(days=1)
+    return start, last_friday

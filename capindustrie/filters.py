@@ -51,7 +51,8 @@ def french_datetime(value: datetime | None) -> str:
 
 
 def french_time(value) -> str:
-    return "" if value is None else f"{value:%H:%M}".replace(":", " h ")
+    # Non-breaking spaces: « 09 h 00 » is never split across two lines.
+    return "" if value is None else f"{value:%H:%M}".replace(":", "\u00a0h\u00a0")
 
 
 def french_duration(minutes: int) -> str:

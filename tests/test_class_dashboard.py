@@ -86,8 +86,8 @@ def test_every_pupil_with_their_situation_most_urgent_first(client, teacher, kla
     assert f'action="/candidatures/{confirmed.id}/refuser"' in html
     assert html.count("Valider le stage") == 1
     assert html.count("Refuser le stage") == 1
-    assert html.count("Convention (PDF)") == 1
-    assert re.search(r'href="/stages/\d+/convention\.pdf"', html)
+    assert html.count(">Convention de stage<") == 1
+    assert re.search(r'href="/stages/\d+/convention"', html)
     assert f'href="/classes/{klass.id}/eleves/{p["pending"].id}/candidatures"' in html
 
 

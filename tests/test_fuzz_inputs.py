@@ -174,6 +174,9 @@ def build_world() -> dict:
             "company_id": pending.id,
             "placement_id": placement.id,
             "step": 1,
+            # Conventions: no signature exists yet, an unknown signing link (both answer 404).
+            "signature_id": 1,
+            "token": "lien-inconnu",
             **events["ids"],
         },
         # A pupil reaches their own event registration, a teacher their class's.

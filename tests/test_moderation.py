@@ -344,6 +344,8 @@ def test_company_rejection_needs_a_reason_then_stores_and_emails_it(staff_client
     [mail] = outbox()
     assert mail.to_address == member.email and reason in mail.body
     assert "n'a pas été acceptée" in mail.subject
+    # The sender takes no replies: the message must not ask for one.
+    assert "répondez" not in mail.body.lower()
 
 
 def test_an_approved_company_cannot_be_approved_or_refused_again(staff_client):

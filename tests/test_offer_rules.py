@@ -55,8 +55,9 @@ def test_seven_hours_a_day_is_the_limit():
     # 5 × 7 h 01 also exceeds 35 h a week, but only the daily rule is to blame.
     past = schedule("08:00", "15:31", "12:00", "12:30")
     assert past.errors == [
-        "Durée de présence de 7 h 01 par jour : la limite légale pour un mineur est de 7 h "
-        "par jour (Code du travail, L. 3162-1)."
+        "Durée de présence de 7 h 01 par jour : la convention nationale de la séquence "
+        "d'observation limite la présence d'un élève à 7 h par jour (le Code du travail, "
+        "L. 3162-1, fixe 8 h pour les jeunes travailleurs)."
     ]
 
 
@@ -75,7 +76,8 @@ def test_thirty_five_hours_a_week_is_the_limit():
     past = schedule("08:00", "14:31", "12:00", "12:30", days=6)
     assert past.weekly_minutes == 6 * 361
     assert any(
-        "par semaine : la limite légale pour un mineur est de 35 h par semaine" in e
+        "par semaine : la limite pour un mineur est de 35 h par semaine (Code du travail, "
+        "L. 3162-1)" in e
         for e in past.errors
     )
 
@@ -111,14 +113,16 @@ def test_nothing_before_six_in_the_morning():
     assert schedule("06:00", "12:00", "10:00", "10:30").errors == []
     result = schedule("05:59", "12:00", "10:00", "10:30")
     only_error(result, "Arrivée à 5 h 59")
-    assert "travail de nuit interdit aux mineurs (entre 20 h et 6 h)" in result.errors[0]
+    assert "entre 20 h et 6 h pour un élève de moins de 16 ans" in result.errors[0]
+    assert "L. 3163-1 et L. 3163-2" in result.errors[0]
 
 
 def test_nothing_after_eight_in_the_evening():
     assert schedule("14:00", "20:00", "17:00", "17:30").errors == []
     result = schedule("14:00", "20:01", "17:00", "17:30")
     only_error(result, "Départ à 20 h 01")
-    assert "travail de nuit interdit aux mineurs (entre 20 h et 6 h)" in result.errors[0]
+    assert "entre 20 h et 6 h pour un élève de moins de 16 ans" in result.errors[0]
+    assert "L. 3163-1 et L. 3163-2" in result.errors[0]
 
 
 def test_departure_must_follow_arrival():
@@ -140,15 +144,30 @@ def test_malformed_breaks_are_refused(pause_start, pause_end, fragment):
     only_error(schedule("08:00", "16:00", pause_start, pause_end), fragment)
 
 
-def test_warning_above_thirty_hours_a_week_is_not_an_error():
-    at_thirty = schedule("09:00", "16:00", "12:00", "13:00")
-    assert at_thirty.warnings == []
-    above = schedule("09:00", "16:01", "12:00", "13:00")
-    assert above.ok
-    assert above.warnings == [
-        "Durée de présence de 30 h 05 par semaine : au-delà de 30 h par semaine, "
-        "déconseillé pour les élèves de moins de 15 ans."
-    ]
+def test_thirty_hours_and_more_a_week_raises_no_warning():
+    # The « over 30 h a week under 15 » advice had no legal source: it is gone.
+    above = schedule("08:30", "16:00", "12:00", "12:30")
+    assert above.ok and above.weekly_minutes == 35 * 60
+    assert above.warnings == []
+
+
+def test_daily_rest_of_fourteen_hours_under_sixteen():
+    # 7 h of presence spread from 8 h to 18 h leaves exactly 14 h of rest: allowed.
+    assert schedule("08:00", "18:00", "11:30", "14:30").errors == []
+    result = schedule("08:00", "18:01", "11:30", "14:31")
+    only_error(result, "il ne reste que 13 h 59 de repos avant le lendemain")
+    assert "14 heures consécutives de repos" in result.errors[0]
+    assert "12 heures à partir de 16 ans (Code du travail, L. 3164-1)" in result.errors[0]
+
+
+def test_from_sixteen_the_rest_is_twelve_hours_and_the_night_starts_at_22():
+    def older(start, end, pause_start, pause_end):
+        return check_schedule(T(start), T(end), T(pause_start), T(pause_end), 5, under_16=False)
+
+    assert older("08:00", "20:00", "11:00", "16:00").errors == []
+    only_error(older("08:00", "20:01", "11:00", "16:01"), "il ne reste que 11 h 59 de repos")
+    assert older("15:00", "22:00", "18:00", "18:30").errors == []
+    only_error(older("15:30", "22:01", "18:00", "18:31"), "Départ à 22 h 01")
 
 
 def test_four_day_week_counts_four_days():
@@ -310,6 +329,17 @@ def test_seconde_dates_come_from_configuration_else_from_the_national_rule():
     # An unconfigured year: the two weeks ending on the last Friday before 1 July.
     assert seconde_fortnight(config, 2028) == (date(2029, 6, 18), date(2029, 6, 29))
     assert period("2nde", "2029-06-18", "2029-06-29", today=SECONDE_TODAY, config=config) == []
+
+
+def test_seconde_fallback_fortnight_never_starts_on_a_public_holiday():
+    # 2037-2038, unconfigured: the rule gives Monday 14 June 2038, the lundi de Pentecôte
+    # (Easter 25 April 2038). The fortnight starts on Tuesday 15 June instead.
+    config = {"SECONDE_PERIODS": {}}
+    assert french_public_holidays(2038)[date(2038, 6, 14)] == "lundi de Pentecôte"
+    assert seconde_fortnight(config, 2037) == (date(2038, 6, 15), date(2038, 6, 25))
+    assert period("2nde", "2038-06-15", "2038-06-18", today=SECONDE_TODAY, config=config) == []
+    assert period("2nde", "2038-06-15", "2038-06-25", today=SECONDE_TODAY, config=config) == []
+    assert period("2nde", "2038-06-14", "2038-06-25", today=SECONDE_TODAY, config=config)
 
 
 # --- Seats and overlaps --------------------------------------------------------------------------

@@ -285,7 +285,12 @@ def test_overlapping_periods_are_refused(company_client):
     "changes, rule",
     [
         ({"day_start": "08:00", "day_end": "16:30"}, "7 h"),
-        ({"day_start": "05:30"}, "travail de nuit"),
+        ({"day_start": "05:30"}, "aucune présence la nuit"),
+        (
+            {"day_start": "07:00", "day_end": "17:30", "break_start": "10:00",
+             "break_end": "13:30"},
+            "14 heures consécutives de repos",
+        ),
         ({"break_start": "", "break_end": "", "day_start": "09:00", "day_end": "14:30"}, "pause"),
         ({"tutor_phone": "12345"}, "Numéro de téléphone français"),
         ({"tutor_email": "pas-un-email"}, "Adresse e-mail invalide"),
@@ -388,3 +393,36 @@ def test_other_roles_cannot_use_the_wizard(client, role):
     login(client, user)
     assert client.post("/entreprise/offres/nouvelle").status_code == 403
     assert client.get(step_url(offer.id, 1)).status_code == 403
+
+
+def test_template_choices_must_be_made_before_submission(company_client):
+    # The agri-food template lists raw materials for the company to choose from.
+    offer_id = new_offer(company_client, filiere="agriculture_agroalimentaire")
+    fill_offer(company_client, offer_id)
+    offer = db.session.get(Offer, offer_id)
+    days = [
+        {"title": d.title, "activities": d.activities, "with_whom": d.with_whom,
+         "safety": d.safety}
+        for d in offer.program_days
+    ]
+    days[0]["activities"] = (
+        "Visite du site : réception des matières premières ([À choisir : lait / céréales]), "
+        "fabrication, conditionnement."
+    )
+    assert company_client.post(step_url(offer_id, 2), data=program_data(days)).status_code == 303
+
+    refused = company_client.post(step_url(offer_id, 6), data={"direction": "submit"})
+
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "remplacez les passages « [À choisir : …] » du programme" in page
+    assert "(jour 1)" in page
+    db.session.expire_all()
+    assert db.session.get(Offer, offer_id).status == OfferStatus.DRAFT
+
+    days[0]["activities"] = days[0]["activities"].replace("[À choisir : lait / céréales]", "lait")
+    assert company_client.post(step_url(offer_id, 2), data=program_data(days)).status_code == 303
+    accepted = company_client.post(step_url(offer_id, 6), data={"direction": "submit"})
+    assert accepted.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Offer, offer_id).status == OfferStatus.SUBMITTED

@@ -94,7 +94,7 @@ def test_validation_creates_the_placement_and_tells_the_company(client, teacher,
     assert db.session.get(Period, period.id).seats_taken == seats_before
     [mail] = [m for m in emails_to("atelier@exemple.fr") if m.subject.startswith("Stage validé")]
     assert "Léa D." in mail.body and "Durand" not in mail.body
-    assert f"/stages/{placement.id}/convention.pdf" in mail.body
+    assert f"/stages/{placement.id}/convention" in mail.body
     # The flash shows on the dashboard the teacher lands on.
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Stage validé pour Léa Durand" in page
@@ -122,7 +122,7 @@ def test_htmx_validation_swaps_the_row_and_the_counts(client, teacher, klass, pe
 
     assert response.status_code == 200
     assert html.lstrip().startswith(f'<tr id="eleve-{application.pupil_id}"')
-    assert "state-stage-valide" in html and "Convention (PDF)" in html
+    assert "state-stage-valide" in html and ">Convention de stage<" in html
     assert '<template><ul id="compteurs"' in html and 'hx-swap-oob="true"' in html
     assert 'data-state="stage-valide">1<' in html and 'data-state="a-valider">0<' in html
     assert "<html" not in html

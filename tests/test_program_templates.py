@@ -9,6 +9,8 @@ from capindustrie.offers.program_templates import (
     DAYS_PER_LEVEL,
     OBSERVATION_COMMITMENT,
     TEMPLATE_TITLES,
+    choices_left,
+    pick_first_choice,
     program_template,
 )
 
@@ -166,7 +168,9 @@ def test_observation_commitment_states_the_rule():
     assert "Code du travail" in text
     assert "rémunéré" in text
     assert "production" in text
-    assert "aucune machine" in text and "mineurs" in text
+    # The law's words (D. 4153-15 ff.): a report typed on a computer stays possible.
+    assert "manœuvre ni manipulation de machines, produits ou appareils de production" in text
+    assert "mineurs" in text
     assert "travaux légers" in text
     assert "accompagné en permanence" in text and "tuteur" in text
     assert "sécurité dès le premier jour" in text
@@ -183,3 +187,35 @@ def test_french_typography(filiere, level):
         assert "<" not in text and ">" not in text
         assert text.count("«") == text.count("»")
         assert "..." not in text
+
+
+def _all_template_texts():
+    return [text for f, level in ALL_TEMPLATES for text in _texts(program_template(f, level))]
+
+
+def test_no_generic_alternative_is_left_unmarked():
+    # « lait, céréales, betteraves ou légumes selon le site » is not a programme: the company
+    # chooses. Every alternative is a « [À choisir : …] » the wizard refuses to submit.
+    texts = _all_template_texts()
+    assert not any("selon le site" in text for text in texts)
+    agri = program_template(Filiere.AGRI_FOOD, Level.TROISIEME)[0]["activities"]
+    assert choices_left(agri) == ["[À choisir\u00a0: lait / céréales / betteraves / légumes]"]
+    assert "réception des matières premières (lait), fabrication" in pick_first_choice(agri)
+    assert not any(choices_left(pick_first_choice(text)) for text in texts)
+
+
+def test_the_pupil_is_never_placed_at_a_workstation_and_never_tastes():
+    texts = _all_template_texts()
+    assert not any("à son poste" in text for text in texts)
+    jobs_day = program_template(Filiere.LOGISTICS, Level.TROISIEME)[1]
+    assert "jamais à côté d'un engin en mouvement" in jobs_day["safety"]
+    assert "armoire électrique" in jobs_day["safety"]
+    tastings = [text for text in texts if "dégustation" in text]
+    assert tastings and all("l'élève ne goûte pas" in text for text in tastings)
+
+
+def test_grammar_of_shared_sentences():
+    texts = " ".join(_all_template_texts())
+    assert "sont achetées les matières premières" in texts
+    assert "la chargée ou le chargé des ressources humaines" in texts
+    assert "la ou le chargé" not in texts

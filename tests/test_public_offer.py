@@ -43,7 +43,9 @@ def test_published_offer_shows_program_and_practical_info_without_tutor_contact(
         assert f"Jour {n} — Jour {n}" in html
     assert '<p class="pre-line">Visite de l&#39;atelier.\nQuestions.</p>' in html
     assert "observation uniquement" in html and "D. 4153-15" in html
-    assert "de 09 h 00 à 16 h 00" in html and "de 12 h 00 à 13 h 00" in html
+    # Non-breaking spaces keep « 09 h 00 » on one line.
+    assert "de 09\u00a0h\u00a000 à 16\u00a0h\u00a000" in html
+    assert "de 12\u00a0h\u00a000 à 13\u00a0h\u00a000" in html
     assert "localisation à la commune" in html and "Meaux" in html
     assert "Places restantes" in html
     # No personal data: neither the tutor's contact nor their name.

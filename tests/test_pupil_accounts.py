@@ -199,7 +199,7 @@ def test_slips_pdf_holds_every_pupil_s_name_username_and_password(teacher_client
             assert value in content
     assert "http://127.0.0.1:5000/connexion" in content
     assert klass.school.name in content and "3e B" in content
-    assert content.count("À la première connexion, tu choisiras ton propre mot de passe.") == 3
+    assert content.count("À la première connexion, vous choisirez votre propre mot de passe.") == 3
 
 
 def test_the_page_carries_nothing_that_decodes_into_a_password(teacher_client, klass, app):
@@ -365,6 +365,8 @@ def test_renew_slips_for_pupils_who_never_logged_in(teacher_client, klass, app):
 
     page = teacher_client.get(f"/classes/{klass.id}/fiches/nouvelles")
     assert "Léa Durand" in text(page) and "Yanis Benali" not in text(page)
+    assert "pour l'élève qui ne s'est pas encore connecté" in text(page)
+    assert "les 1 élève" not in text(page)
     response = teacher_client.post(f"/classes/{klass.id}/fiches/nouvelles")
 
     content = download_slips(teacher_client, response)

@@ -185,7 +185,8 @@ def _troisieme_problems(start: date, end: date, school_year: int) -> list[tuple[
 def _seconde_problems(start: date, end: date, school_year: int,
                       config: Mapping) -> list[tuple[str, str]]:
     n_start, n_end = seconde_fortnight(config, school_year)
-    first_week = (n_start, n_start + timedelta(days=4))
+    # The first week ends on its Friday, even when a public holiday moved its start.
+    first_week = (n_start, n_start + timedelta(days=4 - n_start.weekday()))
     second_week = (n_end - timedelta(days=4), n_end)
     if (start, end) in ((n_start, n_end), first_week, second_week):
         return []

@@ -8,6 +8,19 @@ from capindustrie.models.applications import (
 )
 from capindustrie.models.base import Base, utcnow
 from capindustrie.models.classes import LoginSlipBatch, Pupil, SchoolClass, class_teacher
+from capindustrie.models.conventions import (
+    SCHOOL_STATUS_LABELS,
+    SIGNATURE_PARTY_LABELS,
+    AgreementParties,
+    AgreementSignature,
+    AgreementVersion,
+    PupilFamily,
+    SchoolProfile,
+    SchoolStatus,
+    SignatureInvitation,
+    SignatureMethod,
+    SignatureParty,
+)
 from capindustrie.models.events import (
     Attendance,
     CalendarFeed,
@@ -103,6 +116,18 @@ __all__ = [
     "class_teacher",
     "registration_pupil",
     "utcnow",
+    # conventions
+    "AgreementParties",
+    "AgreementSignature",
+    "AgreementVersion",
+    "PupilFamily",
+    "SCHOOL_STATUS_LABELS",
+    "SIGNATURE_PARTY_LABELS",
+    "SchoolProfile",
+    "SchoolStatus",
+    "SignatureInvitation",
+    "SignatureMethod",
+    "SignatureParty",
 ]
 
 # Issue 15 (matching): pupils' wishes.

@@ -201,7 +201,8 @@ def reject_company(company: Company, reason: str, space_url: str) -> None:
         f"L'inscription de « {company.name} » (SIRET {company.siret}) sur Cap Industrie n'a "
         "pas été acceptée par le Département de Seine-et-Marne.\n\n"
         f"Motif indiqué par le modérateur :\n{reason}\n\n"
-        f"Pour toute question, répondez à ce message ou consultez : {space_url}"
+        "Vous pouvez corriger le profil de l'entreprise depuis votre espace, où ce motif reste "
+        f"affiché : {space_url}"
     )
     _mail_company(company, subject, body)
 

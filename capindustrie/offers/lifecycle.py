@@ -25,6 +25,7 @@ from capindustrie.models import (
     User,
     utcnow,
 )
+from capindustrie.offers.program_templates import choices_left
 
 S = OfferStatus
 
@@ -88,6 +89,12 @@ def completeness(offer: Offer, today: date) -> Completeness:
     expected_days = 10 if offer.for_2nde else 5
     if len(offer.program_days) < expected_days:
         missing.append(f"Étape 2 : le programme des {expected_days} jours.")
+    to_choose = _days_with_choices_left(offer)
+    if to_choose:
+        missing.append(
+            "Étape 2 : remplacez les passages « [À choisir : …] » du programme par ce qui se "
+            f"fait sur votre site ({to_choose})."
+        )
     if offer.observation_commitment_at is None:
         missing.append("Étape 2 : l'engagement « observation uniquement » doit être accepté.")
     if offer.latitude is None or not offer.site_address:
@@ -99,6 +106,16 @@ def completeness(offer: Offer, today: date) -> Completeness:
     if offer.day_start is None or offer.day_end is None:
         missing.append("Étape 5 : les horaires de la journée.")
     return Completeness(missing)
+
+
+def _days_with_choices_left(offer: Offer) -> str:
+    """« jour 1, jour 3 »: the program days still holding a template choice, or ""."""
+    numbers = [
+        day.day_number
+        for day in offer.program_days
+        if any(choices_left(text) for text in (day.activities, day.with_whom, day.safety))
+    ]
+    return ", ".join(f"jour {n}" for n in numbers)
 
 
 def record_creation(offer: Offer, actor: User | None, now: datetime | None = None) -> None:

@@ -10,6 +10,7 @@ profile per filière (its site, risks, jobs and observation days) and a shared s
 jobs, office functions, report), so every template follows the same week plan.
 """
 
+import re
 from typing import NamedTuple
 
 from capindustrie.models import Filiere, Level
@@ -36,13 +37,29 @@ OBSERVATION_COMMITMENT = _french_spacing(
     "L'entreprise s'engage à accueillir l'élève en stage d'observation uniquement :\n"
     "– l'élève n'est pas rémunéré et ne participe ni à la production ni à aucun travail "
     "de l'entreprise ;\n"
-    "– il n'utilise aucune machine, aucun appareil ni aucun produit, et jamais ceux interdits "
-    "aux mineurs par le Code du travail (articles D. 4153-15 à D. 4153-37), pas même pour "
-    "des travaux légers ;\n"
+    "– il ne procède à aucune manœuvre ni manipulation de machines, produits ou appareils "
+    "de production, n'a jamais accès à ceux interdits aux mineurs par le Code du travail "
+    "(articles D. 4153-15 à D. 4153-37) et n'effectue pas même de travaux légers ;\n"
     "– il est accompagné en permanence par son tuteur ou par un salarié désigné par le tuteur ;\n"
     "– il reçoit une information sur la sécurité dès le premier jour, avant toute visite, "
     "et les équipements de protection nécessaires lui sont fournis."
 )
+
+
+# A passage the company must replace with what its own site does (« [À choisir : a / b] »);
+# submission is refused while one is left (offers/lifecycle.py: completeness).
+CHOICE_MARK = "[À choisir"
+_CHOICE = re.compile(r"\[À choisir\s*:\s*([^\]]*)\]")
+
+
+def choices_left(text: str | None) -> list[str]:
+    """The « [À choisir : …] » passages still in `text`, as written."""
+    return [m.group(0) for m in _CHOICE.finditer(text or "")]
+
+
+def pick_first_choice(text: str) -> str:
+    """Each « [À choisir : a / b] » replaced by `a` (the demo data, which has a real site)."""
+    return _CHOICE.sub(lambda m: m.group(1).split(" / ")[0].strip(), text)
 
 
 class _Day(NamedTuple):
@@ -92,7 +109,7 @@ _PROFILES: dict[Filiere, _Profile] = {
         floor="en production",
         tour=(
             "Visite du site dans le sens de la « marche en avant » : réception des matières "
-            "premières (lait, céréales, betteraves ou légumes selon le site), fabrication, "
+            "premières ([À choisir : lait / céréales / betteraves / légumes]), fabrication, "
             "conditionnement, stockage au froid et expédition. Passage par le sas d'hygiène : "
             "lavage des mains, tenue propre, charlotte."
         ),
@@ -124,7 +141,8 @@ _PROFILES: dict[Filiere, _Profile] = {
             "Le conducteur de ligne lui explique ce qu'il surveille (température, poids, date "
             "limite de consommation sur l'étiquette). L'après-midi, au laboratoire qualité, il "
             "assiste aux contrôles des produits (mesures, analyses microbiologiques, dégustation "
-            "par un jury), faits par les techniciens. Il découvre enfin la démarche HACCP : les "
+            "par un jury de salariés, à laquelle l'élève ne goûte pas), faits par les "
+            "techniciens. Il découvre enfin la démarche HACCP : les "
             "points critiques de la ligne et la façon dont on les surveille.",
             "un conducteur ou une conductrice de ligne, un technicien ou une technicienne de "
             "laboratoire, la ou le responsable qualité",
@@ -181,7 +199,8 @@ _PROFILES: dict[Filiere, _Profile] = {
         office=_Office(
             "Recherche et développement, achats et ressources humaines",
             "Au service recherche et développement, l'élève découvre comment naît une nouvelle "
-            "recette : cahier des charges, essais en cuisine pilote, tests de dégustation, "
+            "recette : cahier des charges, essais en cuisine pilote, tests de dégustation par les "
+            "salariés (l'élève ne goûte pas), "
             "étiquette et valeurs nutritionnelles. Avec l'acheteur, il voit comment on choisit "
             "les fournisseurs de matières premières, souvent agricoles et locaux, et "
             "d'emballages.",
@@ -230,8 +249,9 @@ _PROFILES: dict[Filiere, _Profile] = {
         of_sector="de l'industrie des matériaux",
         floor="en atelier",
         tour=(
-            "Visite du site en suivant la matière : stockage des matières premières (sable, "
-            "granulats ou granulés de plastique selon le site), préparation des mélanges, fours, "
+            "Visite du site en suivant la matière : stockage des matières premières ([À choisir : "
+            "sable / "
+            "granulats / granulés de plastique]), préparation des mélanges, fours, "
             "malaxeurs ou presses, finition, contrôle et stockage des produits. Le tuteur montre "
             "les zones chaudes, bruyantes ou poussiéreuses et les passages balisés."
         ),
@@ -256,8 +276,8 @@ _PROFILES: dict[Filiere, _Profile] = {
         overview=_Day(
             "Au cœur de la fabrication : four, procédés et essais en laboratoire",
             "Le matin, l'élève observe depuis la passerelle ou l'allée balisée la transformation "
-            "de la matière : fusion du verre dans le four, malaxage et coulage du béton ou "
-            "injection des plastiques, selon le site. En salle de contrôle, le conducteur de "
+            "de la matière : [À choisir : fusion du verre dans le four / malaxage et coulage du "
+            "béton / injection des plastiques]. En salle de contrôle, le conducteur de "
             "procédé lui montre les températures et les pressions qu'il surveille. L'après-midi, "
             "au laboratoire, l'élève assiste aux essais réalisés par les techniciens : "
             "écrasement d'éprouvettes de béton, résistance aux chocs, contrôle des dimensions. "
@@ -314,7 +334,7 @@ _PROFILES: dict[Filiere, _Profile] = {
             "Bureau d'études, méthodes, achats et ressources humaines",
             "Au bureau d'études et des méthodes, l'élève découvre comment un nouveau produit est "
             "dessiné, formulé, essayé puis industrialisé. Avec l'acheteur, il voit comment sont "
-            "achetés les matières premières et l'énergie, qui pèse lourd pour un site équipé "
+            "achetées les matières premières et l'énergie, qui pèse lourd pour un site équipé "
             "de fours.",
             "un technicien ou une ingénieure du bureau d'études, un acheteur",
         ),
@@ -495,11 +515,11 @@ _PROFILES: dict[Filiere, _Profile] = {
         of_sector="des énergies vertes",
         floor="sur les installations",
         tour=(
-            "Visite des installations selon le site : unité de méthanisation (réception des "
-            "déchets agricoles ou alimentaires, digesteurs, épuration du biogaz), centrale "
-            "solaire, chaufferie d'un réseau de chaleur, puis salle de conduite. Le tuteur montre "
-            "de l'extérieur les zones à risque d'explosion, les locaux électriques et les zones "
-            "interdites."
+            "Visite des installations : [À choisir : unité de méthanisation (réception des "
+            "déchets agricoles ou alimentaires, digesteurs, épuration du biogaz) / centrale "
+            "solaire / chaufferie d'un réseau de chaleur], puis salle de conduite. Le tuteur "
+            "montre de l'extérieur les zones à risque d'explosion, les locaux électriques et les "
+            "zones interdites."
         ),
         tour_with_whom=(
             "le tuteur, le ou la responsable sécurité ou d'exploitation, un technicien "
@@ -527,9 +547,9 @@ _PROFILES: dict[Filiere, _Profile] = {
         overview=_Day(
             "Produire et piloter une énergie renouvelable",
             "Le matin, l'élève suit un technicien d'exploitation dans sa tournée, depuis les "
-            "passages balisés : arrivée des déchets agricoles, digesteurs, épuration et "
-            "injection du biogaz dans le réseau, ou panneaux solaires et onduleurs selon le "
-            "site. En salle de conduite, il découvre les écrans de supervision : production du "
+            "passages balisés : [À choisir : arrivée des déchets agricoles, digesteurs, épuration "
+            "et injection du biogaz dans le réseau / panneaux solaires et onduleurs]. En salle "
+            "de conduite, il découvre les écrans de supervision : production du "
             "jour, températures, alarmes. L'après-midi, il observe un technicien de maintenance "
             "et comprend pourquoi on coupe et consigne l'énergie avant toute intervention. Il "
             "découvre aussi comment un réseau de chaleur distribue l'eau chaude aux bâtiments "
@@ -543,12 +563,12 @@ _PROFILES: dict[Filiere, _Profile] = {
         production=_Day(
             "Exploiter une unité de production d'énergie renouvelable",
             "L'élève suit une journée d'exploitation, depuis les passages balisés et la salle "
-            "de conduite. Il observe l'arrivée et la pesée des matières (effluents d'élevage, "
-            "résidus de culture, déchets alimentaires), ou la surveillance d'une centrale "
-            "solaire ou d'une chaufferie bois selon le site. Le technicien lui explique ce qu'il "
-            "suit (température des digesteurs, biogaz ou électricité produits) et ce qu'il fait "
-            "en cas d'alarme. L'élève assiste au point de début de journée de l'équipe "
-            "d'exploitation.",
+            "de conduite. Il observe [À choisir : l'arrivée et la pesée des matières (effluents "
+            "d'élevage, résidus de culture, déchets alimentaires) / la surveillance d'une "
+            "centrale solaire / la surveillance d'une chaufferie bois]. Le technicien lui "
+            "explique ce qu'il suit (température des digesteurs, biogaz ou électricité "
+            "produits) et ce qu'il fait en cas d'alarme. L'élève assiste au point de début de "
+            "journée de l'équipe d'exploitation.",
             "le chef d'exploitation, un technicien d'exploitation, un conducteur de chaufferie",
             "EPI du premier jour. L'élève reste sur les passages balisés, à distance des camions "
             "en manœuvre ; il ne monte ni sur les digesteurs ni sur les toitures et n'entre dans "
@@ -1384,11 +1404,14 @@ def _jobs(p: _Profile) -> _Day:
         f"Le tuteur présente l'organisation du site et ses grandes familles de métiers : "
         f"{p.job_families}. L'élève prépare avec lui une grille d'entretien : formation suivie, "
         f"parcours, journée type, ce qui plaît dans le métier. Il interroge ensuite "
-        f"{p.interviewees} sur leur parcours, puis suit chacun un moment à son poste, en "
-        f"observateur. Il rédige une courte fiche pour chaque métier rencontré.",
+        f"{p.interviewees} sur leur parcours, puis observe leur travail depuis un endroit "
+        f"sûr choisi par le tuteur (allée piétonne, bureau, salle de contrôle). Il rédige une "
+        f"courte fiche pour chaque métier rencontré.",
         f"le tuteur, {p.interviewees}",
-        "Entretiens en bureau ou en salle de pause. Au poste des salariés, l'élève porte les EPI "
-        "du premier jour, reste sur les passages autorisés et en retrait du poste de travail.",
+        "Entretiens en bureau ou en salle de pause. Pour observer un salarié au travail, "
+        "l'élève porte les EPI du premier jour et reste là où le tuteur l'a placé, sur les "
+        "passages autorisés, jamais à côté d'un engin en mouvement, d'une machine en marche ou "
+        "d'une armoire électrique ouverte.",
     ))
 
 
@@ -1404,7 +1427,8 @@ def _office(p: _Profile, level: Level) -> _Day:
         f"passe un recrutement et ce qu'est l'apprentissage, en rencontrant si possible un "
         f"apprenti du site. Il repère les formations qui mènent aux métiers du site, du CAP au "
         f"diplôme d'ingénieur : {p.trainings}.{orientation}",
-        f"{p.office.with_whom}, la ou le chargé des ressources humaines, un apprenti si possible",
+        f"{p.office.with_whom}, la chargée ou le chargé des ressources humaines, un apprenti "
+        "si possible",
         f"Journée en bureaux : rappel des consignes d'évacuation et du point de rassemblement. "
         f"Tout passage {p.floor} se fait avec le tuteur et les EPI du premier jour, sans accès "
         f"aux machines.",

@@ -1,5 +1,7 @@
 """The convention (« Convention relative à l'organisation de la séquence d'observation en milieu
-professionnel ») as a PDF: a Jinja template rendered to HTML, then printed by WeasyPrint.
+professionnel ») as a PDF, printed by WeasyPrint from a **frozen version** (conventions/): the
+template lays out the stored content and never reads the live offer, company or school, so
+every download of a version gives the same bytes.
 
 The page rules (A4, margins, page numbers) live in agreement_pdf.css beside the template: the
 project keeps every <style> out of its HTML templates (strict CSP, checked by a test), and
@@ -9,41 +11,42 @@ WeasyPrint takes the stylesheet separately just as well.
 from flask import render_template
 from weasyprint import CSS, HTML
 
-from capindustrie.models import Level, Placement
-from capindustrie.offers.program_templates import OBSERVATION_COMMITMENT
-from capindustrie.offers.rules import display_phone
-from capindustrie.placements.services import agreement_data, format_siret
+from capindustrie.conventions.services import stored_content
+from capindustrie.models import SIGNATURE_PARTY_LABELS, AgreementVersion, SignatureMethod
 
-# The texts that organise the sequence, by level.
-LEGAL_BASIS = {
-    Level.TROISIEME: (
-        "Code de l'éducation, article D. 332-14 ; circulaire du 12 juillet 2024 relative à la "
-        "séquence d'observation en milieu professionnel des élèves de 3e"
-    ),
-    Level.SECONDE: (
-        "Code de l'éducation, article D. 333-3-1 ; circulaire du 28 mars 2024 relative aux "
-        "séquences d'observation en milieu professionnel des élèves de seconde générale et "
-        "technologique"
-    ),
+METHOD_LABELS = {
+    SignatureMethod.CODE: "en ligne, code à usage unique envoyé par e-mail",
+    SignatureMethod.ACCOUNT: "en ligne, depuis son compte élève",
+    SignatureMethod.PAPER: "sur papier, scan enregistré par le professeur référent",
 }
 
 
-def filename(placement: Placement) -> str:
-    return f"convention-{placement.id}.pdf"
+def filename(version: AgreementVersion, content: dict) -> str:
+    suffix = f"-avenant-{version.number - 1}" if version.number > 1 else ""
+    return f"convention-{content['number']}{suffix}.pdf"
 
 
-def render_html(placement: Placement) -> str:
-    data = agreement_data(placement)
+def render_html(version: AgreementVersion, content: dict | None = None) -> str:
+    """The signature page lists the signatures recorded so far, in the order they came."""
+    from capindustrie.conventions.signatures import signatures_of
+
+    content = content or stored_content(version)
+    signed = sorted(signatures_of(version).values(), key=lambda s: (s.signed_at, s.id))
     return render_template(
         "placements/agreement_pdf.html",
-        data=data,
-        siret=format_siret(data.company.siret),
-        tutor_phone=display_phone(data.offer.tutor_phone),
-        legal_basis=LEGAL_BASIS[data.period.level],
-        observation_commitment=OBSERVATION_COMMITMENT,
+        c=content,
+        content_hash=version.content_hash,
+        signatures=signed,
+        party_labels=SIGNATURE_PARTY_LABELS,
+        method_labels=METHOD_LABELS,
     )
 
 
-def render_pdf(placement: Placement) -> bytes:
-    stylesheet = CSS(string=render_template("placements/agreement_pdf.css", placement=placement))
-    return HTML(string=render_html(placement)).write_pdf(stylesheets=[stylesheet])
+def render_pdf(version: AgreementVersion) -> bytes:
+    content = stored_content(version)
+    stylesheet = CSS(
+        string=render_template(
+            "placements/agreement_pdf.css", c=content, content_hash=version.content_hash
+        )
+    )
+    return HTML(string=render_html(version, content)).write_pdf(stylesheets=[stylesheet])

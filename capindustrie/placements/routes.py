@@ -11,14 +11,17 @@ from flask_login import current_user
 from capindustrie.applications import services as application_services
 from capindustrie.applications.states import LABELS, S, TransitionError
 from capindustrie.authz import get_for_user_or_404, role_required
+from capindustrie.conventions import services as conventions
+from capindustrie.errors import render_error
 from capindustrie.extensions import db
 from capindustrie.headers import attachment
 from capindustrie.htmx import hx_refresh, is_fragment_request, redirect_to, render
+from capindustrie.inputs import parse_id
 from capindustrie.models import Application, Placement, Pupil, Role, SchoolClass, utcnow
 from capindustrie.placements import agreement as agreement_pdf
 from capindustrie.placements import bp, services
 from capindustrie.placements.forms import DashboardFilterForm, DecisionForm, RefuseForm
-from capindustrie.placements.services import STATE_LABELS, URGENCY, PupilState
+from capindustrie.placements.services import COUNT_LABELS, STATE_LABELS, URGENCY, PupilState
 
 # --- Dashboard -----------------------------------------------------------------------------------
 
@@ -89,7 +92,7 @@ def validate(application_id: int):
     return _done(
         pupil,
         f"Stage validé pour {pupil.user.first_name} {pupil.user.last_name} : l'entreprise est "
-        "prévenue et la convention est prête à télécharger.",
+        "prévenue ; la convention se complète et s'établit depuis sa page.",
     )
 
 
@@ -187,6 +190,7 @@ def _dashboard_context(dashboard, rows, state, row_message, refuse_form) -> dict
         "states": PupilState,
         "urgency": URGENCY,
         "state_labels": STATE_LABELS,
+        "count_labels": COUNT_LABELS,
         "labels": LABELS,
         "statuses": S,
         "refuse_forms": refuse_forms,
@@ -205,10 +209,35 @@ def _refuse_prefix(application: Application) -> str:
 @bp.get("/stages/<int:placement_id>/convention.pdf")
 @role_required(Role.TEACHER, Role.COMPANY, Role.PUPIL)
 def agreement(placement_id: int):
+    """The latest frozen version (or `?version=N`): the same bytes at every download. Before
+    the convention is issued there is no PDF, only the list of what is missing."""
     placement = get_for_user_or_404(Placement, placement_id)
-    response = make_response(agreement_pdf.render_pdf(placement))
+    raw_number = request.args.get("version")
+    number = parse_id(raw_number) if raw_number is not None else None
+    if raw_number is not None and number is None:
+        abort(404)
+    version = (
+        conventions.latest_version(placement)
+        if number is None
+        else next((v for v in conventions.versions(placement) if v.number == number), None)
+    )
+    if version is None:
+        if number is not None:
+            abort(404)
+        flash(
+            "La convention n'est pas encore établie : complétez d'abord les informations "
+            "manquantes ci-dessous.",
+            "error",
+        )
+        return redirect_to("conventions.overview", placement_id=placement.id)
+    try:
+        content = conventions.stored_content(version)
+        pdf = agreement_pdf.render_pdf(version)
+    except conventions.ConventionRefused as exc:
+        return render_error(409, str(exc))
+    response = make_response(pdf)
     response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = attachment(agreement_pdf.filename(placement))
+    response.headers["Content-Disposition"] = attachment(agreement_pdf.filename(version, content))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -223,4 +252,4 @@ def _agreement_url(application: Application) -> str | None:
     if application.status != S.VALIDATED:
         return None
     placement = services.placement_of(application)
-    return url_for("placements.agreement", placement_id=placement.id) if placement else None
+    return url_for("conventions.overview", placement_id=placement.id) if placement else None

@@ -11,7 +11,7 @@ rollback, on NotWaiting/PlacementRefused/TransitionError) to the caller.
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import func, select
@@ -26,19 +26,21 @@ from capindustrie.applications.states import LABELS, S, transition
 from capindustrie.authz import ownership_rule
 from capindustrie.emails.services import queue_email
 from capindustrie.extensions import db
+from capindustrie.filters import french_date
 from capindustrie.models import (
     Application,
-    Commune,
+    Level,
     Offer,
     Period,
     Placement,
     Pupil,
     Role,
     SchoolClass,
+    SchoolType,
     User,
     class_teacher,
 )
-from capindustrie.text import elide, search_key
+from capindustrie.text import search_key
 from capindustrie.urls import public_url
 
 logger = logging.getLogger("capindustrie.placements")
@@ -80,6 +82,15 @@ STATE_LABELS = {
     PupilState.PLACED: "Stage validé",
 }
 
+# After a number (« 3 sans candidature »): invariable, so « 0 », « 1 » and « 3 » all read well.
+COUNT_LABELS = {
+    PupilState.TO_VALIDATE: "à valider",
+    PupilState.NONE: "sans candidature",
+    PupilState.PENDING: "en attente d'une réponse",
+    PupilState.ACCEPTED: "à confirmer par l'élève",
+    PupilState.PLACED: "avec un stage validé",
+}
+
 OPEN = (S.SUBMITTED, S.ACCEPTED, S.CONFIRMED)
 
 
@@ -89,6 +100,8 @@ class PupilRow:
     # Submitted, accepted and confirmed applications, soonest period first.
     open_applications: list[Application] = field(default_factory=list)
     placements: list[Placement] = field(default_factory=list)
+    # placement id -> « à établir » / « en signature » / « signée » (the latest version).
+    convention_states: dict[int, str] = field(default_factory=dict)
     # Refused, withdrawn or expired: no longer in play, only counted.
     closed_count: int = 0
 
@@ -174,6 +187,7 @@ def class_dashboard(klass: SchoolClass) -> Dashboard:
     ).all()
     for placement in placements:
         rows[placement.pupil_id].placements.append(placement)
+    _add_convention_states(rows, [p.id for p in placements])
     closed = db.session.execute(
         select(Application.pupil_id, func.count(Application.id))
         .where(Application.pupil_id.in_(pupil_ids), Application.status.not_in(OPEN))
@@ -182,6 +196,29 @@ def class_dashboard(klass: SchoolClass) -> Dashboard:
     for pupil_id, number in closed:
         rows[pupil_id].closed_count = number
     return Dashboard(klass, sorted(rows.values(), key=lambda r: r.sort_key))
+
+
+def _add_convention_states(rows: dict[int, "PupilRow"], placement_ids: list[int]) -> None:
+    """Where each placement's convention stands, from its versions: one query for the class."""
+    from capindustrie.models import AgreementVersion
+
+    latest: dict[int, tuple[int, bool]] = {}
+    if placement_ids:
+        for placement_id, number, signed_at in db.session.execute(
+            select(
+                AgreementVersion.placement_id,
+                AgreementVersion.number,
+                AgreementVersion.fully_signed_at,
+            ).where(AgreementVersion.placement_id.in_(placement_ids))
+        ):
+            if number > latest.get(placement_id, (0, False))[0]:
+                latest[placement_id] = (number, signed_at is not None)
+    for row in rows.values():
+        for placement in row.placements:
+            number, signed = latest.get(placement.id, (0, False))
+            row.convention_states[placement.id] = (
+                "à établir" if number == 0 else "signée" if signed else "en signature"
+            )
 
 
 def pupil_history(pupil: Pupil) -> list[Application]:
@@ -242,8 +279,49 @@ def _check_waiting(application: Application) -> None:
         )
 
 
+def _range_fr(start: date, end: date) -> str:
+    return f"du {french_date(start)} au {french_date(end)}"
+
+
+def level_problem(klass: SchoolClass, period: Period) -> str | None:
+    """The period's level must be the class's; the 2nde sequence (Code de l'éducation
+    D. 333-3-1) is for the 2nde générale et technologique, not a lycée professionnel's 2nde."""
+    if period.level != klass.level:
+        return (
+            f"Cette période est réservée aux élèves de {period.level.value} : la classe "
+            f"{klass.name} est une classe de {klass.level.value}."
+        )
+    if period.level is Level.SECONDE and klass.school.kind is not SchoolType.LYCEE:
+        return (
+            "Le stage de seconde (Code de l'éducation, D. 333-3-1) concerne les classes de 2nde "
+            f"générale et technologique : {klass.school.name} n'est pas un lycée général et "
+            "technologique."
+        )
+    return None
+
+
+def internship_dates_problem(klass: SchoolClass, period: Period) -> str | None:
+    """A placement lies within the class's internship dates, when the class has them."""
+    start, end = klass.internship_start, klass.internship_end
+    if start is None or end is None:
+        return None
+    if start <= period.start_date and period.end_date <= end:
+        return None
+    return (
+        f"Ce stage a lieu {_range_fr(period.start_date, period.end_date)}, en dehors des dates "
+        f"de stage de la classe {klass.name} ({_range_fr(start, end)}) : il ne peut pas être "
+        "validé. Changez les dates de la classe si l'établissement les a modifiées."
+    )
+
+
 def validation_problem(application: Application) -> str | None:
     """Why the teacher may not validate this confirmed application, in French, or None."""
+    klass = application.pupil.school_class
+    problem = level_problem(klass, application.period) or internship_dates_problem(
+        klass, application.period
+    )
+    if problem:
+        return problem
     taken = overlapping_placement(application.pupil, application.period)
     if taken is not None:
         return (
@@ -270,7 +348,12 @@ def validate(application: Application, teacher: User, now: datetime) -> Placemen
     )
     db.session.add(placement)
     db.session.flush()
-    _notify_company_validated(placement)
+    # The convention is frozen now when the school, the family and the host are already known
+    # (a second placement, a returning company); otherwise the teacher completes it first.
+    from capindustrie.conventions.services import issue_if_complete
+
+    issue_if_complete(placement, teacher, now)
+    _notify_company_validated(placement, teacher)
     logger.info("application %s validated by teacher %s: placement %s", application.id,
                 teacher.id, placement.id)
     return placement
@@ -281,7 +364,7 @@ def refuse(application: Application, teacher: User, reason: str, now: datetime) 
     the state machine and the company is told why."""
     _check_waiting(application)
     transition(application, S.REFUSED_BY_TEACHER, teacher, reason, now)
-    _notify_company_refused(application, reason)
+    _notify_company_refused(application, reason, teacher)
     logger.info("application %s refused by teacher %s", application.id, teacher.id)
 
 
@@ -294,28 +377,34 @@ def _pupil_line(application: Application) -> str:
     return f"{pupil_short_name(application.pupil)} ({klass.name}, {klass.school.name})"
 
 
-def _notify_company_validated(placement: Placement) -> None:
+def _teacher_line(teacher: User, application: Application) -> str:
+    """« Anne Lefèvre, professeur de Léa D. (3e B, Collège …) »: the teacher who acted, who may
+    be a co-teacher of the class rather than its professeur principal."""
+    return f"{teacher.display_name}, professeur de {_pupil_line(application)},"
+
+
+def _notify_company_validated(placement: Placement, teacher: User) -> None:
     application = placement.application
     for address in company_recipients(application.period.offer):
         queue_email(
             address,
             f"Stage validé : {application.period.offer.title}",
-            f"Bonjour,\n\nLe professeur principal {elide(_pupil_line(application))} a validé le "
-            f"stage {_offer_line(application)}.\n\n"
-            "La convention de stage est prête : téléchargez-la, faites-la signer par une personne "
-            "habilitée à représenter l'entreprise, puis remettez-la à l'établissement. Elle doit "
-            "être signée par tous avant le premier jour du stage.\n"
-            f"{public_url('placements.agreement', placement_id=placement.id)}",
+            f"Bonjour,\n\n{_teacher_line(teacher, application)} a validé le stage "
+            f"{_offer_line(application)}.\n\n"
+            "Indiquez la personne habilitée à signer la convention au nom de l'entreprise, puis "
+            "suivez la convention depuis sa page ; elle doit être signée par tous avant le "
+            "premier jour du stage.\n"
+            f"{public_url('conventions.overview', placement_id=placement.id)}",
         )
 
 
-def _notify_company_refused(application: Application, reason: str) -> None:
+def _notify_company_refused(application: Application, reason: str, teacher: User) -> None:
     for address in company_recipients(application.period.offer):
         queue_email(
             address,
             f"Stage non validé : {application.period.offer.title}",
-            f"Bonjour,\n\nLe professeur principal {elide(_pupil_line(application))} n'a pas "
-            f"validé le stage {_offer_line(application)}.\n\nMotif : {reason}\n\n"
+            f"Bonjour,\n\n{_teacher_line(teacher, application)} n'a pas validé "
+            f"le stage {_offer_line(application)}.\n\nMotif : {reason}\n\n"
             "La place que vous aviez attribuée à cet élève est de nouveau libre.\n\n"
             f"{public_url('applications.company_list', offre=application.period.offer_id)}",
         )
@@ -329,39 +418,6 @@ def format_siret(siret: str) -> str:
     if len(siret) != 14 or not siret.isdigit():
         return siret
     return f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}"
-
-
-@dataclass
-class AgreementData:
-    placement: Placement
-    pupil: Pupil
-    school_class: SchoolClass
-    period: Period
-    offer: Offer
-    referent: User | None
-    company_commune: Commune | None
-
-    @property
-    def school(self):
-        return self.school_class.school
-
-    @property
-    def company(self):
-        return self.offer.company
-
-
-def agreement_data(placement: Placement) -> AgreementData:
-    """Everything the convention shows. The referent is the teacher who validated it (or, when
-    that account is gone, the first teacher of the class)."""
-    pupil = placement.pupil
-    klass = pupil.school_class
-    offer = placement.period.offer
-    referent = db.session.get(User, placement.validated_by_id or 0)
-    if referent is None and klass.teachers:
-        referent = klass.teachers[0]
-    insee = offer.company.commune_insee
-    commune = db.session.get(Commune, insee) if insee else None
-    return AgreementData(placement, pupil, klass, placement.period, offer, referent, commune)
 
 
 # --- Who may load a placement (the convention) ---------------------------------------------------

@@ -37,7 +37,7 @@ from capindustrie.models import (
 )
 from capindustrie.models import OfferStatus as S
 from capindustrie.offers import lifecycle
-from capindustrie.offers.program_templates import program_template
+from capindustrie.offers.program_templates import pick_first_choice, program_template
 from capindustrie.offers.rules import school_year_of
 from capindustrie.text import search_key
 
@@ -491,7 +491,8 @@ def _build_offer(spec: dict, company: Company, weeks: dict, now: datetime) -> Of
     # An offer open to 2nde follows the 10-day fortnight; a 3e-only offer the 5-day week.
     program_level = Level.SECONDE if offer.for_2nde else Level.TROISIEME
     offer.program_days = [
-        ProgramDay(day_number=number, **day)
+        # A real site has chosen among the template's alternatives: the first one here.
+        ProgramDay(day_number=number, **{k: pick_first_choice(v) for k, v in day.items()})
         for number, day in enumerate(program_template(company.filiere, program_level), start=1)
     ]
     for week_key, seats in spec["periods"]:

@@ -15,6 +15,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from capindustrie.applications.jobs import expire_stale_applications
+from capindustrie.conventions.signatures import remind_unsigned
 from capindustrie.emails.services import send_pending
 from capindustrie.events.jobs import send_event_reminders
 from capindustrie.exports.runs import nightly_export
@@ -79,5 +80,9 @@ JOBS: dict[str, Job] = {
     "mystage77_export": Job(
         nightly_export, daily_at(4, 15),
         "Export des offres publiées (MyStage77, plateforme nationale)",
+    ),
+    "convention_reminders": Job(
+        remind_unsigned, daily_at(9, 0),
+        "Rappel aux signataires d'une convention qui n'ont pas encore signé",
     ),
 }

@@ -86,7 +86,7 @@ def test_company_builds_an_offer_staff_publishes_it_pupils_see_it(page, live_ser
     page.get_by_label("Fin de la pause").fill("12:30")
     page.get_by_role("button", name="Enregistrer et continuer").click()
     expect(page.locator("#day_end-erreur")).to_contain_text(
-        "la limite légale pour un mineur est de 7 h"
+        "limite la présence d'un élève à 7 h par jour"
     )
     page.get_by_label("Départ").fill("15:30")
     page.get_by_role("button", name="Enregistrer et continuer").click()

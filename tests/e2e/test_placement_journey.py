@@ -1,5 +1,8 @@
-"""Issue 5's journey in a real browser: the company accepts an application, the pupil chooses the
-internship, the teacher validates it on the class dashboard and downloads the convention."""
+"""Issues 5 and 16 in a real browser: the company accepts an application, the pupil chooses the
+internship, the teacher validates it on the class dashboard, completes what the convention needs
+(school profile, family), the company names its signatory, the teacher issues the convention and
+the company, the tutor, the referent and a parent sign with codes from the outbox, the pupil
+from their account, the head on paper, and everyone downloads the same signed PDF."""
 
 import re
 from datetime import UTC, date, datetime
@@ -11,7 +14,14 @@ from pypdf import PdfReader
 
 from capindustrie.applications import services as applying
 from capindustrie.extensions import db
-from capindustrie.models import Application, ApplicationStatus, OfferStatus, Placement, Role
+from capindustrie.models import (
+    Application,
+    ApplicationStatus,
+    OfferStatus,
+    OutboxMessage,
+    Placement,
+    Role,
+)
 from tests import factories as f
 from tests.e2e.helpers import login, screenshot
 
@@ -88,21 +98,130 @@ def test_company_accepts_pupil_chooses_teacher_validates_and_prints(page, live_s
     expect(page.locator('[data-state="a-valider"]')).to_have_text("0")
     screenshot(page, "class-dashboard-validated")
 
+    # The convention: nothing to print yet, a checklist with links instead.
+    row.get_by_role("link", name="Convention de stage").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Convention de stage")
+    checklist = page.locator("ul.checklist")
+    expect(checklist).to_contain_text("Un représentant légal au moins")
+    screenshot(page, "convention-checklist")
+
+    # The teacher fills the school profile once, then the family.
+    page.get_by_role("link", name="compléter le profil de l'établissement").click()
+    page.get_by_label("Téléphone de l'établissement").fill("01 64 00 00 01")
+    page.get_by_label("E-mail de l'établissement").fill("ce.0770002j@ac-creteil.fr")
+    page.get_by_label("Nom du chef d'établissement").fill("Claire Morel")
+    page.get_by_label("Date de la délibération", exact=False).fill("2026-09-22")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Profil de l'établissement enregistré")).to_be_visible()
+    page.get_by_role("link", name="compléter").first.click()
+    page.get_by_label("Date de naissance de l'élève").fill("2012-05-03")
+    page.get_by_label("Votre téléphone (professeur référent)").fill("06 11 22 33 44")
+    first_rep = page.get_by_role("group", name="Représentant légal 1")
+    first_rep.get_by_label("Nom et prénom").fill("Nadia Durand")
+    first_rep.get_by_label("E-mail").fill("nadia.durand@exemple.fr")
+    first_rep.get_by_label("Téléphone").fill("06 12 34 56 78")
+    page.get_by_label("Non", exact=True).check()
+    page.get_by_label("L'attestation d'assurance responsabilité civile").check()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Informations de la convention enregistrées.")).to_be_visible()
+    expect(checklist).to_have_text(re.compile(r"^\s*Le représentant de l'entreprise"))
+    convention_url = page.url
+
+    # The company names its signatory (prefilled from its account).
+    page.context.clear_cookies()
+    login(page, "atelier@exemple.fr", f.PASSWORD)
+    page.goto(convention_url)
+    page.get_by_role("link", name="indiquer le signataire").click()
+    page.get_by_label("Fonction").fill("Directeur du site")
+    page.get_by_label("Téléphone").fill("01 60 00 00 02")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Signataire de l'entreprise enregistré.")).to_be_visible()
+
+    # The teacher issues it: version 1, frozen; teacher and company download the same bytes.
+    page.context.clear_cookies()
+    login(page, "anne.prof@ac-creteil.fr", f.PASSWORD)
+    page.goto(convention_url)
+    page.get_by_role("button", name="Établir la convention").click()
+    expect(page.get_by_role("heading", name="Convention établie")).to_be_visible()
+    screenshot(page, "convention-issued")
+
+    # The company, the tutor, the referent and a parent sign through their links, with the
+    # codes the outbox holds; the pupil from their account; the head on paper, scan uploaded.
+    def sign_by_link(address):
+        page.context.clear_cookies()
+        with live_server.app.app_context():
+            [mail] = db.session.scalars(db.select(OutboxMessage).where(
+                OutboxMessage.to_address == address,
+                OutboxMessage.subject.startswith("Signature de"))).all()
+            link = re.search(r"/signature/[A-Za-z0-9_-]+", mail.body).group(0)
+        page.goto(link)
+        page.get_by_role("button", name="Recevoir un code par e-mail").click()
+        with live_server.app.app_context():
+            code_mail = db.session.scalars(db.select(OutboxMessage).where(
+                OutboxMessage.to_address == address,
+                OutboxMessage.subject.startswith("Votre code"))
+                .order_by(OutboxMessage.id.desc())).first()
+            code = re.search(r"(\d{6})", code_mail.subject).group(1)
+        page.get_by_label("Code reçu par e-mail").fill(code)
+        page.get_by_role("button", name="Signer la convention").click()
+        expect(page.get_by_text("Vous avez signé le")).to_be_visible()
+
+    for address in ("atelier@exemple.fr", "tuteur@exemple.fr", "anne.prof@ac-creteil.fr",
+                    "nadia.durand@exemple.fr"):
+        sign_by_link(address)
+    screenshot(page, "convention-signed-by-link")
+
+    login(page, "lea.durand", f.PASSWORD)
+    page.goto(convention_url)
+    page.get_by_label("J'ai lu la convention et ses annexes").check()
+    page.get_by_role("button", name="Signer la convention").click()
+    expect(page.get_by_text("Votre signature est enregistrée.")).to_be_visible()
+
+    page.context.clear_cookies()
+    login(page, "anne.prof@ac-creteil.fr", f.PASSWORD)
+    page.goto(convention_url)
+    expect(page.locator("ul.signature-status")).to_contain_text("en attente")
+    scan = tmp_path / "signature-chef.pdf"
+    scan.write_bytes(b"%PDF-1.4\n% page signee\n")
+    page.get_by_label("Signataire").select_option(label="Chef d'établissement — Claire Morel")
+    page.get_by_label("Nom de la personne qui a signé").fill("Claire Morel")
+    page.get_by_label("Scan de la page signée", exact=False).set_input_files(str(scan))
+    page.get_by_role("button", name="Enregistrer la signature").click()
+    expect(page.get_by_text("Convention signée")).to_be_visible()
+    screenshot(page, "convention-signed")
+
+    # Everyone downloads the same signed PDF.
     with page.expect_download() as download_info:
-        row.get_by_role("link", name="Convention (PDF)").click()
+        page.get_by_role("link", name="Convention (version 1), PDF").click()
     download = download_info.value
     with live_server.app.app_context():
         placement = db.session.scalar(db.select(Placement))
         assert placement.application_id == application_id
         assert db.session.get(Application, application_id).status == ApplicationStatus.VALIDATED
-        assert download.suggested_filename == f"convention-{placement.id}.pdf"
+        assert download.suggested_filename == f"convention-CI-2026-{placement.id:06d}.pdf"
+        told = db.session.scalars(db.select(OutboxMessage).where(
+            OutboxMessage.to_address == "atelier@exemple.fr",
+            OutboxMessage.subject.startswith("Convention signée"))).all()
+        assert len(told) == 1
 
     target = tmp_path / download.suggested_filename
     download.save_as(target)
     text = " ".join(p.extract_text() for p in PdfReader(target).pages)
-    text = re.sub(r"\s+", " ", text)
-    assert "Léa" in text and "Durand" in text
-    assert "Mécanique de la Brie" in text
+    text = re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+    assert "Léa" in text and "Durand" in text and "Nadia Durand" in text
+    assert "Mécanique de la Brie" in text and "Directeur du site" in text
+    assert "Claire Morel" in text
     assert "du lundi 11 janvier 2027 au vendredi 15 janvier 2027" in text
+    assert "Page des signatures" in text and "sur papier" in text
+
+    for login_name in ("atelier@exemple.fr", "lea.durand"):
+        page.context.clear_cookies()
+        login(page, login_name, f.PASSWORD)
+        page.goto(convention_url)
+        with page.expect_download() as other_download:
+            page.get_by_role("link", name="Convention (version 1), PDF").click()
+        copy = tmp_path / f"copie-{login_name}.pdf"
+        other_download.value.save_as(copy)
+        assert copy.read_bytes() == target.read_bytes()
 
     assert watch.console_errors == [] and watch.csp_violations() == []

@@ -137,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
         events,
         exports,
         geo,
+        indicators,
         main,
         moderation,
         offers,
@@ -160,6 +161,7 @@ def _register_blueprints(app: Flask) -> None:
         conventions,
         events,
         exports,
+        indicators,
     )
     for area in areas:
         app.register_blueprint(area.bp)

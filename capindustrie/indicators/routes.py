@@ -1,0 +1,154 @@
+"""Indicator pages (staff only) and the public key figures. HTTP only: figures come from
+services.py, territory.py and coverage.py; files from downloads.py."""
+
+from flask import render_template, request
+
+from capindustrie.authz import role_required
+from capindustrie.errors import render_error
+from capindustrie.indicators import bp, charts, coverage, downloads, lists, services, territory
+from capindustrie.indicators.filters import (
+    PRIORITY_CHOICES,
+    FilterError,
+    campaign_choices,
+    epci_choices,
+    filiere_choices,
+    parse_filters,
+    school_year_of,
+    year_choices,
+    year_label,
+)
+from capindustrie.models import Role, utcnow
+
+PREFIX = "/agents/indicateurs"
+
+
+def _filters_or_error(now):
+    try:
+        return parse_filters(request.args, now), None
+    except FilterError as error:
+        return None, render_error(400, str(error))
+
+
+def _form_context(f, now) -> dict:
+    return {
+        "filters": f,
+        "years": year_choices(now),
+        "year_label": year_label,
+        "epcis": epci_choices(),
+        "priorities": PRIORITY_CHOICES,
+        "filieres": filiere_choices(),
+        "campaigns": campaign_choices(),
+    }
+
+
+@bp.get(PREFIX)
+@role_required(Role.STAFF)
+def dashboard():
+    now = utcnow()
+    f, error = _filters_or_error(now)
+    if error:
+        return error
+    board = services.dashboard(f, now)
+    return render_template(
+        "indicators/dashboard.html",
+        board=board,
+        figures=services.FIGURES,
+        monthly=charts.monthly_chart(f),
+        by_filiere=charts.filiere_chart(f),
+        by_epci=charts.epci_chart(f),
+        **_form_context(f, now),
+    )
+
+
+@bp.get(f"{PREFIX}/liste/<figure>")
+@role_required(Role.STAFF)
+def figure_list(figure: str):
+    now = utcnow()
+    f, error = _filters_or_error(now)
+    if error:
+        return error
+    if figure not in lists.LISTS:
+        return render_error(404)
+    headers, rows, truncated = lists.rows(figure, f, now)
+    return render_template(
+        "indicators/list.html",
+        spec=services.FIGURE_BY_KEY[figure],
+        headers=headers,
+        rows=rows,
+        truncated=truncated,
+        limit=lists.LIMIT,
+        **_form_context(f, now),
+    )
+
+
+@bp.get(f"{PREFIX}/territoires")
+@role_required(Role.STAFF)
+def territories():
+    now = utcnow()
+    f, error = _filters_or_error(now)
+    if error:
+        return error
+    epci_table = territory.by_epci(f)
+    school_table = territory.by_school(f, now)
+    try:
+        epci_table = territory.sorted_table(
+            epci_table, request.args.get("tri_epci"), request.args.get("ordre_epci")
+        )
+        school_table = territory.sorted_table(
+            school_table, request.args.get("tri_college"), request.args.get("ordre_college")
+        )
+    except FilterError as exc:
+        return render_error(400, str(exc))
+    return render_template(
+        "indicators/territories.html",
+        epci_table=epci_table,
+        school_table=school_table,
+        **_form_context(f, now),
+    )
+
+
+@bp.get(f"{PREFIX}/couverture")
+@role_required(Role.STAFF)
+def coverage_page():
+    now = utcnow()
+    rows = coverage.coverage(now.date())
+    return render_template(
+        "indicators/coverage.html",
+        rows=rows,
+        table=coverage.coverage_table(rows),
+        map_svg=coverage.coverage_map(rows),
+        buckets=coverage.BUCKETS,
+        travel_limit_km=coverage.travel_limit_km(),
+    )
+
+
+@bp.get(f"{PREFIX}/<name>.csv")
+@role_required(Role.STAFF)
+def csv_download(name: str):
+    now = utcnow()
+    f, error = _filters_or_error(now)
+    if error:
+        return error
+    if name not in downloads.TABLES:
+        return render_error(404)
+    return downloads.csv_response(name, downloads.TABLES[name](f, now))
+
+
+@bp.get(f"{PREFIX}/indicateurs.xlsx")
+@role_required(Role.STAFF)
+def xlsx_download():
+    now = utcnow()
+    f, error = _filters_or_error(now)
+    if error:
+        return error
+    return downloads.xlsx_response(f, now)
+
+
+@bp.get("/chiffres")
+def key_figures():
+    now = utcnow()
+    return render_template(
+        "indicators/key_figures.html",
+        figures=territory.public_figures(now),
+        year=year_label(school_year_of(now)),
+    )

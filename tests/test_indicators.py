@@ -215,17 +215,15 @@ def staff_client(client, data):
 
 
 @pytest.mark.parametrize("url", STAFF_URLS)
-def test_only_staff_reach_the_indicators(make_app, data, url):
-    app = make_app()
-    with app.app_context():
-        assert app.test_client().get(url).status_code == 302  # anonymous → login
-        for role in (Role.PUPIL, Role.TEACHER, Role.COMPANY):
-            client = app.test_client()
-            login(client, f.user(role))
-            assert client.get(url).status_code == 403, role
+def test_only_staff_reach_the_indicators(app, data, url):
+    assert app.test_client().get(url).status_code == 302  # anonymous → login
+    for role in (Role.PUPIL, Role.TEACHER, Role.COMPANY):
         client = app.test_client()
-        login(client, f.user(Role.STAFF))
-        assert client.get(url).status_code == 200
+        login(client, f.user(role))
+        assert client.get(url).status_code == 403, role
+    client = app.test_client()
+    login(client, f.user(Role.STAFF))
+    assert client.get(url).status_code == 200
 
 
 def test_dashboard_page_shows_figures_links_and_charts(staff_client):

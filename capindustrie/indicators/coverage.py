@@ -196,7 +196,7 @@ def coverage(today: date) -> list[SchoolCoverage]:
         SchoolCoverage(*row[:9], int(row[9]), int(row[10]), int(row[11]))
         for row in db.session.execute(statement)
     ]
-    rows.sort(key=lambda r: (r.seats_10km, r.seats_20km, r.seats_45min, r.name))
+    rows.sort(key=lambda r: (r.seats_10km, r.seats_20km, r.seats_45min, r.name, r.uai))
     return rows
 
 
@@ -249,7 +249,7 @@ def coverage_naive(today: date) -> list[SchoolCoverage]:
                 *totals,
             )
         )
-    result.sort(key=lambda r: (r.seats_10km, r.seats_20km, r.seats_45min, r.name))
+    result.sort(key=lambda r: (r.seats_10km, r.seats_20km, r.seats_45min, r.name, r.uai))
     return result
 
 

@@ -80,7 +80,9 @@ def monthly_chart(f: Filters) -> Chart:
 def filiere_chart(f: Filters) -> Chart:
     counts = dict(
         db.session.execute(
-            placements_select(f, Offer.filiere, func.count()).group_by(Offer.filiere)
+            placements_select(f, Offer.filiere, func.count(), with_offer=True).group_by(
+                Offer.filiere
+            )
         ).all()
     )
     chart = Chart(

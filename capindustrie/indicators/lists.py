@@ -68,9 +68,14 @@ def _pupils(f, now):
     )
 
 
-def _applications(f, now, *, chosen=False, distinct_pupils=False):
+def _applications(f, now, *, chosen=False):
     statement = applications_select(
-        f, User.last_name + " " + User.first_name, School.name, Offer.title, Application.status
+        f,
+        User.last_name + " " + User.first_name,
+        School.name,
+        Offer.title,
+        Application.status,
+        with_offer=True,
     ).join(User, User.id == Pupil.user_id)
     if chosen:
         statement = statement.where(Application.status.in_(CHOSEN))
@@ -99,7 +104,12 @@ def _pupils_of(ids):
 def _validated(f, now):
     return ["Élève", "Établissement", "Offre", "Début"], (
         placements_select(
-            f, User.last_name + " " + User.first_name, School.name, Offer.title, Period.start_date
+            f,
+            User.last_name + " " + User.first_name,
+            School.name,
+            Offer.title,
+            Period.start_date,
+            with_offer=True,
         )
         .join(User, User.id == Pupil.user_id)
         .order_by(Period.start_date, School.name)

@@ -149,23 +149,31 @@ def pupils_select(f: Filters):
     )
 
 
-def applications_select(f: Filters, *columns):
+def applications_select(f: Filters, *columns, with_offer: bool = False):
+    """Applications of the pupils followed this school year (their class's year), to periods
+    of the filters' filière, level and campaign dates. Period and offer are joined only when a
+    filter or the caller (`with_offer`) needs them: the class's year already bounds the rows."""
     from capindustrie.models import Period
 
-    return (
+    statement = (
         select(*columns)
         .select_from(Application)
-        .join(Period, Period.id == Application.period_id)
-        .join(Offer, Offer.id == Period.offer_id)
         .join(Pupil, Pupil.id == Application.pupil_id)
         .join(SchoolClass, SchoolClass.id == Pupil.class_id)
         .join(School, School.id == SchoolClass.school_id)
-        .where(*period_conditions(f, with_epci=False), *school_conditions(f))
+        .where(*school_conditions(f))
     )
+    if with_offer or f.filiere is not None or f.campaign_start is not None or f.level:
+        statement = (
+            statement.join(Period, Period.id == Application.period_id)
+            .join(Offer, Offer.id == Period.offer_id)
+            .where(*period_conditions(f, with_epci=False))
+        )
+    return statement
 
 
-def placements_select(f: Filters, *columns):
-    return applications_select(f, *columns).join(
+def placements_select(f: Filters, *columns, with_offer: bool = False):
+    return applications_select(f, *columns, with_offer=with_offer).join(
         Placement, Placement.application_id == Application.id
     )
 
@@ -254,17 +262,18 @@ def compute(f: Filters, now: datetime) -> dict[str, float | int | None]:
         .where(*period_conditions(f, with_epci=True))
     )
     pupils = _count(pupils_select(f))
+    # One pass over the applications, their placements joined (at most one each).
     app_row = db.session.execute(
         applications_select(
             f,
             func.count(Application.id),
             func.count(distinct(Application.pupil_id)),
             func.coalesce(func.sum(case((Application.status.in_(CHOSEN), 1), else_=0)), 0),
-        )
+            func.count(Placement.id),
+            func.count(distinct(Placement.pupil_id)),
+        ).outerjoin(Placement, Placement.application_id == Application.id)
     ).one()
-    placed = db.session.execute(
-        placements_select(f, func.count(Placement.id), func.count(distinct(Placement.pupil_id)))
-    ).one()
+    placed = (app_row[3], app_row[4])
     seats = int(offers_row[1])
     values: dict[str, float | int | None] = {
         "companies_registered": _count(companies_registered_select(f, Company.id)),
@@ -319,7 +328,7 @@ def _median_commute(f: Filters) -> dict:
     point = school_points_table()
     chord = chord2(point, Offer.site_x_km, Offer.site_y_km, Offer.site_z_km)
     chords = (
-        placements_select(f, chord.label("c2"))
+        placements_select(f, chord.label("c2"), with_offer=True)
         .join(point, point.c.school_id == School.id)
         .where(Offer.site_x_km.is_not(None))
         .subquery()

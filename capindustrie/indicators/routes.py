@@ -1,11 +1,20 @@
 """Indicator pages (staff only) and the public key figures. HTTP only: figures come from
 services.py, territory.py and coverage.py; files from downloads.py."""
 
-from flask import render_template, request
+from flask import flash, redirect, render_template, request, url_for
 
 from capindustrie.authz import role_required
 from capindustrie.errors import render_error
-from capindustrie.indicators import bp, charts, coverage, downloads, lists, services, territory
+from capindustrie.indicators import (
+    bp,
+    charts,
+    coverage,
+    downloads,
+    headcounts,
+    lists,
+    services,
+    territory,
+)
 from capindustrie.indicators.filters import (
     PRIORITY_CHOICES,
     FilterError,
@@ -17,6 +26,7 @@ from capindustrie.indicators.filters import (
     year_choices,
     year_label,
 )
+from capindustrie.indicators.forms import HeadcountForm
 from capindustrie.models import Role, utcnow
 
 PREFIX = "/agents/indicateurs"
@@ -142,6 +152,30 @@ def xlsx_download():
     if error:
         return error
     return downloads.xlsx_response(f, now)
+
+
+@bp.route(f"{PREFIX}/effectifs", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def import_headcounts():
+    now = utcnow()
+    form = HeadcountForm()
+    form.year.choices = [(y, year_label(y)) for y in year_choices(now)]
+    if request.method == "GET":
+        form.year.data = school_year_of(now)
+    problems = []
+    if form.validate_on_submit():
+        parsed = headcounts.parse(form.headcounts.data.read())
+        if not parsed.problems:
+            count = headcounts.save(form.year.data, parsed)
+            flash(
+                f"{count} effectif{'s' if count > 1 else ''} enregistré{'s' if count > 1 else ''} "
+                f"pour {year_label(form.year.data)}.",
+                "success",
+            )
+            return redirect(url_for("indicators.dashboard", annee=form.year.data), code=303)
+        problems = parsed.problems
+    status = 422 if request.method == "POST" else 200
+    return render_template("indicators/headcounts.html", form=form, problems=problems), status
 
 
 @bp.get("/chiffres")

@@ -67,6 +67,12 @@ FIGURES = (
     FigureSpec(
         "placed_share", "Part des élèves suivis placés en entreprise industrielle", "rate", False
     ),
+    FigureSpec(
+        "reached_share",
+        "Part des élèves touchés (élèves avec un compte / effectifs importés)",
+        "rate",
+        False,
+    ),
     FigureSpec("answer_days", "Délai médian de réponse de l'entreprise", "days", False),
     FigureSpec("distance_km", "Distance médiane des stages validés (à vol d'oiseau)", "km", False),
     FigureSpec(
@@ -101,6 +107,12 @@ def school_conditions(f: Filters) -> list:
     conditions = [SchoolClass.school_year == f.year]
     if f.level is not None:
         conditions.append(SchoolClass.level == f.level)
+    return conditions + school_only_conditions(f)
+
+
+def school_only_conditions(f: Filters) -> list:
+    """On School: its EPCI and priority education."""
+    conditions = []
     if f.epci is not None:
         conditions.append(School.commune_insee.in_(communes_of(f.epci)))
     if f.priority == "rep":
@@ -288,10 +300,17 @@ def compute(f: Filters, now: datetime) -> dict[str, float | int | None]:
         "fill_rate": (fill_placements or 0) / seats if seats else None,
         "placed_share": (placed[1] or 0) / pupils if pupils else None,
         "answer_days": _median_answer_days(f),
+        "reached_share": reached_share(f),
     }
     values.update(_median_commute(f))
     values.update(_events(f, now))
     return values
+
+
+def reached_share(f: Filters) -> float | None:
+    from capindustrie.indicators.headcounts import reached_share as share
+
+    return share(f)
 
 
 def _median_answer_days(f: Filters) -> float | None:

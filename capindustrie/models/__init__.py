@@ -34,6 +34,7 @@ from capindustrie.models.events import (
     RegistrationStatus,
     registration_pupil,
 )
+from capindustrie.models.indicators import SchoolHeadcount
 from capindustrie.models.offers import (
     GeoPrecision,
     Level,
@@ -109,6 +110,7 @@ __all__ = [
     "Role",
     "School",
     "SchoolClass",
+    "SchoolHeadcount",
     "SchoolType",
     "SizeBand",
     "User",

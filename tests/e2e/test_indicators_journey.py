@@ -10,7 +10,6 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from capindustrie.extensions import db
-
 from capindustrie.models import Role
 from tests import factories as f
 from tests import indicator_data

@@ -102,6 +102,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=20, help="timings of each fast query")
     parser.add_argument("--naive-repeat", type=int, default=2)
     parser.add_argument("--seed", type=int, default=77)
+    parser.add_argument("--skip-sqlite", action="store_true", help="PostgreSQL only")
     return parser.parse_args()
 
 
@@ -617,7 +618,7 @@ def main() -> None:
     )
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        urls = [fresh_database(None, Path(tmp), 0)]
+        urls = [] if args.skip_sqlite else [fresh_database(None, Path(tmp), 0)]
         if args.database_url:
             urls.append(fresh_database(args.database_url, Path(tmp), 0))
         for url in urls:

@@ -81,7 +81,7 @@ def school_points_table():
         .data(list(points))
         .cte("school_point")
     )
-    return select(table).group_by(table.c.school_id).subquery("school_points")
+    return select(table).group_by(*table.c).subquery("school_points")
 
 
 def chord2(point, x, y, z):

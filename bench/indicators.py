@@ -546,7 +546,10 @@ def measure(app, rnd: random.Random, args) -> list[tuple]:
         )
         db.session.add(staff)
         db.session.commit()
-        staff_login = staff.get_id()
+        from capindustrie.auth.session import open_session
+
+        staff_login = open_session(staff, dt.timedelta(hours=8))
+        db.session.commit()
         epcis = list(db.session.scalars(sa.select(Epci.siren)))
         filters = [random_filters(rnd, epcis) for _ in range(args.repeat)]
 

@@ -199,7 +199,7 @@ def test_unknown_filters_are_refused(app, args):
 
 STAFF_URLS = [
     "/agents/indicateurs?annee=2026",
-    "/agents/indicateurs/liste/validated?annee=2026",
+    "/agents/indicateurs/liste?indicateur=validated&annee=2026",
     "/agents/indicateurs/territoires?annee=2026",
     "/agents/indicateurs/couverture",
     "/agents/indicateurs/epci.csv?annee=2026",
@@ -231,7 +231,10 @@ def test_dashboard_page_shows_figures_links_and_charts(staff_client):
         as_text=True
     )
     assert "Indicateurs — année scolaire 2026-2027" in page
-    assert f"/agents/indicateurs/liste/validated?annee=2026&amp;epci={MELUN_EPCI}" in page
+    assert (
+        f"/agents/indicateurs/liste?indicateur=validated&amp;annee=2026&amp;epci={MELUN_EPCI}"
+        in page
+    )
     assert "2025-2026" in page  # the comparison column
     assert page.count("<svg") >= 3 and "Stages validés par filière" in page
 
@@ -246,10 +249,12 @@ def test_a_bad_filter_answers_a_french_400(staff_client):
 
 
 def test_list_behind_a_figure(staff_client):
-    page = staff_client.get("/agents/indicateurs/liste/validated?annee=2026").get_data(as_text=True)
+    page = staff_client.get("/agents/indicateurs/liste?indicateur=validated&annee=2026").get_data(
+        as_text=True
+    )
     assert "2 lignes" in page and "Ana Élève" not in page  # « last first »
     assert "Élève Ana" in page and "Élève Dia" in page and "Élève Bao" not in page
-    assert staff_client.get("/agents/indicateurs/liste/inconnu").status_code == 404
+    assert staff_client.get("/agents/indicateurs/liste?indicateur=inconnu").status_code == 400
 
 
 def test_territories_sorted_and_masked(staff_client):

@@ -83,7 +83,7 @@ def parse_filters(args, now: datetime) -> Filters:
     campaign = None
     raw_campaign = args.get("campagne", "").strip()
     if raw_campaign:
-        if not raw_campaign.isdigit():
+        if not raw_campaign.isdigit() or len(raw_campaign) > 9:  # beyond any id: not a query
             raise FilterError("Cette campagne n'existe pas.")
         campaign = db.session.get(Campaign, int(raw_campaign))
         if campaign is None:

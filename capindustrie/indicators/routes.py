@@ -70,15 +70,16 @@ def dashboard():
     )
 
 
-@bp.get(f"{PREFIX}/liste/<figure>")
+@bp.get(f"{PREFIX}/liste")
 @role_required(Role.STAFF)
-def figure_list(figure: str):
+def figure_list():
     now = utcnow()
     f, error = _filters_or_error(now)
     if error:
         return error
+    figure = request.args.get("indicateur", "")
     if figure not in lists.LISTS:
-        return render_error(404)
+        return render_error(400, "Cet indicateur n'a pas de liste détaillée.")
     headers, rows, truncated = lists.rows(figure, f, now)
     return render_template(
         "indicators/list.html",
@@ -132,15 +133,20 @@ def coverage_page():
     )
 
 
-@bp.get(f"{PREFIX}/<name>.csv")
+def _csv_routes(view):
+    """One fixed URL per table (no free path segment): /agents/indicateurs/<table>.csv."""
+    for name in downloads.TABLES:
+        view = bp.get(f"{PREFIX}/{name}.csv", defaults={"name": name})(view)
+    return view
+
+
+@_csv_routes
 @role_required(Role.STAFF)
 def csv_download(name: str):
     now = utcnow()
     f, error = _filters_or_error(now)
     if error:
         return error
-    if name not in downloads.TABLES:
-        return render_error(404)
     return downloads.csv_response(name, downloads.TABLES[name](f, now))
 
 

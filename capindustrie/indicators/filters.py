@@ -73,7 +73,10 @@ def parse_filters(args, now: datetime) -> Filters:
     """Filters from a request's query arguments; FilterError (French) for any unknown value."""
     year = _parse_year(args.get("annee", ""), now)
     epci = args.get("epci", "").strip() or None
-    if epci is not None and db.session.get(Epci, epci) is None:
+    # A SIREN is 9 digits: anything else is refused before it reaches the database.
+    if epci is not None and not (
+        len(epci) == 9 and epci.isdigit() and db.session.get(Epci, epci) is not None
+    ):
         raise FilterError("Cet EPCI n'existe pas en Seine-et-Marne.")
     priority = args.get("rep", "").strip() or None
     if priority is not None and priority not in PRIORITY_CHOICES:

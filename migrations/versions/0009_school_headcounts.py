@@ -1,7 +1,7 @@
 """school headcounts per level and school year, for the indicators' shares
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0005
 Create Date: 2026-12-01 21:05:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0008"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

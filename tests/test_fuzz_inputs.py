@@ -52,7 +52,9 @@ HOSTILE = [
 ]
 HUGE_IDS = ("2147483648", "99999999999999999999")
 # Columns a refused request may legitimately touch: a failed login is counted.
-VOLATILE_COLUMNS = {"failed_logins", "locked_until", "last_login_at"}
+VOLATILE_COLUMNS = {"last_login_at"}
+# A refused login still counts as a failed attempt for its address and account (throttling).
+VOLATILE_TABLES = {"login_throttle"}
 ROW_INDEX = re.compile(r"-(\d+)-")
 
 
@@ -176,6 +178,8 @@ def build_world() -> dict:
             "step": 1,
             # Conventions: no signature exists yet, an unknown signing link (both answer 404).
             "signature_id": 1,
+            # Login slips: an unknown batch (answers 400, « fiches introuvables »).
+            "batch_id": 1,
             "token": "lien-inconnu",
             **events["ids"],
         },
@@ -272,7 +276,7 @@ def snapshot() -> dict:
     state = {}
     with db.engine.connect() as conn:
         for table in Base.metadata.sorted_tables:
-            if table.name in REFERENCE_TABLES:
+            if table.name in REFERENCE_TABLES | VOLATILE_TABLES:
                 continue
             columns = [c for c in table.columns if c.name not in VOLATILE_COLUMNS]
             rows = conn.execute(sa.select(*columns).order_by(*table.primary_key.columns)).all()

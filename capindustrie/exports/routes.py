@@ -20,6 +20,7 @@ from capindustrie.exports import bp, feeds, runs, services
 from capindustrie.exports.forms import KIND_LABELS, ExportTriggerForm
 from capindustrie.extensions import db
 from capindustrie.htmx import redirect_to, render
+from capindustrie.inputs import page_number
 from capindustrie.models import DeliveryState, ExportKind, ExportRun, Role
 
 HISTORY_PER_PAGE = 20
@@ -36,9 +37,9 @@ def index():
 
 
 def _render_index(form, error: str | None = None, status: int = 200):
-    page = request.args.get("page", 1, type=int)
+    page = page_number(request.args.get("page"))
     history = db.paginate(
-        services.history_select(), page=max(page, 1), per_page=HISTORY_PER_PAGE, error_out=False
+        services.history_select(), page=page, per_page=HISTORY_PER_PAGE, error_out=False
     )
     return render(
         "exports/index.html",
@@ -117,10 +118,10 @@ def deliveries():
     state = request.args.get("etat") or None
     if state is not None and state not in {s.value for s in DeliveryState}:
         state = None
-    page = request.args.get("page", 1, type=int)
+    page = page_number(request.args.get("page"))
     results = db.paginate(
         services.deliveries_select(state),
-        page=max(page, 1),
+        page=page,
         per_page=DELIVERIES_PER_PAGE,
         error_out=False,
     )

@@ -180,6 +180,10 @@ def build_world() -> dict:
             "signature_id": 1,
             # Login slips: an unknown batch (answers 400, « fiches introuvables »).
             "batch_id": 1,
+            # Exports: an unknown run (404); the school feed of the class's school.
+            "run_id": 1,
+            "fmt": "csv",
+            "uai": klass.school.uai,
             "token": "lien-inconnu",
             **events["ids"],
         },
@@ -361,6 +365,8 @@ class Fuzzer:
         assert_no_server_error(
             response, label + (f" {sorted((data or {}).keys())}" if data else "")
         )
+        response.get_data()  # buffered, then the file behind a download is closed
+        response.close()
         return response
 
     def fuzz_get(self, url, deep=True):

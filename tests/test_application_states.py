@@ -36,8 +36,12 @@ ALLOWED = {
     ("accepted", "expired", "system"),
     ("confirmed", "validated", "teacher"),
     ("confirmed", "refused_by_teacher", "teacher"),
+    ("proposed", "accepted", "company"),
+    ("proposed", "refused", "company"),
+    ("proposed", "withdrawn", "system"),
+    ("proposed", "expired", "system"),
 }
-HOLDS_SEAT = {"accepted", "confirmed", "validated"}
+HOLDS_SEAT = {"proposed", "accepted", "confirmed", "validated"}
 STATUSES = [s.value for s in ApplicationStatus]
 ACTORS = ["pupil", "company", "teacher", "system", "staff"]
 ALL_COMBINATIONS = list(product(STATUSES, STATUSES, ACTORS))
@@ -45,7 +49,7 @@ NOW = datetime(2026, 11, 25, 8, 0)
 
 
 def test_the_expected_set_covers_every_state():
-    assert len(ALL_COMBINATIONS) == 8 * 8 * 5
+    assert len(ALL_COMBINATIONS) == 9 * 9 * 5
     assert {f for f, _, _ in ALLOWED} | {t for _, t, _ in ALLOWED} == set(STATUSES)
 
 
@@ -211,6 +215,7 @@ def test_every_state_has_a_label_and_a_next_step():
         "confirmed": "Choisie — en attente du professeur",
         "validated": "Validée par le professeur",
         "refused_by_teacher": "Refusée par le professeur",
+        "proposed": "Proposée par le professeur",
     }
     assert {s.value: label for s, label in states.LABELS.items()} == expected
     for status in ApplicationStatus:

@@ -37,7 +37,8 @@ WEEK_3 = (date(2027, 1, 25), date(2027, 1, 29))
 JUNE = (date(2027, 6, 14), date(2027, 6, 25))
 MESSAGE = "Bonjour, la maintenance industrielle m'intéresse beaucoup depuis la visite de l'usine."
 SEAT_HOLDING = {
-    ApplicationStatus.ACCEPTED, ApplicationStatus.CONFIRMED, ApplicationStatus.VALIDATED
+    ApplicationStatus.PROPOSED, ApplicationStatus.ACCEPTED, ApplicationStatus.CONFIRMED,
+    ApplicationStatus.VALIDATED,
 }
 
 

@@ -1,6 +1,6 @@
 """Forms of the applications: the pupil's message, the company's answer, bare action buttons."""
 
-from wtforms import SelectField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from capindustrie.applications.states import LABELS
@@ -79,3 +79,10 @@ class CompanyFilterForm(BaseForm):
             if field.errors:
                 field.data = ""
         return valid
+
+
+class AcceptAllForm(BaseForm):
+    """« Tout accepter »: the proposals the company saw on its page (hidden ids), so that one
+    arriving meanwhile is not accepted unseen."""
+
+    propositions = SelectMultipleField("Propositions", validate_choice=False)

@@ -28,6 +28,7 @@ logger = logging.getLogger("capindustrie.applications")
 EXPIRY_MESSAGES = {
     S.SUBMITTED: "Expirée : l'entreprise n'a pas répondu dans un délai de {days}.",
     S.ACCEPTED: "Expirée : l'élève n'a pas confirmé son choix dans un délai de {days}.",
+    S.PROPOSED: "Expirée : l'entreprise n'a pas répondu à la proposition dans un délai de {days}.",
 }
 
 
@@ -36,28 +37,37 @@ class TimerReport:
     reminders: int = 0
     expired_submitted: int = 0
     expired_accepted: int = 0
+    expired_proposed: int = 0
 
     def __str__(self) -> str:
-        return ", ".join([
+        parts = [
             plural(self.reminders, "relance"),
             plural(self.expired_submitted, "candidature sans réponse expirée",
                    "candidatures sans réponse expirées"),
             plural(self.expired_accepted, "acceptation non confirmée expirée",
                    "acceptations non confirmées expirées"),
-        ])
+        ]
+        if self.expired_proposed:
+            parts.append(
+                plural(self.expired_proposed, "proposition sans réponse expirée",
+                       "propositions sans réponse expirées")
+            )
+        return ", ".join(parts)
 
 
 def expire_stale_applications(now: datetime | None = None) -> TimerReport:
     now = _naive_utc(now or utcnow())
     config = current_app.config
     report = TimerReport()
-    for status in (S.SUBMITTED, S.ACCEPTED):
+    for status in (S.SUBMITTED, S.PROPOSED, S.ACCEPTED):
         reminder_days, expiry_days = services.waiting_days(status, config)
         expire_before = now - timedelta(days=expiry_days)
         for application_id in _ids(status, Application.status_changed_at <= expire_before):
             if _expire(application_id, status, expiry_days, now):
                 if status == S.SUBMITTED:
                     report.expired_submitted += 1
+                elif status == S.PROPOSED:
+                    report.expired_proposed += 1
                 else:
                     report.expired_accepted += 1
         remind_before = now - timedelta(days=reminder_days)

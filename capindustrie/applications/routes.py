@@ -9,8 +9,14 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from capindustrie.applications import bp, services, states
-from capindustrie.applications.forms import ActionForm, AnswerForm, ApplyForm, CompanyFilterForm
+from capindustrie.applications import bp, proposals, services, states
+from capindustrie.applications.forms import (
+    AcceptAllForm,
+    ActionForm,
+    AnswerForm,
+    ApplyForm,
+    CompanyFilterForm,
+)
 from capindustrie.applications.states import S, TransitionError
 from capindustrie.authz import get_for_user_or_404, owned_select, role_required
 from capindustrie.extensions import db
@@ -182,7 +188,7 @@ def _actor_label(transition) -> str:
         return "automatique"
     if transition.actor_id == current_user.id:
         return "vous"
-    if transition.to_status in (S.VALIDATED, S.REFUSED_BY_TEACHER):
+    if transition.to_status in (S.VALIDATED, S.REFUSED_BY_TEACHER, S.PROPOSED):
         return "votre professeur"
     return "l'entreprise"
 
@@ -302,3 +308,92 @@ def _pupil_period_states(offer: Offer):
     if pupil is None:
         return []
     return services.period_states(pupil, offer, utcnow().date())
+
+
+# --- Company: placement proposals (issue 15) ------------------------------------------------------
+
+
+@bp.get("/entreprise/propositions")
+@role_required(Role.COMPANY)
+def company_proposals():
+    return _render_proposals()
+
+
+@bp.post("/entreprise/propositions/<int:application_id>/accepter")
+@role_required(Role.COMPANY)
+def accept_proposal(application_id: int):
+    application = get_for_user_or_404(Application, application_id)
+    return _proposal_answer(
+        lambda now: proposals.accept(application, current_user, now),
+        f"Proposition acceptée : {services.pupil_short_name(application.pupil)} doit maintenant "
+        "confirmer son choix.",
+    )
+
+
+@bp.post("/entreprise/propositions/<int:application_id>/refuser")
+@role_required(Role.COMPANY)
+def decline_proposal(application_id: int):
+    application = get_for_user_or_404(Application, application_id)
+    return _proposal_answer(
+        lambda now: proposals.decline(application, current_user, now),
+        "Proposition refusée : la place est de nouveau libre.",
+    )
+
+
+@bp.post("/entreprise/propositions/tout-accepter")
+@role_required(Role.COMPANY)
+def accept_all_proposals():
+    form = AcceptAllForm()
+    if not form.validate_on_submit():
+        return _render_proposals(422, ("error", "Le formulaire a expiré : rechargez la page."))
+    ids = [int(v) for v in form.propositions.data or [] if str(v).isdigit()]
+    # Only the company's own proposals are found: another company's id is silently not there.
+    chosen = [
+        a
+        for a in proposals.pending_for_company(owned_select(Application, current_user))
+        if a.id in ids
+    ]
+    if len(chosen) != len(set(ids)):
+        return _render_proposals(
+            422, ("error", "Une des propositions a déjà reçu une réponse : rechargez la page.")
+        )
+
+    def accept_them(now):
+        count = proposals.accept_all(chosen, current_user, now)
+        return count
+
+    return _proposal_answer(
+        accept_them,
+        lambda count: f"{count} proposition{'s' if count > 1 else ''} acceptée"
+        f"{'s' if count > 1 else ''} : les élèves doivent maintenant confirmer leur choix.",
+    )
+
+
+def _proposal_answer(action, success):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return _render_proposals(422, ("error", "Le formulaire a expiré : rechargez la page."))
+    try:
+        result = action(utcnow())
+    except (proposals.ProposalError, TransitionError) as error:
+        db.session.rollback()
+        return _render_proposals(422, ("error", str(error)))
+    db.session.commit()
+    text = success(result) if callable(success) else success
+    if is_fragment_request():
+        return _render_proposals(200, ("success", text))
+    flash(text, "success")
+    return redirect(url_for("applications.company_proposals"), code=303)
+
+
+def _render_proposals(status=200, message=None):
+    return render(
+        "applications/company_proposals.html",
+        "applications/_company_proposals.html",
+        status=status,
+        pending=proposals.pending_for_company(owned_select(Application, current_user)),
+        today=utcnow().date(),
+        message=message,
+        action_form=ActionForm(formdata=None),
+        short_name=services.pupil_short_name,
+    )

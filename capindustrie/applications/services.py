@@ -98,7 +98,7 @@ def _queue_all(addresses: list[str], subject: str, body: str) -> None:
 
 def waiting_days(status: S, config) -> tuple[int, int] | None:
     """(reminder, expiry) delays in days for a state that waits on someone, else None."""
-    if status == S.SUBMITTED:
+    if status in (S.SUBMITTED, S.PROPOSED):
         return config["APPLICATION_REMINDER_DAYS"], config["APPLICATION_EXPIRY_DAYS"]
     if status == S.ACCEPTED:
         return config["ACCEPTANCE_REMINDER_DAYS"], config["ACCEPTANCE_EXPIRY_DAYS"]
@@ -285,13 +285,14 @@ def choose(application: Application, pupil_user: User, now: datetime) -> list[Ap
         .where(
             Application.pupil_id == application.pupil_id,
             Application.id != application.id,
-            Application.status.in_([S.SUBMITTED, S.ACCEPTED]),
+            Application.status.in_([S.SUBMITTED, S.PROPOSED, S.ACCEPTED]),
             _overlaps(period.start_date, period.end_date),
         )
         .order_by(Application.id)
     ).all()
     for other in others:
-        was_accepted = other.status == S.ACCEPTED
+        # A proposal holds its seat like an acceptance: the company learns it is free again.
+        was_accepted = other.status in (S.ACCEPTED, S.PROPOSED)
         transition(other, S.WITHDRAWN, None, AUTO_WITHDRAW_MESSAGE, now)
         _notify_company_withdrawn(other, was_accepted, automatic=True)
     _notify_chosen(application)
@@ -333,7 +334,7 @@ class OfferGroup:
 
 # Waiting on the company first, then what holds a seat, then the closed ones.
 _COMPANY_ORDER = {
-    s: i for i, s in enumerate([S.SUBMITTED, S.ACCEPTED, S.CONFIRMED, S.VALIDATED, S.REFUSED,
+    s: i for i, s in enumerate([S.SUBMITTED, S.PROPOSED, S.ACCEPTED, S.CONFIRMED, S.VALIDATED, S.REFUSED,
                                 S.WITHDRAWN, S.EXPIRED, S.REFUSED_BY_TEACHER])
 }
 
@@ -427,6 +428,8 @@ def _offer_line(application: Application) -> str:
 
 
 def _company_link(application: Application) -> str:
+    if application.status == S.PROPOSED:
+        return external_url("applications.company_proposals")
     return external_url("applications.company_list", offre=application.period.offer_id)
 
 
@@ -542,7 +545,7 @@ def notify_reminder(application: Application, config) -> None:
     """Called by the timer job, once per waiting state (reminder_sent_at)."""
     name = pupil_short_name(application.pupil)
     due = french_date(deadline(application, config))
-    if application.status == S.SUBMITTED:
+    if application.status in (S.SUBMITTED, S.PROPOSED):
         _queue_all(
             company_recipients(application.period.offer),
             f"Rappel : une candidature attend votre réponse ({application.period.offer.title})",

@@ -9,10 +9,18 @@
     accepted  → expired             system (not confirmed in time); frees the seat
     confirmed → validated           teacher
     confirmed → refused_by_teacher  teacher; frees the seat
+    proposed  → accepted            company (the seat is already held since the proposal)
+    proposed  → refused             company (declines; frees the seat for the next run)
+    proposed  → withdrawn           system (the pupil chose an overlapping internship)
+    proposed  → expired             system (no answer after APPLICATION_EXPIRY_DAYS)
+
+A proposal (issue 15) is created in state proposed by the teacher's « envoyer les
+propositions » (matching.services.send_proposals), taking its seat with the same atomic UPDATE as
+an acceptance; it does not count against MAX_ACTIVE_APPLICATIONS.
 
 The automatic withdrawal after a choice is recorded with actor "system" (actor_id NULL) and a
 message saying why: the pupil did not withdraw these applications by hand.
-A seat is held by accepted, confirmed and validated applications (Period.seats_taken).
+A seat is held by proposed, accepted, confirmed and validated applications (Period.seats_taken).
 """
 
 from datetime import datetime
@@ -46,9 +54,13 @@ TRANSITIONS: dict[tuple[ApplicationStatus, ApplicationStatus], frozenset[str]] =
     (S.ACCEPTED, S.EXPIRED): frozenset({SYSTEM}),
     (S.CONFIRMED, S.VALIDATED): frozenset({TEACHER}),
     (S.CONFIRMED, S.REFUSED_BY_TEACHER): frozenset({TEACHER}),
+    (S.PROPOSED, S.ACCEPTED): frozenset({COMPANY}),
+    (S.PROPOSED, S.REFUSED): frozenset({COMPANY}),
+    (S.PROPOSED, S.WITHDRAWN): frozenset({SYSTEM}),
+    (S.PROPOSED, S.EXPIRED): frozenset({SYSTEM}),
 }
 
-SEAT_HOLDING = frozenset({S.ACCEPTED, S.CONFIRMED, S.VALIDATED})
+SEAT_HOLDING = frozenset({S.PROPOSED, S.ACCEPTED, S.CONFIRMED, S.VALIDATED})
 # Counted against MAX_ACTIVE_APPLICATIONS: the pupil is still waiting on them.
 ACTIVE = frozenset({S.SUBMITTED, S.ACCEPTED, S.CONFIRMED})
 # The pupil has chosen this internship: nothing else may overlap it.
@@ -63,6 +75,7 @@ LABELS = {
     S.CONFIRMED: "Choisie — en attente du professeur",
     S.VALIDATED: "Validée par le professeur",
     S.REFUSED_BY_TEACHER: "Refusée par le professeur",
+    S.PROPOSED: "Proposée par le professeur",
 }
 
 # For the pupil. `{deadline}` is the date the waiting state expires (see services.deadline).
@@ -88,6 +101,10 @@ NEXT_STEPS = {
     S.REFUSED_BY_TEACHER: (
         "Votre professeur n'a pas validé ce stage : parlez-en avec lui, puis candidatez à une "
         "autre offre."
+    ),
+    S.PROPOSED: (
+        "Votre professeur vous propose ce stage : l'entreprise doit répondre avant le "
+        "{deadline}."
     ),
 }
 
@@ -166,6 +183,11 @@ def transition(
     elif frees_seat:
         lifecycle.reopen_if_closed_for_lack_of_seats(period.offer, now)
     return record
+
+
+def take_seat(period: Period) -> None:
+    """Hold a seat for a new proposal (TransitionError when none is left)."""
+    _take_seat(period)
 
 
 def _take_seat(period: Period) -> None:

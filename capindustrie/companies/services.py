@@ -40,6 +40,7 @@ from capindustrie.text import plural
 
 # A seat is held from the company's yes until the teacher's validation.
 SEAT_HOLDING_STATUSES = (
+    ApplicationStatus.PROPOSED,  # a placement proposal holds its seat until answered
     ApplicationStatus.ACCEPTED,
     ApplicationStatus.CONFIRMED,
     ApplicationStatus.VALIDATED,

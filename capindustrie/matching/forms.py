@@ -1,4 +1,4 @@
-from wtforms import SelectField
+from wtforms import SelectField, SelectMultipleField
 
 from capindustrie.forms import BaseForm
 from capindustrie.models.wishes import MAX_WISHES
@@ -52,3 +52,11 @@ class DepartementForm(BaseForm):
         csrf = False
 
     niveau = SelectField("Niveau", choices={"3e": "3e", "2nde": "2nde"}, default="3e")
+
+
+class SendProposalsForm(BaseForm):
+    """The proposals the teacher kept (checked boxes, « <pupil id>:<period id> »). Their rules are
+    checked again by applications.proposals.send, not against a recomputed list: the page may be
+    older than the data."""
+
+    propositions = SelectMultipleField("Propositions", validate_choice=False)

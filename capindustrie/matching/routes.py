@@ -7,11 +7,15 @@ another teacher's class is simply not found. Computing is read-only, so a GET.
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
+from capindustrie.applications import proposals
+from capindustrie.applications.states import TransitionError
 from capindustrie.authz import get_for_user_or_404, role_required
 from capindustrie.extensions import db
+from capindustrie.htmx import is_fragment_request, render
 from capindustrie.matching import bp, services
-from capindustrie.matching.forms import DepartementForm, StarForm, WishesForm
+from capindustrie.matching.forms import DepartementForm, SendProposalsForm, StarForm, WishesForm
 from capindustrie.models import (
     FILIERE_LABELS,
     Level,
@@ -30,22 +34,61 @@ from capindustrie.offers.rules import school_year_label, school_year_of
 @role_required(Role.TEACHER)
 def class_proposals(class_id: int):
     klass = get_for_user_or_404(SchoolClass, class_id)
-    max_minutes = int(current_app.config["MATCHING_MAX_TRAVEL_MINUTES"])
+    return _review(klass)
+
+
+@bp.post("/classes/<int:class_id>/envoyer")
+@role_required(Role.TEACHER)
+def send_proposals(class_id: int):
+    """Send the kept proposals: all of them become « proposed » applications, or none."""
+    klass = get_for_user_or_404(SchoolClass, class_id)
+    form = SendProposalsForm()
+    if not form.validate_on_submit():
+        return _review(klass, 422, ("error", "Le formulaire a expiré : rechargez la page."))
     try:
-        result = services.class_proposals(klass, utcnow().date(), max_minutes)
+        choices = [proposals.Choice.parse(value) for value in form.propositions.data or []]
+        sent = proposals.send(klass, current_user, choices, utcnow())
+    except (proposals.ProposalError, TransitionError) as error:
+        db.session.rollback()
+        return _review(klass, 422, ("error", str(error)))
+    except IntegrityError:
+        # Two sends at the same moment: the unique (pupil, period) stopped the second.
+        db.session.rollback()
+        return _review(klass, 422, ("error", ALREADY_SENT))
+    db.session.commit()
+    count = len(sent)
+    success = (
+        f"{count} proposition{'s' if count > 1 else ''} envoyée{'s' if count > 1 else ''} aux "
+        "entreprises : vous serez prévenu par e-mail de leurs réponses."
+    )
+    if is_fragment_request():
+        return _review(klass, 200, ("success", success))
+    flash(success, "success")
+    return redirect(url_for("matching.class_proposals", class_id=klass.id), code=303)
+
+
+ALREADY_SENT = "Ces propositions viennent d'être envoyées : rechargez la page."
+
+
+def _review(klass: SchoolClass, status: int = 200, send_message=None):
+    """The review page (or its fragment for htmx), recomputed from the database."""
+    max_minutes = int(current_app.config["MATCHING_MAX_TRAVEL_MINUTES"])
+    context = {
+        "klass": klass,
+        "result": None,
+        "message": None,
+        "filiere_labels": FILIERE_LABELS,
+        "send_form": SendProposalsForm(formdata=None),
+        "send_message": send_message,
+    }
+    try:
+        context["result"] = services.class_proposals(klass, utcnow().date(), max_minutes)
     except services.MatchingError as error:
-        return (
-            render_template(
-                "matching/class_proposals.html", klass=klass, result=None, message=str(error)
-            ),
-            409,
-        )
-    return render_template(
-        "matching/class_proposals.html",
-        klass=klass,
-        result=result,
-        message=None,
-        filiere_labels=FILIERE_LABELS,
+        context["message"] = str(error)
+        if status == 200 and send_message is None:
+            status = 409
+    return render(
+        "matching/class_proposals.html", "matching/_class_proposals.html", status, **context
     )
 
 

@@ -20,6 +20,7 @@ class ApplicationStatus(StrEnum):
     CONFIRMED = "confirmed"
     VALIDATED = "validated"
     REFUSED_BY_TEACHER = "refused_by_teacher"
+    PROPOSED = "proposed"  # a placement proposal sent by the teacher (issue 15)
 
 
 class Application(Base):

@@ -91,7 +91,7 @@ COUNT_LABELS = {
     PupilState.PLACED: "avec un stage validé",
 }
 
-OPEN = (S.SUBMITTED, S.ACCEPTED, S.CONFIRMED)
+OPEN = (S.SUBMITTED, S.PROPOSED, S.ACCEPTED, S.CONFIRMED)
 
 
 @dataclass
@@ -110,7 +110,8 @@ class PupilRow:
 
     @property
     def pending(self) -> list[Application]:
-        return self._with(S.SUBMITTED)
+        # A proposal waits on the company just like an application.
+        return [a for a in self.open_applications if a.status in (S.SUBMITTED, S.PROPOSED)]
 
     @property
     def accepted(self) -> list[Application]:

@@ -144,6 +144,12 @@ def _send_problem(klass: SchoolClass, pupil: Pupil, period: Period | None,
                   now: datetime) -> str | None:
     """The rules of the solver's candidates, checked again at send time (the page may be old)."""
     name = pupil.user.display_name
+    if period is not None and period.seats_left <= 0:
+        # Before the offer's status: taking the last seat closes the offer (close_if_full).
+        return (
+            f"{NO_SEAT_LEFT} (« {period.offer.title} », {period_dates(period)}) : recalculez "
+            "les propositions."
+        )
     if period is None or period.offer.status != OfferStatus.PUBLISHED:
         return f"L'offre proposée à {name} n'est plus publiée : recalculez les propositions."
     if period.level != klass.level:

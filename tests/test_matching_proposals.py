@@ -412,3 +412,21 @@ def test_an_unanswered_proposal_expires_and_frees_its_seat(app, teacher, dated_c
     assert db.session.scalar(select(func.count(ApplicationTransition.id))) == 1
     assert any("expirée" in m.subject for m in outbox(teacher.email))
 
+
+
+def test_next_run_skips_the_declined_pair_and_counts_proposals_as_placed(
+    proposed, teacher_client, dated_class
+):
+    ines, hugo, lea = proposed.applications[:3]
+    company = proposed.company
+    for application in (ines, hugo):
+        assert company.post(f"/entreprise/propositions/{application.id}/accepter").status_code == 303
+    assert company.post(f"/entreprise/propositions/{lea.id}/refuser").status_code == 303
+
+    page = teacher_client.get(f"/propositions/classes/{dated_class.id}").get_data(as_text=True)
+
+    # The freed seat is offered again, but not to the pupil this company just declined.
+    assert seats_taken(proposed.period) == 2
+    assert f'value="{proposed.pupils[2].id}:{proposed.period.id}"' not in page
+    assert "Sans proposition (1)" in page and "Léa Colin" in page
+    assert "3 élèves de la classe ont déjà une place" in page  # Noé's proposal holds a seat

@@ -64,7 +64,7 @@ def other_client(app, user):
     return client
 
 
-# --- The teacher sends -----------------------------------------------------------------------------
+# --- The teacher sends ---------------------------------------------------------------------------
 
 
 def test_teacher_removes_one_proposal_and_sends_the_others(teacher_client, teacher, dated_class):
@@ -84,7 +84,9 @@ def test_teacher_removes_one_proposal_and_sends_the_others(teacher_client, teach
     assert [(a.pupil_id, a.status) for a in sent] == [(ines.id, S.PROPOSED), (hugo.id, S.PROPOSED)]
     assert seats_taken(period) == 2
     log = db.session.scalars(select(ApplicationTransition)).all()
-    assert {(t.from_status, t.to_status, t.actor_id) for t in log} == {(None, S.PROPOSED, teacher.id)}
+    assert {(t.from_status, t.to_status, t.actor_id) for t in log} == {
+        (None, S.PROPOSED, teacher.id)
+    }
     mails = outbox(company_user.email)
     assert len(mails) == 1  # one e-mail for the company's two proposals
     assert "Inès A." in mails[0].body and "Hugo B." in mails[0].body
@@ -220,7 +222,7 @@ def test_garbage_and_empty_sends_get_a_french_message(teacher_client, dated_clas
     assert applications() == []
 
 
-# --- The company answers ---------------------------------------------------------------------------
+# --- The company answers -------------------------------------------------------------------------
 
 
 class Proposed:
@@ -229,16 +231,22 @@ class Proposed:
     def __init__(self, app, teacher_client, klass):
         self.pupils = [
             f.pupil(klass, first, last)
-            for first, last in [("Inès", "Adam"), ("Hugo", "Bernard"), ("Léa", "Colin"),
-                                ("Noé", "Dupont")]
+            for first, last in [
+                ("Inès", "Adam"),
+                ("Hugo", "Bernard"),
+                ("Léa", "Colin"),
+                ("Noé", "Dupont"),
+            ]
         ]
         self.period = offer(NEAR, seats=3, company_name="Usinage du Roi").periods[0]
         self.other_period = offer(NEAR, seats=1, company_name="Autre SA").periods[0]
         self.company_user = company_user_of(self.period.offer, email="rh@usinage.example")
         self.other_company_user = company_user_of(self.other_period.offer)
         response = send(
-            teacher_client, klass,
-            *[(p, self.period) for p in self.pupils[:3]], (self.pupils[3], self.other_period),
+            teacher_client,
+            klass,
+            *[(p, self.period) for p in self.pupils[:3]],
+            (self.pupils[3], self.other_period),
         )
         assert response.status_code == 303
         self.applications = applications()
@@ -263,7 +271,9 @@ def test_company_accepts_two_and_declines_one(proposed, teacher):
     ines, hugo, lea = proposed.applications[:3]
     company = proposed.company
     assert company.post(f"/entreprise/propositions/{ines.id}/accepter").status_code == 303
-    assert company.post(f"/entreprise/propositions/{hugo.id}/accepter", headers=HX).status_code == 200
+    assert (
+        company.post(f"/entreprise/propositions/{hugo.id}/accepter", headers=HX).status_code == 200
+    )
     declined = company.post(f"/entreprise/propositions/{lea.id}/refuser")
     assert declined.status_code == 303
 
@@ -273,11 +283,13 @@ def test_company_accepts_two_and_declines_one(proposed, teacher):
     assert "Proposition acceptée : Inès A. (3e B)" in subjects
     assert "Proposition refusée : Léa C. (3e B)" in subjects
     log = db.session.scalars(
-        select(ApplicationTransition).where(ApplicationTransition.application_id == lea.id)
+        select(ApplicationTransition)
+        .where(ApplicationTransition.application_id == lea.id)
         .order_by(ApplicationTransition.id)
     ).all()
     assert [(t.from_status, t.to_status, t.actor_id) for t in log] == [
-        (None, S.PROPOSED, teacher.id), (S.PROPOSED, S.REFUSED, proposed.company_user.id)
+        (None, S.PROPOSED, teacher.id),
+        (S.PROPOSED, S.REFUSED, proposed.company_user.id),
     ]
 
 
@@ -332,8 +344,11 @@ def test_other_roles_cannot_answer(app, proposed, role):
 
 def test_company_cannot_decline_after_the_period_started(app, teacher, dated_class):
     pupil = f.pupil(dated_class, "Inès", "Adam")
-    started = offer(NEAR, seats=1, period=(utcnow().date() - timedelta(days=1),
-                                           utcnow().date() + timedelta(days=3))).periods[0]
+    started = offer(
+        NEAR,
+        seats=1,
+        period=(utcnow().date() - timedelta(days=1), utcnow().date() + timedelta(days=3)),
+    ).periods[0]
     application = make_application(pupil, started, S.PROPOSED)
     company_user = company_user_of(started.offer)
     client = other_client(app, company_user)
@@ -346,7 +361,7 @@ def test_company_cannot_decline_after_the_period_started(app, teacher, dated_cla
     assert seats_taken(started) == 1
 
 
-# --- The pupil confirms ----------------------------------------------------------------------------
+# --- The pupil confirms --------------------------------------------------------------------------
 
 
 def test_pupil_sees_only_their_proposal_and_confirms_once_accepted(app, proposed):
@@ -358,7 +373,9 @@ def test_pupil_sees_only_their_proposal_and_confirms_once_accepted(app, proposed
     assert pupil_client.get(f"/candidatures/{hugo_app.id}").status_code == 404
     # Nothing the pupil can do before the company answers.
     assert pupil_client.post(f"/candidatures/{ines_app.id}/choisir").status_code == 422
-    assert proposed.company.post(f"/entreprise/propositions/{ines_app.id}/accepter").status_code == 303
+    assert (
+        proposed.company.post(f"/entreprise/propositions/{ines_app.id}/accepter").status_code == 303
+    )
 
     assert pupil_client.post(f"/candidatures/{ines_app.id}/choisir").status_code == 303
 
@@ -374,9 +391,10 @@ def test_choosing_another_internship_withdraws_an_overlapping_proposal(app, date
     accepted = make_application(pupil, chosen_period, S.ACCEPTED)
     db.session.commit()
 
-    assert other_client(app, pupil.user).post(
-        f"/candidatures/{accepted.id}/choisir"
-    ).status_code == 303
+    assert (
+        other_client(app, pupil.user).post(f"/candidatures/{accepted.id}/choisir").status_code
+        == 303
+    )
 
     db.session.expire_all()
     assert db.session.get(Application, proposal.id).status == S.WITHDRAWN
@@ -386,8 +404,7 @@ def test_choosing_another_internship_withdraws_an_overlapping_proposal(app, date
 def test_proposals_do_not_count_against_the_five_applications_limit(app, dated_class):
     pupil = f.pupil(dated_class, "Inès", "Adam")
     for n in range(3):
-        make_application(pupil, offer(NEAR, seats=2, title=f"Proposée {n}").periods[0],
-                         S.PROPOSED)
+        make_application(pupil, offer(NEAR, seats=2, title=f"Proposée {n}").periods[0], S.PROPOSED)
     make_application(pupil, offer(NEAR, seats=2, title="Envoyée").periods[0], S.SUBMITTED)
     db.session.commit()
     assert services.active_count(pupil) == 1
@@ -398,8 +415,9 @@ def test_an_unanswered_proposal_expires_and_frees_its_seat(app, teacher, dated_c
     period = offer(NEAR, seats=1).periods[0]
     days = app.config["APPLICATION_EXPIRY_DAYS"]
     now = utcnow()
-    application = make_application(pupil, period, S.PROPOSED,
-                                   changed_at=now - timedelta(days=days, hours=1))
+    application = make_application(
+        pupil, period, S.PROPOSED, changed_at=now - timedelta(days=days, hours=1)
+    )
     db.session.commit()
 
     report = jobs.expire_stale_applications(now)
@@ -413,14 +431,15 @@ def test_an_unanswered_proposal_expires_and_frees_its_seat(app, teacher, dated_c
     assert any("expirée" in m.subject for m in outbox(teacher.email))
 
 
-
 def test_next_run_skips_the_declined_pair_and_counts_proposals_as_placed(
     proposed, teacher_client, dated_class
 ):
     ines, hugo, lea = proposed.applications[:3]
     company = proposed.company
     for application in (ines, hugo):
-        assert company.post(f"/entreprise/propositions/{application.id}/accepter").status_code == 303
+        assert (
+            company.post(f"/entreprise/propositions/{application.id}/accepter").status_code == 303
+        )
     assert company.post(f"/entreprise/propositions/{lea.id}/refuser").status_code == 303
 
     page = teacher_client.get(f"/propositions/classes/{dated_class.id}").get_data(as_text=True)

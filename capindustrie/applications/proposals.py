@@ -83,8 +83,9 @@ class Choice:
 # --- Sending (teacher) ---------------------------------------------------------------------------
 
 
-def send(klass: SchoolClass, teacher: User, choices: list[Choice], now: datetime
-         ) -> list[Application]:
+def send(
+    klass: SchoolClass, teacher: User, choices: list[Choice], now: datetime
+) -> list[Application]:
     """Create one proposed application per choice, each holding its seat, or raise
     ProposalError / TransitionError. The caller commits, or rolls back on error."""
     if klass.internship_start is None or klass.internship_end is None:
@@ -140,8 +141,9 @@ def _periods(period_ids) -> dict[int, Period]:
     }
 
 
-def _send_problem(klass: SchoolClass, pupil: Pupil, period: Period | None,
-                  now: datetime) -> str | None:
+def _send_problem(
+    klass: SchoolClass, pupil: Pupil, period: Period | None, now: datetime
+) -> str | None:
     """The rules of the solver's candidates, checked again at send time (the page may be old)."""
     name = pupil.user.display_name
     if period is not None and period.seats_left <= 0:
@@ -159,8 +161,9 @@ def _send_problem(klass: SchoolClass, pupil: Pupil, period: Period | None,
             f"L'offre proposée à {name} est réservée aux établissements de l'éducation "
             "prioritaire (REP et REP+)."
         )
-    if not (klass.internship_start <= period.start_date
-            and period.end_date <= klass.internship_end):
+    if not (
+        klass.internship_start <= period.start_date and period.end_date <= klass.internship_end
+    ):
         return f"La période proposée à {name} sort des dates de stage de la classe."
     if period.start_date <= now.date():
         return f"La période proposée à {name} a déjà commencé : recalculez les propositions."
@@ -207,16 +210,22 @@ def _create(pupil: Pupil, period: Period, teacher: User, now: datetime) -> Appli
             "les propositions."
         ) from None
     application = Application(
-        pupil=pupil, period=period, status=S.PROPOSED,
+        pupil=pupil,
+        period=period,
+        status=S.PROPOSED,
         message=PROPOSAL_MESSAGE.format(klass=pupil.school_class.name),
-        created_at=now, status_changed_at=now,
+        created_at=now,
+        status_changed_at=now,
     )
     db.session.add(application)
     db.session.flush()  # the unique (pupil, period) stops a race that slipped past the check
     db.session.add(
         ApplicationTransition(
-            application=application, actor_id=teacher.id, from_status=None,
-            to_status=S.PROPOSED, message="Proposition envoyée par le professeur.",
+            application=application,
+            actor_id=teacher.id,
+            from_status=None,
+            to_status=S.PROPOSED,
+            message="Proposition envoyée par le professeur.",
             created_at=now,
         )
     )

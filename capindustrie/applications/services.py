@@ -334,8 +334,8 @@ class OfferGroup:
 
 # Waiting on the company first, then what holds a seat, then the closed ones.
 _COMPANY_ORDER = {
-    s: i for i, s in enumerate([S.SUBMITTED, S.PROPOSED, S.ACCEPTED, S.CONFIRMED, S.VALIDATED, S.REFUSED,
-                                S.WITHDRAWN, S.EXPIRED, S.REFUSED_BY_TEACHER])
+    s: i for i, s in enumerate([S.SUBMITTED, S.PROPOSED, S.ACCEPTED, S.CONFIRMED, S.VALIDATED,
+                                S.REFUSED, S.WITHDRAWN, S.EXPIRED, S.REFUSED_BY_TEACHER])
 }
 
 

@@ -7,6 +7,7 @@ Create Date: 2026-12-01 21:10:00
 The status columns are VARCHAR + CHECK (no native enum): the CHECK constraints are recreated
 with the new value.
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -16,8 +17,16 @@ down_revision = "0008"
 branch_labels = None
 depends_on = None
 
-OLD = ("submitted", "accepted", "refused", "withdrawn", "expired", "confirmed", "validated",
-       "refused_by_teacher")
+OLD = (
+    "submitted",
+    "accepted",
+    "refused",
+    "withdrawn",
+    "expired",
+    "confirmed",
+    "validated",
+    "refused_by_teacher",
+)
 NEW = OLD + ("proposed",)
 
 # (table, column, enum name, nullable)
@@ -33,7 +42,9 @@ def _recreate(values):
     for table, column, name, _nullable in COLUMNS:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(batch_op.f(f"ck_{table}_{name}"), type_="check")
-            batch_op.create_check_constraint(batch_op.f(f"ck_{table}_{name}"), f"{column} IN ({allowed})")
+            batch_op.create_check_constraint(
+                batch_op.f(f"ck_{table}_{name}"), f"{column} IN ({allowed})"
+            )
 
 
 def upgrade():
@@ -41,7 +52,9 @@ def upgrade():
 
 
 def downgrade():
-    op.execute("DELETE FROM application_transition WHERE from_status = 'proposed' "
-               "OR to_status = 'proposed'")
+    op.execute(
+        "DELETE FROM application_transition WHERE from_status = 'proposed' "
+        "OR to_status = 'proposed'"
+    )
     op.execute("DELETE FROM application WHERE status = 'proposed'")
     _recreate(OLD)

@@ -1,7 +1,8 @@
 """Timers of the applications, run by the scheduler (hourly) or by hand; plain functions of `now`.
 
 An unanswered application (submitted) expires APPLICATION_EXPIRY_DAYS after it was sent, with a
-reminder to the company at APPLICATION_REMINDER_DAYS. An acceptance the pupil has not confirmed
+reminder to the company at APPLICATION_REMINDER_DAYS; so does a placement proposal the company
+has not answered (state proposed), which frees its seat. An acceptance the pupil has not confirmed
 expires ACCEPTANCE_EXPIRY_DAYS after it, freeing the seat, with a reminder to the class teachers
 at ACCEPTANCE_REMINDER_DAYS (pupils have no e-mail: their dashboard shows the deadline).
 

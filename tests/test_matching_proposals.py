@@ -449,3 +449,22 @@ def test_next_run_skips_the_declined_pair_and_counts_proposals_as_placed(
     assert f'value="{proposed.pupils[2].id}:{proposed.period.id}"' not in page
     assert "Sans proposition (1)" in page and "Léa Colin" in page
     assert "3 élèves de la classe ont déjà une place" in page  # Noé's proposal holds a seat
+
+
+def test_ids_beyond_the_database_range_are_a_french_message(teacher_client, dated_class, proposed):
+    url = f"/propositions/classes/{dated_class.id}/envoyer"
+    response = teacher_client.post(url, data={"propositions": ["99999999999:1"]})
+    assert response.status_code == 422
+    assert "Proposition illisible" in response.get_data(as_text=True)
+    batch = proposed.company.post(
+        "/entreprise/propositions/tout-accepter", data={"propositions": ["99999999999"]}
+    )
+    assert batch.status_code == 422
+    assert [a.status for a in applications()] == [S.PROPOSED] * 4
+
+
+def test_a_plain_htmx_get_gets_the_whole_page(teacher_client, dated_class, proposed):
+    page = teacher_client.get(f"/propositions/classes/{dated_class.id}", headers=HX)
+    assert "<html" in page.get_data(as_text=True)
+    company_page = proposed.company.get("/entreprise/propositions", headers=HX)
+    assert "<html" in company_page.get_data(as_text=True)

@@ -56,6 +56,14 @@ PROPOSAL_MESSAGE = (
 )
 
 
+# Larger ids cannot exist, and PostgreSQL refuses them in a query (an error, not « not found »).
+ID_MAX = 2_147_483_647
+
+
+def is_id(text: str) -> bool:
+    return text.isascii() and text.isdigit() and 0 < int(text) <= ID_MAX
+
+
 class ProposalError(Exception):
     """Why the proposals cannot be sent or answered, in French; nothing was written."""
 
@@ -71,7 +79,7 @@ class Choice:
     def parse(cls, value: str) -> "Choice":
         """« 12:34 » → Choice(12, 34); ProposalError on anything else."""
         pupil, sep, period = (value or "").partition(":")
-        if not sep or not pupil.isdigit() or not period.isdigit():
+        if not sep or not is_id(pupil) or not is_id(period):
             raise ProposalError("Proposition illisible : rechargez la page et recommencez.")
         return cls(int(pupil), int(period))
 

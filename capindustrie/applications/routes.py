@@ -346,14 +346,14 @@ def accept_all_proposals():
     form = AcceptAllForm()
     if not form.validate_on_submit():
         return _render_proposals(422, ("error", "Le formulaire a expiré : rechargez la page."))
-    ids = [int(v) for v in form.propositions.data or [] if str(v).isdigit()]
+    ids = {int(v) for v in form.propositions.data or [] if proposals.is_id(str(v))}
     # Only the company's own proposals are found: another company's id is silently not there.
     chosen = [
         a
         for a in proposals.pending_for_company(owned_select(Application, current_user))
         if a.id in ids
     ]
-    if len(chosen) != len(set(ids)):
+    if len(chosen) != len(ids) or len(ids) != len(form.propositions.data or []):
         return _render_proposals(
             422, ("error", "Une des propositions a déjà reçu une réponse : rechargez la page.")
         )
@@ -387,9 +387,12 @@ def _proposal_answer(action, success):
 
 
 def _render_proposals(status=200, message=None):
+    # The list fragment answers an answer (POST); a plain htmx GET gets the page.
     return render(
         "applications/company_proposals.html",
-        "applications/_company_proposals.html",
+        "applications/_company_proposals.html"
+        if request.method == "POST"
+        else "applications/company_proposals.html",
         status=status,
         pending=proposals.pending_for_company(owned_select(Application, current_user)),
         today=utcnow().date(),

@@ -87,9 +87,13 @@ def _review(klass: SchoolClass, status: int = 200, send_message=None):
         context["message"] = str(error)
         if status == 200 and send_message is None:
             status = 409
-    return render(
-        "matching/class_proposals.html", "matching/_class_proposals.html", status, **context
+    # The review fragment answers a send (POST); a plain htmx GET gets the page.
+    fragment = (
+        "matching/_class_proposals.html"
+        if request.method == "POST"
+        else "matching/class_proposals.html"
     )
+    return render("matching/class_proposals.html", fragment, status, **context)
 
 
 # --- Pupils' wishes ------------------------------------------------------------------------------

@@ -468,3 +468,13 @@ def test_a_plain_htmx_get_gets_the_whole_page(teacher_client, dated_class, propo
     assert "<html" in page.get_data(as_text=True)
     company_page = proposed.company.get("/entreprise/propositions", headers=HX)
     assert "<html" in company_page.get_data(as_text=True)
+
+
+def test_the_applications_answer_form_does_not_answer_a_proposal(proposed):
+    ines = proposed.applications[0]
+    for action in ("accepter", "refuser"):
+        response = proposed.company.post(f"/entreprise/candidatures/{ines.id}/{action}")
+        assert response.status_code == 422
+        assert "Propositions de stagiaires" in response.get_data(as_text=True)
+    assert applications()[0].status == S.PROPOSED
+    assert seats_taken(proposed.period) == 3

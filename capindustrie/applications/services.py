@@ -302,8 +302,22 @@ def choose(application: Application, pupil_user: User, now: datetime) -> list[Ap
 # --- Company's answers ---------------------------------------------------------------------------
 
 
+PROPOSAL_ELSEWHERE = (
+    "Cette proposition se traite sur la page « Propositions de stagiaires » "
+    "(/entreprise/propositions)."
+)
+
+
+def _not_a_proposal(application: Application) -> None:
+    # Proposals have their own rules (no answer after the period started, teachers e-mailed):
+    # applications.proposals answers them, never the applications' answer form.
+    if application.status == S.PROPOSED:
+        raise TransitionError(PROPOSAL_ELSEWHERE)
+
+
 def accept(application: Application, company_user: User, message: str | None,
            now: datetime) -> None:
+    _not_a_proposal(application)
     if application.period.start_date <= now.date():
         raise TransitionError(
             "Cette période a déjà commencé : la candidature ne peut plus être acceptée."
@@ -315,6 +329,7 @@ def accept(application: Application, company_user: User, message: str | None,
 
 def refuse(application: Application, company_user: User, message: str | None,
            now: datetime) -> None:
+    _not_a_proposal(application)
     transition(application, S.REFUSED, company_user, message, now)
     application.answer_message = message
     _notify_teachers_answer(application, accepted=False)

@@ -423,7 +423,7 @@ def test_an_unanswered_proposal_expires_and_frees_its_seat(app, teacher, dated_c
     report = jobs.expire_stale_applications(now)
 
     assert report.expired_proposed == 1
-    assert "1 proposition(s) sans réponse expirée(s)" in str(report)
+    assert "1 proposition sans réponse expirée" in str(report)
     db.session.expire_all()
     assert db.session.get(Application, application.id).status == S.EXPIRED
     assert seats_taken(period) == 0

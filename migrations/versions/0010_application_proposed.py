@@ -1,7 +1,7 @@
 """application state « proposed »: placement proposals sent by the teacher (issue 15)
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0009
 Create Date: 2026-12-01 21:10:00
 
 The status columns are VARCHAR + CHECK (no native enum): the CHECK constraints are recreated
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = "0010"
-down_revision = "0005"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

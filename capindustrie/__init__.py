@@ -170,6 +170,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(matching.bp)
 
+    from capindustrie import audit
+
+    app.register_blueprint(audit.bp)
+
 
 def _register_template_helpers(app: Flask) -> None:
     from capindustrie import filters

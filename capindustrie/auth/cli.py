@@ -4,8 +4,10 @@ import click
 from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
 
+from capindustrie.audit.services import record
 from capindustrie.auth import services
 from capindustrie.auth.passwords import password_problem
+from capindustrie.extensions import db
 
 users_cli = AppGroup("users", help="Comptes utilisateurs.")
 
@@ -41,4 +43,6 @@ def create_staff_command(email: str, first_name: str, last_name: str, password: 
         user = services.create_staff(person=person)
     except services.AccountConflict as conflict:
         raise click.ClickException(conflict.message) from None
+    record(None, "user.create_staff", user, email=user.email)
+    db.session.commit()
     click.echo(f"Compte staff créé : {user.email} (n° {user.id}).")

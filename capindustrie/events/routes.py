@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from capindustrie.audit.services import record
 from capindustrie.authz import get_for_user_or_404, role_required
 from capindustrie.events import bp, calendar, services
 from capindustrie.events import registrations as regs
@@ -363,6 +364,7 @@ def publish(event_id: int):
     if form.validate_on_submit():
         try:
             services.publish(event, utcnow())
+            record(current_user, "event.publish", event, title=event.title)
         except services.ModerationError as exc:
             db.session.rollback()
             error = str(exc)
@@ -392,6 +394,7 @@ def reject(event_id: int):
     if form.validate_on_submit():
         try:
             services.reject(event, form.reason.data)
+            record(current_user, "event.reject", event, form.reason.data, title=event.title)
         except services.ModerationError as exc:
             db.session.rollback()
             error = str(exc)

@@ -1,7 +1,9 @@
 import click
 from flask.cli import AppGroup
 
+from capindustrie.audit.services import record
 from capindustrie.exports import runs
+from capindustrie.extensions import db
 from capindustrie.models import ExportKind, ExportStatus
 
 export_cli = AppGroup("export", help="Export des offres (MyStage77, plateforme nationale).")
@@ -19,6 +21,8 @@ def run_command(incremental: bool):
     except runs.ExportAlreadyRunning as exc:
         click.echo(str(exc), err=True)
         raise click.exceptions.Exit(1) from None
+    record(None, "export.run", run, kind=kind, trigger="cli", status=run.status)
+    db.session.commit()
     if run.status != ExportStatus.SUCCESS:
         click.echo(f"Export n° {run.id} échoué : {run.error}", err=True)
         raise click.exceptions.Exit(1)

@@ -15,6 +15,7 @@ from flask import (
 from flask_login import current_user
 
 from capindustrie import ROOT
+from capindustrie.audit.services import record
 from capindustrie.authz import role_required
 from capindustrie.exports import bp, feeds, runs, services
 from capindustrie.exports.forms import KIND_LABELS, ExportTriggerForm
@@ -63,6 +64,8 @@ def trigger():
         run = runs.claim_run(ExportKind(form.kind.data), "staff", current_user.id)
     except runs.ExportAlreadyRunning as exc:
         return _render_index(form, error=str(exc), status=422)
+    record(current_user, "export.run", run, kind=run.kind, trigger="staff")
+    db.session.commit()
     _start(run.id)
     return redirect_to("exports.run_detail", run_id=run.id)
 

@@ -6,6 +6,7 @@ from capindustrie.models.applications import (
     ApplicationTransition,
     Placement,
 )
+from capindustrie.models.audit import AuditEntry
 from capindustrie.models.base import Base, utcnow
 from capindustrie.models.classes import LoginSlipBatch, Pupil, SchoolClass, class_teacher
 from capindustrie.models.conventions import (
@@ -68,6 +69,7 @@ from capindustrie.models.users import (
 )
 
 __all__ = [
+    "AuditEntry",
     "Application",
     "Attendance",
     "CalendarFeed",

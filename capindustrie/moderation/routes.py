@@ -8,6 +8,7 @@ from flask import current_app, flash, render_template, request
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from capindustrie.audit.services import record
 from capindustrie.authz import get_for_user_or_404, role_required
 from capindustrie.extensions import db
 from capindustrie.htmx import redirect_to, render
@@ -75,6 +76,7 @@ def publish_offer(offer_id: int):
         return _render_offer(offer, form, ReasonForm(prefix="reject"), status=422)
     try:
         services.publish_offer(offer, current_user, _public_offer_url(offer))
+        record(current_user, "offer.publish", offer, title=offer.title)
     except TransitionError as exc:
         db.session.rollback()
         return _render_offer(offer, form, ReasonForm(prefix="reject"), error=str(exc), status=422)
@@ -94,6 +96,7 @@ def reject_offer(offer_id: int):
         return _render_offer(offer, DecisionForm(prefix="publish"), form, status=422)
     try:
         services.reject_offer(offer, current_user, form.reason.data, _company_offer_url(offer))
+        record(current_user, "offer.reject", offer, form.reason.data, title=offer.title)
     except TransitionError as exc:
         db.session.rollback()
         return _render_offer(
@@ -120,6 +123,7 @@ def approve_company(company_id: int):
         return _render_company(company, form, ReasonForm(prefix="reject"), status=422)
     try:
         services.approve_company(company, _company_space_url())
+        record(current_user, "company.approve", company, siret=company.siret, name=company.name)
     except services.CompanyDecisionError as exc:
         db.session.rollback()
         return _render_company(
@@ -141,6 +145,14 @@ def reject_company(company_id: int):
         return _render_company(company, DecisionForm(prefix="approve"), form, status=422)
     try:
         services.reject_company(company, form.reason.data, _company_space_url())
+        record(
+            current_user,
+            "company.reject",
+            company,
+            form.reason.data,
+            siret=company.siret,
+            name=company.name,
+        )
     except services.CompanyDecisionError as exc:
         db.session.rollback()
         return _render_company(

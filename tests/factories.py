@@ -213,8 +213,10 @@ def session_id(user: User) -> str:
 
 
 def login(client, user: User) -> None:
-    """Log `user` in on `client` without the login form (the auth tests use the real form)."""
+    """Log `user` in on `client` without the login form (the auth tests use the real form), as
+    if the second factor had been passed (tests/test_two_factor.py goes through that step)."""
     user_id = session_id(user)
     with client.session_transaction() as session:
         session["_user_id"] = user_id
         session["_fresh"] = True
+        session["two_factor_for"] = user_id

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from capindustrie.auth import routes  # noqa: E402, F401
+from capindustrie.auth import routes, two_factor_routes  # noqa: E402, F401

@@ -231,3 +231,34 @@ class ResetPasswordForm(NewPasswordMixin, BaseForm):
         if self.user is None:
             return ()
         return (self.user.first_name, self.user.last_name, (self.user.email or "").split("@")[0])
+
+
+class TwoFactorCodeForm(BaseForm):
+    """The second sign-in step, or the enrolment's first code: a 6-digit code or a recovery
+    code (checked in the route; the message is the same for every wrong entry)."""
+
+    code = StringField(
+        "Code à 6 chiffres (ou code de secours)",
+        validators=[DataRequired("Saisissez le code affiché par votre application.")],
+    )
+
+
+class TwoFactorResetForm(BaseForm):
+    """A staff member resets another account's second factor (lost phone): logged with the
+    reason."""
+
+    email = StringField(
+        "Adresse e-mail du compte",
+        validators=[DataRequired("Indiquez l'adresse e-mail du compte.")],
+    )
+    reason = StringField(
+        "Motif",
+        validators=[
+            DataRequired("Indiquez le motif : il est inscrit au journal."),
+            Length(min=10, max=500, message="Le motif doit faire de 10 à 500 caractères."),
+        ],
+    )
+
+
+class TwoFactorRemoveForm(BaseForm):
+    """A teacher or company user turns the optional second factor off (CSRF only)."""

@@ -7,7 +7,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
-from capindustrie.auth import bp, services
+from capindustrie.auth import bp, services, two_factor_routes
 from capindustrie.auth.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -265,7 +265,11 @@ def change_password():
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
         # The version in the session id changed: this session is renewed, every other one ends.
+        # A second factor passed for this login stays passed for the renewed session.
+        passed = two_factor_routes.second_step_passed()
         _start_session(user)
+        if passed:
+            two_factor_routes.mark_second_step_passed()
         flash("Votre mot de passe est modifié. Vos autres sessions ont été fermées.", "success")
         return redirect(url_for(home_endpoint(user)), 303)
     return _form_page("auth/change_password.html", form)

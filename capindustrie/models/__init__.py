@@ -6,7 +6,7 @@ from capindustrie.models.applications import (
     ApplicationTransition,
     Placement,
 )
-from capindustrie.models.audit import AuditEntry
+from capindustrie.models.audit import AuditEntry, RecoveryCode, TwoFactor
 from capindustrie.models.base import Base, utcnow
 from capindustrie.models.classes import LoginSlipBatch, Pupil, SchoolClass, class_teacher
 from capindustrie.models.conventions import (
@@ -70,6 +70,8 @@ from capindustrie.models.users import (
 
 __all__ = [
     "AuditEntry",
+    "RecoveryCode",
+    "TwoFactor",
     "Application",
     "Attendance",
     "CalendarFeed",

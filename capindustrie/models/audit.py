@@ -26,3 +26,35 @@ class AuditEntry(Base):
     object_id: Mapped[int | None]
     reason: Mapped[str | None] = mapped_column(sa.Text)
     details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+
+class TwoFactor(Base):
+    """A user's TOTP second factor. Compulsory for staff, optional for teachers and companies.
+
+    `confirmed_at` is None while enrolment waits for a first good code. `last_step` is the time
+    step of the last accepted code: a code is refused unless its step is later (no replay).
+    """
+
+    __tablename__ = "two_factor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), unique=True
+    )
+    secret: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    last_step: Mapped[int | None]
+
+
+class RecoveryCode(Base):
+    """A single-use recovery code, stored as an argon2 hash like a password."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(sa.String(200))
+    used_at: Mapped[datetime | None]

@@ -23,7 +23,6 @@ def load_command():
     click.echo("Aucun changement." if report.changed == 0 else f"{report.changed} changement(s).")
 
 
-
 @demo_cli.command("load")
 def demo_load_command():
     """Ajoute la démonstration : entreprises, offres publiées, une classe et ses élèves."""
@@ -37,3 +36,9 @@ def demo_load_command():
     click.echo("Comptes de démonstration :")
     for line in demo.accounts_table(report.accounts):
         click.echo(line)
+    click.echo("")
+    click.echo(
+        "Double authentification de l'agent : ajoutez la clé "
+        f"{demo.DEMO_STAFF_TOTP_SECRET} à une application d'authentification (TOTP), "
+        "puis saisissez le code qu'elle affiche après le mot de passe."
+    )

@@ -58,6 +58,9 @@ ROLE_LABELS = {
 }
 
 STAFF = {"email": "staff.demo@seine-et-marne.fr", "first_name": "Marc", "last_name": "Dubois"}
+# Staff sign in with a second factor (issue 14): the demo agent is enrolled with this published
+# key so a tester can add it to an authenticator app (`flask demo load` prints it). Demo only.
+DEMO_STAFF_TOTP_SECRET = "CAPINDUSTRIEDEMOSTAFFAGENTTOTP77"
 TEACHER = {"email": "prof.demo@ac-creteil.fr", "first_name": "Isabelle", "last_name": "Garnier"}
 PUPILS = [("Léa", "Durand"), ("Noah", "Martin"), ("Inès", "Bernard"), ("Lucas", "Petit"),
           ("Jade", "Moreau")]
@@ -316,6 +319,7 @@ def load_demo(now: datetime | None = None) -> DemoReport:
     weeks = demo_weeks(school_year)
     loader = _Loader(now)
     staff = loader.user(Role.STAFF, **STAFF)
+    _enrol_demo_staff(staff, now)
     companies = {spec["key"]: loader.company(spec) for spec in COMPANIES}
     for spec in OFFERS:
         company, company_user = companies[spec["company"]]
@@ -332,6 +336,15 @@ def load_demo(now: datetime | None = None) -> DemoReport:
         loader.report.created["event"] += 1
     db.session.commit()
     return loader.report
+
+
+def _enrol_demo_staff(staff: User, now: datetime) -> None:
+    from capindustrie.auth import two_factor
+
+    db.session.flush()
+    if two_factor.confirmed_factor(staff) is None and two_factor.pending_factor(staff) is None:
+        factor = two_factor.start_enrolment(staff, secret=DEMO_STAFF_TOTP_SECRET)
+        factor.confirmed_at = now
 
 
 def _reference_school() -> School:

@@ -1,4 +1,4 @@
-"""audit log of staff actions (issue 14): append-only, kept 5 years
+"""audit log of staff actions, staff two-factor (issue 14)
 
 Revision ID: 0011
 Revises: 0008
@@ -33,5 +33,42 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_audit_entry_created_at"), ["created_at"], unique=False)
 
 
+    op.create_table(
+        "two_factor",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("secret", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("confirmed_at", sa.DateTime(), nullable=True),
+        sa.Column("last_step", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_two_factor_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_two_factor")),
+        sa.UniqueConstraint("user_id", name=op.f("uq_two_factor_user_id")),
+    )
+    op.create_table(
+        "recovery_code",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("code_hash", sa.String(length=200), nullable=False),
+        sa.Column("used_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_recovery_code_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_code")),
+    )
+    with op.batch_alter_table("recovery_code", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_recovery_code_user_id"), ["user_id"], unique=False)
+
+
 def downgrade():
+    op.drop_table("recovery_code")
+    op.drop_table("two_factor")
     op.drop_table("audit_entry")

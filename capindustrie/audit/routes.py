@@ -7,6 +7,7 @@ from capindustrie.audit.forms import AuditFilterForm
 from capindustrie.authz import role_required
 from capindustrie.extensions import db
 from capindustrie.htmx import render
+from capindustrie.inputs import page_number
 from capindustrie.models import Role
 
 PER_PAGE = 50
@@ -38,5 +39,4 @@ def index():
 
 
 def _page_number() -> int:
-    page = request.args.get("page", default=1, type=int)
-    return page if page and page > 0 else 1
+    return page_number(request.args.get("page"))

@@ -32,7 +32,6 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_audit_entry_actor_id"), ["actor_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_audit_entry_created_at"), ["created_at"], unique=False)
 
-
     op.create_table(
         "two_factor",
         sa.Column("id", sa.Integer(), nullable=False),

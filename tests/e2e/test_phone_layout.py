@@ -24,7 +24,9 @@ from tests.placement_helpers import NOW, application_in
 
 PHONE = {"width": 390, "height": 844}
 # Files, not pages: PDFs, exports, feeds.
-NOT_PAGES = re.compile(r"\.(pdf|csv|xlsx|ics|json|xml|rss|png|svg|ico)$|/static/|/convention|/fiches")
+NOT_PAGES = re.compile(
+    r"\.(pdf|csv|xlsx|ics|json|xml|rss|png|svg|ico)$|/static/|/convention|/fiches"
+)
 
 MEASURE = """() => {
   const width = window.innerWidth;

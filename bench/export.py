@@ -37,7 +37,13 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from capindustrie import create_app  # noqa: E402
+from bench.common import (  # noqa: E402
+    JANUARY_MONDAYS,
+    SECONDE,
+    bench_app,
+    fresh_database,
+    insert_rows,
+)
 from capindustrie.exports import formats, runs  # noqa: E402
 from capindustrie.exports.formats import OfferData, PeriodData, RecordBuilder  # noqa: E402
 from capindustrie.extensions import db  # noqa: E402
@@ -77,8 +83,6 @@ WORDS = [
     "chaudronnerie",
     "énergie",
 ]
-JANUARY_MONDAYS = [dt.date(2027, 1, 4) + dt.timedelta(weeks=w) for w in range(10)]
-SECONDE = (dt.date(2027, 6, 14), dt.date(2027, 6, 25))
 SAMPLE = 300
 
 
@@ -90,34 +94,12 @@ def parse_args():
     return parser.parse_args()
 
 
-def fresh_database(url, workdir: Path, size: int) -> str:
-    if not url:
-        return f"sqlite:///{workdir / f'export_{size}.sqlite3'}"
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
-
-
 def build(url: str, size: int, rnd: random.Random, export_dir: Path):
     from flask_migrate import upgrade
 
     from capindustrie.refdata.services import load_reference_data
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": url,
-            "RATELIMIT_ENABLED": False,
-            "GEOCODER_ENABLED": False,
-            "MAIL_SERVER": None,
-            "EXPORT_DIR": str(export_dir),
-            "EXPORT_ASYNC": False,
-        }
-    )
+    app = bench_app(url, EXPORT_DIR=str(export_dir), EXPORT_ASYNC=False)
     with app.app_context():
         started = time.perf_counter()
         upgrade()
@@ -219,24 +201,10 @@ def insert_offers(size: int, rnd: random.Random) -> None:
                     "activities": "Observation : " + ", ".join(rnd.sample(WORDS, 5)),
                 }
             )
-    for table, rows in (
-        (Company, companies),
-        (Offer, offers),
-        (Period, periods),
-        (ProgramDay, days),
-    ):
-        for chunk in range(0, len(rows), 5000):
-            db.session.execute(sa.insert(table.__table__), rows[chunk : chunk + 5000])
-    db.session.commit()
-    if db.engine.dialect.name == "postgresql":
-        for table in ("company", "offer", "period", "program_day"):
-            db.session.execute(
-                sa.text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT max(id) FROM {table}))"
-                )
-            )
-        db.session.commit()
+    insert_rows(
+        ((Company, companies), (Offer, offers), (Period, periods), (ProgramDay, days)),
+        ("company", "offer", "period", "program_day"),
+    )
 
 
 # The naive way ---------------------------------------------------------------------------------
@@ -373,7 +341,7 @@ def bench(size: int, url_arg, rnd: random.Random) -> list[tuple]:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         export_dir = workdir / "exports"
-        url = fresh_database(url_arg, workdir, size)
+        url = fresh_database(url_arg, workdir, size, prefix="export")
         print(f"{size:,} published offers ({db_name(url)})", flush=True)
         app = build(url, size, rnd, export_dir)
 

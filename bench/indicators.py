@@ -43,8 +43,15 @@ from sqlalchemy.orm import joinedload, selectinload
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.search import cpu_model, engine_label, fresh_database, p95  # noqa: E402
-from capindustrie import create_app  # noqa: E402
+from bench.common import (  # noqa: E402
+    JANUARY_MONDAYS,
+    SECONDE,
+    bench_app,
+    cpu_model,
+    engine_label,
+    fresh_database,
+    p95,
+)
 from capindustrie.extensions import db  # noqa: E402
 from capindustrie.indicators import coverage, services, territory  # noqa: E402
 from capindustrie.indicators.filters import Filters  # noqa: E402
@@ -83,8 +90,6 @@ S = ApplicationStatus
 YEAR = 2026
 NOW = dt.datetime(2027, 3, 1, 12)
 TODAY = dt.date(2026, 12, 1)
-JANUARY_MONDAYS = [dt.date(2027, 1, 4) + dt.timedelta(weeks=w) for w in range(10)]
-SECONDE = (dt.date(2027, 6, 14), dt.date(2027, 6, 25))
 SCALE = {
     "companies": 1200,
     "offers": 6000,
@@ -114,16 +119,7 @@ def build(url: str, rnd: random.Random):
 
     from capindustrie.refdata.services import load_reference_data
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": url,
-            "RATELIMIT_ENABLED": False,
-            "GEOCODER_ENABLED": False,
-            "MAIL_SERVER": None,
-        }
-    )
+    app = bench_app(url)
     with app.app_context():
         started = time.perf_counter()
         upgrade()

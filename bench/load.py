@@ -55,6 +55,7 @@ sys.path.insert(0, str(ROOT / ".ci"))
 
 from production_stack import ProductionStack, cpu_seconds, redis_server_binary  # noqa: E402
 
+from bench.common import random_periods  # noqa: E402
 from capindustrie import create_app  # noqa: E402
 from capindustrie.extensions import db  # noqa: E402
 from capindustrie.models import (  # noqa: E402
@@ -62,7 +63,6 @@ from capindustrie.models import (  # noqa: E402
     CompanyStatus,
     Filiere,
     GeoPrecision,
-    Level,
     Offer,
     OfferStatus,
     Period,
@@ -102,8 +102,6 @@ WORDS = [
 OFFERS = 1_000
 COMPANIES = 200
 SITE_WITHIN_KM = 15
-JANUARY_MONDAYS = [dt.date(2027, 1, 4) + dt.timedelta(weeks=w) for w in range(10)]
-SECONDE = (dt.date(2027, 6, 14), dt.date(2027, 6, 25))
 CONDITIONAL_URLS = 100
 TARGET = "fragment ≥ 400 req/s with p95 ≤ 100 ms"
 
@@ -245,25 +243,7 @@ def insert_offers(database_url: str, rnd: random.Random) -> None:
                     "published_at": now,
                 }
             )
-            for _ in range(rnd.choice((1, 2))):
-                level = Level(rnd.choice(levels))
-                if level == Level.SECONDE:
-                    start, end = SECONDE
-                else:
-                    start = rnd.choice(JANUARY_MONDAYS)
-                    end = start + dt.timedelta(days=4)
-                seats = rnd.randint(1, 6)
-                taken = seats if rnd.random() < 0.1 else rnd.randint(0, seats - 1)
-                periods.append(
-                    {
-                        "offer_id": n,
-                        "level": level,
-                        "start_date": start,
-                        "end_date": end,
-                        "seats": seats,
-                        "seats_taken": taken,
-                    }
-                )
+            periods.extend(random_periods(n, levels, rnd))
         for table, rows in ((Company, companies), (Offer, offers), (Period, periods)):
             db.session.execute(sa.insert(table.__table__), rows)
         for table in ("company", "offer", "period"):

@@ -37,7 +37,15 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from capindustrie import create_app  # noqa: E402
+from bench.common import (  # noqa: E402
+    bench_app,
+    cpu_model,
+    engine_label,
+    fresh_database,
+    insert_rows,
+    p95,
+    random_periods,
+)
 from capindustrie.extensions import db  # noqa: E402
 from capindustrie.models import (  # noqa: E402
     Commune,
@@ -45,7 +53,6 @@ from capindustrie.models import (  # noqa: E402
     CompanyStatus,
     Filiere,
     GeoPrecision,
-    Level,
     Offer,
     OfferStatus,
     Period,
@@ -70,8 +77,6 @@ WORDS = [
 KEYWORDS = ["mecanique", "soudure", "Qualité", "robot", "electronique", "atelier", "beton", "Meaux",
             "soudures", "robots", "mécaniques", "contrôles qualité", "laboratoires"]
 OFFERS_PER_COMPANY = 5
-JANUARY_MONDAYS = [dt.date(2027, 1, 4) + dt.timedelta(weeks=w) for w in range(10)]
-SECONDE = (dt.date(2027, 6, 14), dt.date(2027, 6, 25))
 
 
 def parse_args() -> argparse.Namespace:
@@ -88,26 +93,12 @@ def parse_args() -> argparse.Namespace:
 # Database ---------------------------------------------------------------------------------------
 
 
-def fresh_database(url: str | None, workdir: Path, size: int) -> str:
-    if not url:
-        return f"sqlite:///{workdir / f'bench_{size}.sqlite3'}"
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
-
-
 def build(url: str, size: int, rnd: random.Random):
     from flask_migrate import upgrade
 
     from capindustrie.refdata.services import load_reference_data
 
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-        "RATELIMIT_ENABLED": False, "GEOCODER_ENABLED": False, "MAIL_SERVER": None,
-    })
+    app = bench_app(url)
     with app.app_context():
         started = time.perf_counter()
         upgrade()
@@ -159,29 +150,10 @@ def insert_offers(size: int, rnd: random.Random) -> None:
             "observation_commitment_at": now, "created_at": now, "updated_at": now,
             "published_at": now,
         })
-        for _ in range(rnd.choice((1, 2))):
-            level = Level(rnd.choice(levels))
-            if level == Level.SECONDE:
-                start, end = SECONDE
-            else:
-                start = rnd.choice(JANUARY_MONDAYS)
-                end = start + dt.timedelta(days=4)
-            seats = rnd.randint(1, 6)
-            taken = seats if rnd.random() < 0.1 else rnd.randint(0, seats - 1)
-            periods.append({
-                "offer_id": n, "level": level, "start_date": start, "end_date": end,
-                "seats": seats, "seats_taken": taken,
-            })
-    for table, rows in ((Company, companies), (Offer, offers), (Period, periods)):
-        for chunk in range(0, len(rows), 5000):
-            db.session.execute(sa.insert(table.__table__), rows[chunk:chunk + 5000])
-    db.session.commit()
-    if db.engine.dialect.name == "postgresql":
-        for table in ("company", "offer", "period"):
-            db.session.execute(sa.text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT max(id) FROM {table}))"))
-        db.session.commit()
+        periods.extend(random_periods(n, levels, rnd))
+    insert_rows(
+        ((Company, companies), (Offer, offers), (Period, periods)), ("company", "offer", "period")
+    )
 
 
 # Queries ----------------------------------------------------------------------------------------
@@ -258,33 +230,6 @@ def time_naive(app, queries: list[dict], budget: float) -> tuple[list[float], in
         times.append(elapsed * 1000)
         spent += elapsed
     return times, checked
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, -(-len(ordered) * 95 // 100) - 1)]
-
-
-def engine_label(app) -> str:
-    with app.app_context():
-        dialect = db.engine.dialect.name
-        with db.engine.connect() as conn:
-            if dialect == "sqlite":
-                version = conn.execute(sa.text("select sqlite_version()")).scalar()
-                return f"SQLite {version}"
-            version = conn.execute(sa.text("show server_version")).scalar()
-            return f"PostgreSQL {version.split()[0]}"
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.machine()
 
 
 def main() -> None:

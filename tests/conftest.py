@@ -168,3 +168,23 @@ def klass(teacher):
 def teacher_client(client, teacher):
     login(client, teacher)
     return client
+
+
+# Races (PostgreSQL-only tests): one app a contender, each with its own connection pool.
+
+
+@pytest.fixture
+def new_app(make_app):
+    """make_app, and every engine disposed at the end (each app has its own connection pool)."""
+    made = []
+
+    def factory():
+        app = make_app()
+        made.append(app)
+        return app
+
+    yield factory
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -6,11 +6,34 @@ import re
 from datetime import date
 
 from pypdf import PdfReader
+from sqlalchemy import select
 
+from capindustrie.applications.states import S
 from capindustrie.conventions import services as conventions
 from capindustrie.extensions import db
-from capindustrie.models import PupilFamily, SchoolProfile, SchoolStatus
-from tests.placement_helpers import NOW
+from capindustrie.models import Placement, PupilFamily, Role, SchoolProfile, SchoolStatus
+from tests import factories as f
+from tests.placement_helpers import NOW, application_in, published_period
+
+
+def host_company_user():
+    """Hugo Bernard of « Mécanique de la Brie », the host company's account."""
+    return f.user(
+        Role.COMPANY,
+        email="atelier@exemple.fr",
+        company_obj=f.company("Mécanique de la Brie"),
+        first_name="Hugo",
+        last_name="Bernard",
+    )
+
+
+def validated_placement(klass, company_user) -> Placement:
+    """A new pupil of `klass` validated on a period of the user's company: its placement."""
+    application = application_in(
+        f.pupil(klass), published_period(company_user.company), S.VALIDATED
+    )
+    db.session.commit()
+    return db.session.scalar(select(Placement).where(Placement.application_id == application.id))
 
 
 def pdf_text(data: bytes) -> str:

@@ -5,7 +5,6 @@ Each thread has its own app (its own connection pool) and its own logged-in clie
 releases every POST at once.
 """
 
-import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -15,28 +14,12 @@ from sqlalchemy import func, select
 from capindustrie.extensions import db
 from capindustrie.models import Application, ApplicationStatus, Period, Role
 from tests import factories
+from tests.concurrency_helpers import at_once, logged_in_client
 from tests.test_applications import WEEK_1, make_application, offer_with
 
 pytestmark = pytest.mark.postgres_only
 
 NOW = datetime(2026, 11, 25, 9, tzinfo=UTC)
-
-
-@pytest.fixture
-def new_app(make_app):
-    """make_app, and every engine disposed at the end (each app has its own connection pool)."""
-    made = []
-
-    def factory():
-        app = make_app()
-        made.append(app)
-        return app
-
-    yield factory
-    for app in made:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def _setup(new_app, users: int, applications: int, seats: int):
@@ -64,29 +47,19 @@ def _setup(new_app, users: int, applications: int, seats: int):
 
 def _race(new_app, user_ids: list[str], urls: list[str]):
     """POST every url at the same moment, each from its own app and client; the answers."""
-    clients = []
-    for user_id in user_ids:
-        client = new_app().test_client()
-        with client.session_transaction() as s:
-            s["_user_id"] = user_id
-            s["_fresh"] = True
-        clients.append((client, client.csrf_token()))
-    barrier = threading.Barrier(len(clients))
-    answers: list = [None] * len(clients)
 
-    def worker(i: int) -> None:
-        client, token = clients[i]
-        barrier.wait()
-        response = client.post(urls[i], headers={"X-CSRFToken": token})
-        answers[i] = (response.status_code, response.get_data(as_text=True))
+    def accept(client, token, url):
+        def call():
+            response = client.post(url, headers={"X-CSRFToken": token})
+            return (response.status_code, response.get_data(as_text=True))
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(clients))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert all(answer is not None for answer in answers), "a request did not finish"
-    return answers
+        return call
+
+    calls = [
+        accept(*logged_in_client(new_app(), user_id), url)
+        for user_id, url in zip(user_ids, urls, strict=True)
+    ]
+    return at_once(calls, timeout=60)
 
 
 def _state(new_app, period_id: int):

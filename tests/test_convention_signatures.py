@@ -9,23 +9,27 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from capindustrie.applications.states import S
 from capindustrie.conventions import services as conventions
 from capindustrie.conventions import signatures
 from capindustrie.extensions import db
 from capindustrie.models import (
     AgreementSignature,
     OutboxMessage,
-    Placement,
     Role,
     SignatureInvitation,
     SignatureMethod,
     SignatureParty,
 )
 from tests import factories as f
-from tests.convention_helpers import complete, issue, pdf_text
+from tests.convention_helpers import (
+    complete,
+    host_company_user,
+    issue,
+    pdf_text,
+    validated_placement,
+)
 from tests.factories import login
-from tests.placement_helpers import NOW, application_in, published_period
+from tests.placement_helpers import NOW
 
 LINK = re.compile(r"/signature/([A-Za-z0-9_-]+)")
 CODE = re.compile(r"Votre code pour signer la convention de stage est : (\d{6})")
@@ -33,24 +37,12 @@ CODE = re.compile(r"Votre code pour signer la convention de stage est : (\d{6})"
 
 @pytest.fixture
 def company_user():
-    return f.user(
-        Role.COMPANY,
-        email="atelier@exemple.fr",
-        company_obj=f.company("Mécanique de la Brie"),
-        first_name="Hugo",
-        last_name="Bernard",
-    )
+    return host_company_user()
 
 
 @pytest.fixture
 def placement(klass, company_user):
-    application = application_in(
-        f.pupil(klass), published_period(company_user.company), S.VALIDATED
-    )
-    db.session.commit()
-    placement = db.session.scalar(
-        select(Placement).where(Placement.application_id == application.id)
-    )
+    placement = validated_placement(klass, company_user)
     complete(placement)
     issue(placement)
     return placement

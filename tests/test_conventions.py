@@ -19,29 +19,26 @@ from capindustrie.models import (
     SchoolStatus,
 )
 from tests import factories as f
-from tests.convention_helpers import complete, fill_parties, issue, pdf_text
+from tests.convention_helpers import (
+    complete,
+    fill_parties,
+    host_company_user,
+    issue,
+    pdf_text,
+    validated_placement,
+)
 from tests.factories import login
 from tests.placement_helpers import application_in, published_period
 
 
 @pytest.fixture
 def company_user():
-    return f.user(
-        Role.COMPANY,
-        email="atelier@exemple.fr",
-        company_obj=f.company("Mécanique de la Brie"),
-        first_name="Hugo",
-        last_name="Bernard",
-    )
+    return host_company_user()
 
 
 @pytest.fixture
 def placement(klass, company_user):
-    application = application_in(
-        f.pupil(klass), published_period(company_user.company), S.VALIDATED
-    )
-    db.session.commit()
-    return db.session.scalar(select(Placement).where(Placement.application_id == application.id))
+    return validated_placement(klass, company_user)
 
 
 def version_count() -> int:

@@ -5,7 +5,6 @@ Each teacher has their own app (connection pool) and client; a barrier releases 
 once, through the real registration form.
 """
 
-import threading
 from datetime import UTC
 
 import pytest
@@ -16,27 +15,12 @@ from capindustrie.events import registrations as regs
 from capindustrie.extensions import db
 from capindustrie.models import EventSession, Registration, RegistrationStatus, Role
 from tests import factories
+from tests.concurrency_helpers import at_once, logged_in_client
 from tests.event_helpers import NOW, event
 
 pytestmark = pytest.mark.postgres_only
 
 CLOCK = NOW.replace(tzinfo=UTC)
-
-
-@pytest.fixture
-def new_app(make_app):
-    made = []
-
-    def factory():
-        app = make_app()
-        made.append(app)
-        return app
-
-    yield factory
-    for app in made:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def _setup(new_app, groups: int, capacity: int):
@@ -54,33 +38,19 @@ def _setup(new_app, groups: int, capacity: int):
 
 
 def _race(new_app, session_id: int, teachers, pupils: int, adults: int):
-    clients = []
-    for user_id, class_id in teachers:
-        client = new_app().test_client()
-        with client.session_transaction() as s:
-            s["_user_id"] = user_id
-            s["_fresh"] = True
-        clients.append((client, client.csrf_token(), class_id))
-    barrier = threading.Barrier(len(clients))
-    answers: list = [None] * len(clients)
-
-    def worker(i: int) -> None:
-        client, token, class_id = clients[i]
-        barrier.wait()
-        response = client.post(
-            f"/evenements/seances/{session_id}/inscrire",
-            data={"school_class": class_id, "pupils": pupils, "adults": adults},
-            headers={"X-CSRFToken": token},
+    def register(client, token, class_id):
+        return lambda: (
+            client.post(
+                f"/evenements/seances/{session_id}/inscrire",
+                data={"school_class": class_id, "pupils": pupils, "adults": adults},
+                headers={"X-CSRFToken": token},
+            ).status_code
         )
-        answers[i] = response.status_code
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(clients))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert all(answer is not None for answer in answers), "a request did not finish"
-    return answers
+    calls = [
+        register(*logged_in_client(new_app(), user_id), class_id) for user_id, class_id in teachers
+    ]
+    return at_once(calls, timeout=120)
 
 
 def _state(new_app, session_id: int):
@@ -133,29 +103,22 @@ def test_simultaneous_cancellations_promote_each_waiting_group_once(new_app):
                 if r.status == RegistrationStatus.CONFIRMED
             ]
         assert len(confirmed) == 4  # 4 × 10 = 40, 4 wait
-        clients = []
-        for (user_id, _), registration_id in zip(cancellers, confirmed, strict=True):
-            client = new_app().test_client()
-            with client.session_transaction() as s:
-                s["_user_id"] = user_id
-                s["_fresh"] = True
-            clients.append((client, client.csrf_token(), registration_id))
-        barrier = threading.Barrier(len(clients))
-        codes: list = [None] * len(clients)
 
-        def worker(i: int) -> None:
-            client, token, registration_id = clients[i]
-            barrier.wait()
-            codes[i] = client.post(
-                f"/evenements/inscriptions/{registration_id}/annuler",
-                headers={"X-CSRFToken": token},
-            ).status_code
+        def cancel(client, token, registration_id):
+            return lambda: (
+                client.post(
+                    f"/evenements/inscriptions/{registration_id}/annuler",
+                    headers={"X-CSRFToken": token},
+                ).status_code
+            )
 
-        threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(clients))]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        codes = at_once(
+            [
+                cancel(*logged_in_client(new_app(), user_id), registration_id)
+                for (user_id, _), registration_id in zip(cancellers, confirmed, strict=True)
+            ],
+            timeout=120,
+        )
         assert codes == [303] * 4
         seats_taken, by_status, order = _state(new_app, session_id)
     assert seats_taken == 40

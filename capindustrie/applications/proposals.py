@@ -24,6 +24,7 @@ from capindustrie.applications.services import (
     period_dates,
     pupil_short_name,
     teacher_recipients,
+    with_company_view,
 )
 from capindustrie.applications.states import (
     NO_SEAT_LEFT,
@@ -248,15 +249,8 @@ def pending_for_company(statement) -> list[Application]:
     """`statement`: the applications the company user may see (authz.owned_select)."""
     return list(
         db.session.scalars(
-            statement.join(Period, Application.period_id == Period.id)
+            with_company_view(statement)
             .where(Application.status == S.PROPOSED)
-            .options(
-                selectinload(Application.period).selectinload(Period.offer),
-                selectinload(Application.pupil).selectinload(Pupil.user),
-                selectinload(Application.pupil)
-                .selectinload(Pupil.school_class)
-                .selectinload(SchoolClass.school),
-            )
             .order_by(Period.start_date, Application.id)
         )
     )

@@ -366,17 +366,23 @@ def company_offers(company_id: int) -> list[Offer]:
     )
 
 
-def company_applications(statement, offer_id: int | None = None,
-                         status: S | None = None) -> list[OfferGroup]:
-    """`statement`: the applications the user may see (authz.owned_select), then filtered and
-    grouped per offer and period."""
-    statement = statement.join(Period, Application.period_id == Period.id).options(
+def with_company_view(statement):
+    """Joins the period (to filter and order by it) and loads what a company's list shows:
+    the offer, the pupil's name, class and school, without one query per row."""
+    return statement.join(Period, Application.period_id == Period.id).options(
         selectinload(Application.period).selectinload(Period.offer),
         selectinload(Application.pupil).selectinload(Pupil.user),
         selectinload(Application.pupil)
         .selectinload(Pupil.school_class)
         .selectinload(SchoolClass.school),
     )
+
+
+def company_applications(statement, offer_id: int | None = None,
+                         status: S | None = None) -> list[OfferGroup]:
+    """`statement`: the applications the user may see (authz.owned_select), then filtered and
+    grouped per offer and period."""
+    statement = with_company_view(statement)
     if offer_id is not None:
         statement = statement.where(Period.offer_id == offer_id)
     if status is not None:

@@ -88,15 +88,17 @@ def _start(run_id: int) -> None:
 @bp.get("/export/executions/<int:run_id>")
 @role_required(Role.STAFF)
 def run_detail(run_id: int):
-    run = db.get_or_404(ExportRun, run_id)
-    return render(
-        "exports/run.html", "exports/_progress.html", run=run, warnings=runs.run_warnings(run)
-    )
+    return _run_page(run_id)
 
 
 @bp.get("/export/executions/<int:run_id>/progression")
 @role_required(Role.STAFF)
 def run_progress(run_id: int):
+    return _run_page(run_id)
+
+
+def _run_page(run_id: int):
+    """The run's page, or its progress fragment for the HTMX poll (render() picks)."""
     run = db.get_or_404(ExportRun, run_id)
     return render(
         "exports/run.html", "exports/_progress.html", run=run, warnings=runs.run_warnings(run)

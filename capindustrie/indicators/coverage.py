@@ -149,17 +149,21 @@ def coverage(today: date) -> list[SchoolCoverage]:
             func.sum(case((chord <= limit_km * limit_km, seats.c.seats), else_=0)), 0
         )
 
+    # The school's own columns: selected, and grouped by (one row per school).
+    school_columns = (
+        School.id,
+        School.uai,
+        School.name,
+        School.kind,
+        Commune.name,
+        Epci.name,
+        School.priority_education,
+        School.latitude,
+        School.longitude,
+    )
     statement = (
         select(
-            School.id,
-            School.uai,
-            School.name,
-            School.kind,
-            Commune.name,
-            Epci.name,
-            School.priority_education,
-            School.latitude,
-            School.longitude,
+            *school_columns,
             within(RADII_KM[0]),
             within(RADII_KM[1]),
             within(travel_limit_km()),
@@ -180,17 +184,7 @@ def coverage(today: date) -> list[SchoolCoverage]:
             ),
         )
         .outerjoin(seats, and_(seats.c.offer_id == Offer.id, seats.c.level == school_level))
-        .group_by(
-            School.id,
-            School.uai,
-            School.name,
-            School.kind,
-            Commune.name,
-            Epci.name,
-            School.priority_education,
-            School.latitude,
-            School.longitude,
-        )
+        .group_by(*school_columns)
     )
     rows = [
         SchoolCoverage(*row[:9], int(row[9]), int(row[10]), int(row[11]))

@@ -134,32 +134,8 @@ def class_proposals(klass: SchoolClass, today: date, max_minutes: int) -> ClassP
         )
     applied = _periods_applied_to(pupils)
     wishes = wish_specs(pupils)
-    specs = [
-        PupilSpec(
-            pupil.id,
-            school.id,
-            klass.level.value,
-            school.is_priority,
-            klass.internship_start,
-            klass.internship_end,
-            wishes.get(pupil.id, ()),
-            excluded_period_ids=frozenset(applied.get(pupil.id, ())),
-        )
-        for pupil in pupils
-    ]
-    period_specs = [
-        PeriodSpec(
-            period.id,
-            period.offer_id,
-            period.level.value,
-            period.start_date,
-            period.end_date,
-            period.seats_left,
-            period.offer.reserved_priority_education,
-            period.offer.filiere.value,
-        )
-        for period in periods
-    ]
+    specs = _pupil_specs(klass, pupils, wishes, applied)
+    period_specs = [_period_spec(period) for period in periods]
     reach = {school.id: (np.asarray(indexes, np.int64), np.asarray(minutes, np.int64))}
     assignment = solve(specs, period_specs, reach, max_minutes)
     by_pupil = {p.id: p for p in pupils}
@@ -329,18 +305,7 @@ def departement_proposals(
     applied = _periods_applied_to(all_pupils)
     wishes = wish_specs(all_pupils)
     specs = [
-        PupilSpec(
-            pupil.id,
-            k.school_id,
-            level.value,
-            k.school.is_priority,
-            k.internship_start,
-            k.internship_end,
-            wishes.get(pupil.id, ()),
-            excluded_period_ids=frozenset(applied.get(pupil.id, ())),
-        )
-        for k in dated
-        for pupil in pupils_by_class[k.id]
+        spec for k in dated for spec in _pupil_specs(k, pupils_by_class[k.id], wishes, applied)
     ]
     assignment = solve(specs, [_period_spec(p) for p in periods], reach, max_minutes)
     placed = {p.pupil_id for p in assignment.proposals}
@@ -358,6 +323,25 @@ def departement_proposals(
         len(classes) - len(dated),
         max_minutes,
     )
+
+
+def _pupil_specs(klass: SchoolClass, pupils: list[Pupil], wishes, applied) -> list[PupilSpec]:
+    """The solver's view of `pupils` of `klass`: their school, dates, wishes, and the periods
+    they already applied to (never proposed again)."""
+    school = klass.school
+    return [
+        PupilSpec(
+            pupil.id,
+            school.id,
+            klass.level.value,
+            school.is_priority,
+            klass.internship_start,
+            klass.internship_end,
+            wishes.get(pupil.id, ()),
+            excluded_period_ids=frozenset(applied.get(pupil.id, ())),
+        )
+        for pupil in pupils
+    ]
 
 
 def _period_spec(period: Period) -> PeriodSpec:

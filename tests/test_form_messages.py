@@ -76,6 +76,7 @@ def constructor_arguments(app, klass) -> dict[str, dict]:
         "MoveForm": {"targets": [klass]},
         "OfferFilterForm": {"epci_choices": {"200072130": "CA Melun Val de Seine"}},
         "PupilSearchForm": {"internship": (date(2027, 1, 11), date(2027, 1, 15))},
+        "AuditFilterForm": {"actor_choices": {"1": "Camille Martin"}},
     }
 
 
@@ -99,7 +100,8 @@ def give_choices(form) -> None:
     """Selects whose choices the route sets per user (e.g. a pupil's wishes) get some."""
     for field in form:
         if getattr(field, "choices", "") is None:
-            field.choices = {"a": "A"}
+            numeric = getattr(field, "coerce", str) is int
+            field.choices = {1: "A"} if numeric else {"a": "A"}
 
 
 def all_errors(errors) -> list[str]:

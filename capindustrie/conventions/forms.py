@@ -176,5 +176,8 @@ class PaperSignatureForm(BaseForm):
     )
 
     def validate_party(self, field):
-        if field.data not in {choice.value for choice in field.choices}:
+        allowed = {
+            getattr(c, "value", c[0] if isinstance(c, tuple) else c) for c in field.choices or ()
+        }
+        if field.data not in allowed:
             raise ValidationError("Choisissez un signataire dans la liste.")

@@ -305,3 +305,9 @@ def test_public_key_figures_show_no_personal_data(client, data):
     page = client.get("/chiffres").get_data(as_text=True)
     assert "Cap Industrie en chiffres" in page
     assert "Élève" not in page and "Ana" not in page
+
+
+def test_every_page_footer_leads_to_the_public_key_figures(client):
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/chiffres"' in home
+    assert client.get("/chiffres").status_code == 200

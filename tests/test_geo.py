@@ -362,9 +362,7 @@ def test_negative_distance_is_refused():
 
 def log_in(client, user):
     db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = factories.session_id(user)
-        session["_fresh"] = True
+    factories.login(client, user)
 
 
 def test_company_gets_offline_commune_suggestions(client):

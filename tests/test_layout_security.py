@@ -21,9 +21,7 @@ BODY_HX_HEADERS = re.compile(r"<body hx-headers='([^']*)'>")
 
 
 def log_in(client, user) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = factories.session_id(user)
-        session["_fresh"] = True
+    factories.login(client, user)
 
 
 # --- Security headers -------------------------------------------------------------------

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from capindustrie.text import elide, plural, plural_word
+from capindustrie.text import elide, french_size, plural, plural_word
 
 PARIS = ZoneInfo("Europe/Paris")
 DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
@@ -73,3 +73,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(elide, "elide")
     app.add_template_filter(plural, "plural")
     app.add_template_filter(plural_word, "plural_word")
+    app.add_template_filter(french_size, "size_fr")

@@ -129,6 +129,18 @@ def french_number(n: int | float) -> str:
     return f"{int(n):,}".replace(",", "\u202f")
 
 
+def french_size(size: int | None) -> str:
+    """A file size as French readers write it: « 850 octets », « 3,4 Ko », « 12,5 Mo »."""
+    size = size or 0
+    if size < 1024:
+        return plural(size, "octet")
+    for unit in ("Ko", "Mo", "Go"):
+        size /= 1024
+        if size < 1024 or unit == "Go":
+            break
+    return f"{french_number(round(size, 1))}\u00a0{unit}"
+
+
 def plural_word(count: int | float, singular: str, plural: str | None = None) -> str:
     """The noun agreeing with `count`. French uses the singular below 2 (« 0 candidature »,
     « 1,5 heure »); the default plural adds an s (nothing after s, x or z; an x after -eau,

@@ -188,4 +188,4 @@ def test_cli_send_prints_counts_in_french(app, runner):
     queue()
     result = runner.invoke(args=["outbox", "send"])
     assert result.exit_code == 0, result.output
-    assert "1 envoyé(s), 0 à réessayer, 0 en échec définitif" in result.output
+    assert "1 envoyé, 0 à réessayer, 0 en échec définitif" in result.output

@@ -82,7 +82,7 @@ def test_run_job_command_sends_the_outbox(runner):
     db.session.commit()
     result = runner.invoke(args=["scheduler", "run-job", "outbox"])
     assert result.exit_code == 0, result.output
-    assert "Tâche outbox terminée : 1 envoyé(s)" in result.output
+    assert "Tâche outbox terminée : 1 envoyé," in result.output
     db.session.expire_all()
     assert db.session.get(OutboxMessage, message.id).status == OutboxStatus.SENT
 

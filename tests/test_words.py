@@ -4,7 +4,7 @@ and in e-mails. « le compte d'Inès », « 0 candidature en cours », « 2 cand
 import pytest
 from flask import render_template_string
 
-from capindustrie.text import elide, french_number, plural, plural_word
+from capindustrie.text import elide, french_number, french_size, plural, plural_word
 
 
 @pytest.mark.parametrize(
@@ -73,6 +73,22 @@ def test_plural_forms():
     assert plural(0, "place libre", "places libres") == "0 place libre"
     assert plural(3, "place libre", "places libres") == "3 places libres"
     assert french_number(5000) == "5\u202f000"
+
+
+@pytest.mark.parametrize(
+    "size, expected",
+    [
+        (0, "0 octet"),
+        (1, "1 octet"),
+        (850, "850 octets"),
+        (3449, "3,4\u00a0Ko"),
+        (2048, "2\u00a0Ko"),
+        (12_500_000, "11,9\u00a0Mo"),
+    ],
+)
+def test_file_sizes_read_as_french_readers_write_them(size, expected):
+    # Export files are listed with their size: « 3,4 Ko », not « 3449 octets ».
+    assert french_size(size) == expected
 
 
 def test_jinja_filters(app):

@@ -22,6 +22,7 @@ from sqlalchemy import func, or_, select, update
 from capindustrie.extensions import db
 from capindustrie.headers import email_subject, file_name, one_line
 from capindustrie.models import OutboxMessage, OutboxStatus, utcnow
+from capindustrie.text import french_number, plural
 
 logger = logging.getLogger("capindustrie.emails")
 
@@ -70,7 +71,8 @@ class SendReport:
 
     def __str__(self) -> str:
         text = (
-            f"{self.sent} envoyé(s), {self.retried} à réessayer, {self.failed} en échec définitif"
+            f"{plural(self.sent, 'envoyé')}, {french_number(self.retried)} à réessayer, "
+            f"{french_number(self.failed)} en échec définitif"
         )
         if self.interrupted:
             text += " (serveur de messagerie injoignable : envoi interrompu)"

@@ -20,6 +20,7 @@ from capindustrie.models import (
     RegistrationStatus,
     utcnow,
 )
+from capindustrie.text import plural
 
 REMINDERS = ((7, "reminder_7_sent_at"), (2, "reminder_2_sent_at"))
 SATISFACTION_WITHIN = timedelta(days=14)
@@ -31,7 +32,9 @@ class ReminderReport:
     satisfaction: int = 0
 
     def __str__(self) -> str:
-        return f"{self.reminders} rappel(s), {self.satisfaction} demande(s) d'avis"
+        return f"{plural(self.reminders, 'rappel')}, " + plural(
+            self.satisfaction, "demande d'avis", "demandes d'avis"
+        )
 
 
 def _claim(registration_id: int, column: str, now: datetime) -> bool:

@@ -2,6 +2,7 @@ import click
 from flask.cli import AppGroup
 
 from capindustrie.refdata import demo, services
+from capindustrie.text import french_number, plural
 
 refdata_cli = AppGroup("refdata", help="Données de référence (établissements, communes, EPCI).")
 demo_cli = AppGroup("demo", help="Données de démonstration.")
@@ -17,10 +18,13 @@ def load_command():
     report = services.load_reference_data(progress=progress)
     for table in report.created:
         click.echo(
-            f"{table}: {report.created[table]} créé(s), {report.updated[table]} mis à jour, "
-            f"{report.unchanged[table]} inchangé(s)"
+            f"{table}: {plural(report.created[table], 'créé')}, "
+            f"{french_number(report.updated[table])} mis à jour, "
+            f"{plural(report.unchanged[table], 'inchangé')}"
         )
-    click.echo("Aucun changement." if report.changed == 0 else f"{report.changed} changement(s).")
+    click.echo(
+        "Aucun changement." if report.changed == 0 else f"{plural(report.changed, 'changement')}."
+    )
 
 
 @demo_cli.command("load")

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from capindustrie.filters import french_datetime
 from capindustrie.scheduler import build_scheduler, next_run_times, run_job
 from capindustrie.scheduler.jobs import JOBS
+from capindustrie.text import plural
 
 scheduler_cli = AppGroup("scheduler", help="Planificateur des tâches (un seul processus).")
 
@@ -17,7 +18,7 @@ def run_command():
     scheduler = build_scheduler(current_app._get_current_object())
     # systemd and container runtimes stop services with SIGTERM: finish cleanly.
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
-    click.echo(f"Planificateur démarré ({len(JOBS)} tâche(s)) ; Ctrl+C pour l'arrêter.")
+    click.echo(f"Planificateur démarré ({plural(len(JOBS), 'tâche')}) ; Ctrl+C pour l'arrêter.")
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):

@@ -22,6 +22,8 @@ ACTIONS = {
     "company.reject": "Entreprise refusée",
     "event.publish": "Événement publié",
     "event.reject": "Événement refusé",
+    "event.cancel": "Événement annulé",
+    "event.capacity": "Capacité d'une séance modifiée",
     "export.run": "Export lancé",
     "user.create_staff": "Compte staff créé",
     "two_factor.reset": "Double authentification réinitialisée",

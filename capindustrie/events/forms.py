@@ -187,6 +187,21 @@ class ConfirmForm(BaseForm):
     """A bare button (cancel, leave the waitlist, revoke a feed): the CSRF token is the form."""
 
 
+class CancelEventForm(BaseForm):
+    reason = TextAreaField(
+        "Motif de l'annulation (envoyé aux inscrits)",
+        validators=[
+            DataRequired("Indiquez le motif : il est envoyé à chaque inscrit."),
+            Length(min=10, message="Le motif doit faire au moins 10 caractères."),
+            PlainText(1000),
+        ],
+    )
+
+
+class CapacityForm(BaseForm):
+    capacity = IntegerField("Nouvelle capacité (places)", validators=[InputRequired(REQUIRED)])
+
+
 class AttendanceForm(BaseForm):
     attendance = RadioField(
         "Présence",

@@ -109,6 +109,20 @@ def reminder(registration: Registration, days: int) -> None:
     _send(registration, subject, body, with_ics=True)
 
 
+def event_cancelled(registration: Registration, reason: str) -> None:
+    event, session = registration.session.event, registration.session
+    subject = f"Événement annulé : {_one_line(event.title)}"
+    body = (
+        f"L'organisateur a annulé l'événement « {event.title} » "
+        f"({KIND_LABELS[event.kind].lower()}) "
+        f"prévu le {when_label(session.starts_at, session.ends_at)}. "
+        f"L'inscription de {_who(registration)} est donc annulée ; vous n'avez rien à faire.\n\n"
+        f"Motif : {reason}\n\n"
+        f"Autres événements près de chez vous : {public_url('events.public_list')}"
+    )
+    _send(registration, subject, body, with_ics=False)
+
+
 def satisfaction_request(registration: Registration) -> None:
     subject = f"Votre avis : {_one_line(registration.session.event.title)}"
     body = (

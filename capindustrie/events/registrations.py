@@ -22,6 +22,7 @@ from capindustrie.events import mail
 from capindustrie.events.rules import (
     MAX_GROUP_ADULTS,
     MAX_GROUP_PUPILS,
+    MAX_SESSION_CAPACITY,
     audience_levels,
     cancellation_deadline,
     names_deadline,
@@ -333,6 +334,51 @@ def promote(session: EventSession, now: datetime) -> list[Registration]:
     for entry in promoted:
         mail.promoted(entry)
     return promoted
+
+
+def change_capacity(session_id: int, capacity: int, now: datetime) -> list[Registration]:
+    """The organiser changes a session's capacity before it starts. More seats go to the
+    waitlist at once; fewer never below the seats already taken (nobody confirmed is dropped:
+    the organiser asks groups to shrink or cancels the event instead)."""
+    session = lock_session(session_id)
+    if now >= session.starts_at:
+        raise RegistrationError("La séance a commencé : sa capacité ne change plus.", "capacity")
+    if not 1 <= capacity <= MAX_SESSION_CAPACITY:
+        raise RegistrationError(
+            f"La capacité doit être comprise entre 1 et {MAX_SESSION_CAPACITY} places.", "capacity"
+        )
+    if capacity < session.seats_taken:
+        raise RegistrationError(
+            f"{plural(session.seats_taken, 'place est déjà prise', 'places sont déjà prises')} "
+            "par des groupes confirmés : la capacité ne peut pas descendre en dessous.",
+            "capacity",
+        )
+    session.capacity = capacity
+    db.session.flush()
+    return promote(session, now)
+
+
+def cancel_all(sessions: list[EventSession], now: datetime) -> list[Registration]:
+    """The event is cancelled: every confirmed or waiting entry of its sessions is cancelled and
+    the seats are freed. Returns the entries cancelled, for the e-mails."""
+    cancelled = []
+    for session_id in sorted(s.id for s in sessions):  # one lock order: no deadlock
+        session = lock_session(session_id)
+        entries = db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.session_id == session_id,
+                Registration.status.in_([R.CONFIRMED, R.WAITLISTED]),
+            )
+            .order_by(Registration.id)
+        ).all()
+        for entry in entries:
+            entry.status = R.CANCELLED
+            entry.cancelled_at = now
+        session.seats_taken = 0
+        cancelled += entries
+    db.session.flush()
+    return cancelled
 
 
 # --- names -------------------------------------------------------------------------------------

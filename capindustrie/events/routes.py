@@ -16,6 +16,8 @@ from capindustrie.events import registrations as regs
 from capindustrie.events.forms import (
     AttendanceForm,
     CampaignForm,
+    CancelEventForm,
+    CapacityForm,
     ClassRegistrationForm,
     ConfirmForm,
     EventForm,
@@ -56,6 +58,7 @@ from capindustrie.models import (
     EventAudience,
     EventKind,
     EventSession,
+    EventStatus,
     Registration,
     RegistrationStatus,
     Role,
@@ -423,7 +426,7 @@ def session_page(session_id: int):
     return _page("events/session.html", **_session_context(session))
 
 
-def _session_context(session: EventSession) -> dict:
+def _session_context(session: EventSession, capacity_form: CapacityForm | None = None) -> dict:
     now = utcnow()
     rows = services.session_registrations(session)
     return dict(
@@ -433,6 +436,8 @@ def _session_context(session: EventSession) -> dict:
         now=now,
         names_shown=now >= names_deadline(session.starts_at, session.event.names_days),
         names_deadline=names_deadline(session.starts_at, session.event.names_days),
+        capacity_form=capacity_form or CapacityForm(formdata=None, capacity=session.capacity),
+        capacity_open=now < session.starts_at and session.event.status == EventStatus.PUBLISHED,
         attendance_open=_attendance_open(session, now),
         forms={
             r.id: AttendanceForm(
@@ -506,6 +511,75 @@ def attendance(registration_id: int):
         saved=status == 200,
         **context,
         **HELPERS,
+    )
+
+
+@bp.post("/gestion/seances/<int:session_id>/capacite")
+@role_required(Role.STAFF, Role.COMPANY)
+def change_capacity(session_id: int):
+    session = get_for_user_or_404(EventSession, session_id)
+    form = CapacityForm()
+    if form.validate_on_submit():
+        try:
+            promoted = regs.change_capacity(session.id, form.capacity.data, utcnow())
+        except regs.RegistrationError as exc:
+            db.session.rollback()
+            form.capacity.errors = [*form.capacity.errors, str(exc)]
+        else:
+            record(
+                current_user,
+                "event.capacity",
+                session.event,
+                title=session.event.title,
+                session_id=session.id,
+                capacity=session.capacity,
+            )
+            db.session.commit()
+            message = (
+                f"La capacité de la séance est maintenant de {plural(session.capacity, 'place')}."
+            )
+            if promoted:
+                message += (
+                    f" {plural(len(promoted), 'inscription confirmée', 'inscriptions confirmées')}"
+                    " depuis la liste d'attente (les inscrits sont prévenus)."
+                )
+            flash(message, "success")
+            return redirect_to("events.session_page", session_id=session.id)
+    db.session.refresh(session)
+    return _page("events/session.html", 422, **_session_context(session, form))
+
+
+@bp.route("/gestion/<int:event_id>/annuler", methods=["GET", "POST"])
+@role_required(Role.STAFF, Role.COMPANY)
+def cancel_event(event_id: int):
+    event = get_for_user_or_404(Event, event_id)
+    form = CancelEventForm()
+    error = None
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            count = services.cancel_event(
+                event, form.reason.data, current_user.role == Role.STAFF, utcnow()
+            )
+        except services.ModerationError as exc:
+            db.session.rollback()
+            error = str(exc)
+        else:
+            record(current_user, "event.cancel", event, form.reason.data, title=event.title)
+            db.session.commit()
+            told = plural(count, "inscription annulée", "inscriptions annulées")
+            flash(
+                f"L'événement « {event.title} » est annulé ; {told}, les inscrits sont prévenus.",
+                "success",
+            )
+            return redirect_to("events.company_events")
+    status = 422 if request.method == "POST" else 200
+    return _page(
+        "events/cancel.html",
+        status,
+        event=event,
+        form=form,
+        error=error,
+        impact=services.cancellation_impact(event),
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from capindustrie.emails.services import queue_email
+from capindustrie.events import mail, registrations
 from capindustrie.events.rules import (
     KIND_LABELS,
     SessionInput,
@@ -158,6 +159,41 @@ def reject(event: Event, reason: str) -> None:
         f"Vous pouvez proposer un nouvel événement : {public_url('events.company_events')}"
     )
     _mail_company(event, subject, body)
+
+
+def cancel_event(event: Event, reason: str, by_staff: bool, now: datetime) -> int:
+    """Cancel a published (or still submitted) event that has not ended: every registration is
+    cancelled, its seats freed, and whoever registered is told why. Returns how many groups or
+    pupils were registered or waiting."""
+    if event.status not in (EventStatus.PUBLISHED, EventStatus.SUBMITTED):
+        raise ModerationError("Seul un événement publié ou en attente peut être annulé.")
+    if event.sessions and all(s.ends_at <= now for s in event.sessions):
+        raise ModerationError("Cet événement est terminé : il ne peut plus être annulé.")
+    cancelled = registrations.cancel_all(event.sessions, now)
+    event.status = EventStatus.CANCELLED
+    for entry in cancelled:
+        mail.event_cancelled(entry, reason)
+    if by_staff and event.company is not None:
+        subject = f"Votre événement « {_one_line(event.title)} » est annulé"
+        body = (
+            f"Le Département de Seine-et-Marne a annulé votre événement « {event.title} ».\n\n"
+            f"Motif :\n{reason}\n\nLes inscrits sont prévenus par e-mail."
+        )
+        _mail_company(event, subject, body)
+    return len(cancelled)
+
+
+def cancellation_impact(event: Event) -> tuple[int, int, int]:
+    """What a cancellation would undo: (confirmed entries, people in them, waiting entries)."""
+    confirmed = people = waiting = 0
+    for session in event.sessions:
+        for entry in session.registrations:
+            if entry.status == RegistrationStatus.CONFIRMED:
+                confirmed += 1
+                people += entry.seats
+            elif entry.status == RegistrationStatus.WAITLISTED:
+                waiting += 1
+    return confirmed, people, waiting
 
 
 def _mail_company(event: Event, subject: str, body: str) -> None:

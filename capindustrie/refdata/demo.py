@@ -1,8 +1,10 @@
-"""`flask demo load`: a small living demo on the real reference data, loaded idempotently.
+"""`flask demo load`: a living demo at mid-season on the real reference data, loaded idempotently.
 
-Five fictional industrial companies of the 77, seven published offers at their communes' town
-halls (near real collèges), a teacher at Collège Denecourt with a 3e class and five pupils, and
-a staff agent. Every object is looked up by a natural key (SIRET, e-mail, username, title…)
+Sixteen fictional industrial companies of the 77 and 25 published offers at their communes' town
+halls (near real collèges; demo_catalogue.py holds the wider part), a teacher at Collège
+Denecourt with two 3e classes whose internship weeks differ, their pupils' applications in every
+state (demo_season.py), a company and an offer waiting for moderation, an event, and a staff
+agent. Every object is looked up by a natural key (SIRET, e-mail, username, title…)
 before it is created, so a second run changes nothing; existing rows are never modified.
 Offers go through the real lifecycle (draft → submitted → published), so they are complete.
 """
@@ -39,10 +41,12 @@ from capindustrie.models import OfferStatus as S
 from capindustrie.offers import lifecycle
 from capindustrie.offers.program_templates import pick_first_choice, program_template
 from capindustrie.offers.rules import school_year_of
-from capindustrie.text import search_key
+from capindustrie.refdata import demo_season
+from capindustrie.refdata.demo_catalogue import MORE_COMPANIES, MORE_OFFERS
+from capindustrie.text import plural, search_key
 
 DEMO_SCHOOL_UAI = "0770002J"  # Collège Denecourt, Bois-le-Roi
-DEMO_CLASS_NAME = "3e B"
+DEMO_CLASS_NAME = "3e B"  # week « jan2 »; the second class, 3e A, has the « feb » week
 
 PASSWORDS = {
     Role.COMPANY: "Usine-Ouverte-2026",
@@ -211,15 +215,20 @@ BREAK = (time(12, 0), time(13, 0))
 # 3e weeks: the Monday on or after each (month, day). Every offer has the "feb" week or the
 # 2nde fortnight, so it keeps a period to come until the demo moves to the next school year.
 THIRD_WEEKS = {"dec": (12, 7), "jan": (1, 11), "jan2": (1, 25), "feb": (2, 1)}
+COMPANIES += MORE_COMPANIES
+OFFERS += MORE_OFFERS
 COMPANY_SPECS = {spec["key"]: spec for spec in COMPANIES}
 
 
 CREATED_LABELS = {
-    "user_staff": "compte(s) agent", "company": "entreprise(s)",
-    "user_company": "compte(s) entreprise", "offer": "offre(s) publiée(s)",
-    "period": "période(s)", "user_teacher": "compte(s) enseignant",
-    "school_class": "classe(s)", "user_pupil": "compte(s) élève", "pupil": "élève(s)",
-    "event": "événement(s)",
+    "user_staff": ("compte agent", "comptes agent"), "company": ("entreprise", None),
+    "user_company": ("compte entreprise", "comptes entreprise"),
+    "offer": ("offre publiée", "offres publiées"), "period": ("période", None),
+    "user_teacher": ("compte enseignant", "comptes enseignant"),
+    "school_class": ("classe", None), "user_pupil": ("compte élève", "comptes élève"),
+    "pupil": ("élève", None), "event": ("événement", None),
+    "application": ("candidature", None),
+    "submitted_offer": ("offre à modérer", "offres à modérer"),
 }
 
 
@@ -250,7 +259,7 @@ class DemoReport:
     def summary(self) -> str:
         if not self.changed:
             return "La démonstration est déjà chargée : aucun changement."
-        created = ", ".join(f"{n} {CREATED_LABELS[k]}" for k, n in self.created.items())
+        created = ", ".join(plural(n, *CREATED_LABELS[k]) for k, n in self.created.items())
         return f"Démonstration chargée : {created}."
 
 
@@ -284,10 +293,11 @@ def demo_siret(siren_without_key: str, nic_without_key: str = "0001") -> str:
 
 
 def demo_school_year(today: date) -> int:
-    """The first school year whose last demo 3e week is still ahead: every demo offer then has
-    a period to come, which publication requires."""
+    """The first school year whose demo classes' weeks are both still ahead: every demo offer
+    then has a period to come, which publication requires, and the season's applications
+    (back-dated a few days) are to periods that have not started."""
     year = school_year_of(today)
-    return year if today < third_weeks(year)["feb"][1] else year + 1
+    return year if today < third_weeks(year)["jan2"][1] else year + 1
 
 
 def monday_on_or_after(day: date) -> date:
@@ -327,8 +337,13 @@ def load_demo(now: datetime | None = None) -> DemoReport:
     teacher = loader.user(Role.TEACHER, school=school, **TEACHER)
     _, jan2_start, jan2_end = weeks["jan2"]
     klass = loader.school_class(school, teacher, school_year, jan2_start, jan2_end)
+    _, feb_start, feb_end = weeks["feb"]
+    second = loader.school_class(school, teacher, school_year, feb_start, feb_end,
+                                 name=demo_season.SECOND_CLASS_NAME)
     for first_name, last_name in PUPILS:
         loader.pupil(klass, first_name, last_name)
+    loader.weeks = weeks
+    demo_season.play(loader, teacher, klass, second, companies, staff, now)
     from capindustrie.events.demo import ensure_demo_event
 
     first_company, _ = companies[COMPANIES[0]["key"]]
@@ -388,7 +403,8 @@ class _Loader:
         problem = password_problem(password, first_name, last_name, login)
         if problem:
             raise ValueError(f"demo password for {role.value} refused: {problem}")
-        self.report.accounts.append(DemoAccount(role, login, password))
+        if all(account.login != login for account in self.report.accounts):
+            self.report.accounts.append(DemoAccount(role, login, password))
         key = User.email == email if email else User.username == username
         user = db.session.scalar(select(User).where(key))
         if user is None:
@@ -442,17 +458,17 @@ class _Loader:
         return offer
 
     def school_class(self, school: School, teacher: User, school_year: int, start: date,
-                     end: date) -> SchoolClass:
+                     end: date, name: str = DEMO_CLASS_NAME) -> SchoolClass:
         klass = db.session.scalar(
             select(SchoolClass).where(
                 SchoolClass.school_id == school.id,
                 SchoolClass.school_year == school_year,
-                SchoolClass.name == DEMO_CLASS_NAME,
+                SchoolClass.name == name,
             )
         )
         if klass is None:
             klass = SchoolClass(
-                school=school, name=DEMO_CLASS_NAME, level=Level.TROISIEME,
+                school=school, name=name, level=Level.TROISIEME,
                 school_year=school_year, internship_start=start, internship_end=end,
                 teachers=[teacher], created_at=self.now,
             )

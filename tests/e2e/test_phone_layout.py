@@ -16,11 +16,11 @@ from sqlalchemy import select
 
 from capindustrie.applications.states import S
 from capindustrie.extensions import db
-from capindustrie.models import CompanyStatus, Offer, OfferStatus, Period, Pupil, Role
+from capindustrie.models import Application, Offer, OfferStatus, Pupil, Role
 from capindustrie.refdata import demo
 from tests import factories as f
 from tests.e2e.helpers import login, screenshot
-from tests.placement_helpers import NOW, application_in
+from tests.placement_helpers import NOW
 
 PHONE = {"width": 390, "height": 844}
 # Files, not pages: PDFs, exports, feeds.
@@ -53,34 +53,24 @@ def frozen_clock():
 
 @pytest.fixture
 def accounts(live_server):
-    """The demo, plus what a season adds to it; returns {role: (login, password)}."""
+    """The demo at mid-season (applications in every state, items waiting for moderation),
+    plus long names and the offer states it lacks; returns {role: (login, password)}."""
     with live_server.app.app_context():
         report = demo.load_demo(now=NOW)
         logins = {a.role: (a.login, a.password) for a in report.accounts}
         pupils = db.session.scalars(select(Pupil).order_by(Pupil.id)).all()
         klass = pupils[0].school_class
-        start = klass.internship_start
-        periods = db.session.scalars(
-            select(Period).where(Period.start_date == start).order_by(Period.id)
-        ).all()
-        # The first demo pupil is the one the pupil crawl logs in as (report order).
-        pupil_login = logins[Role.PUPIL][0]
-        first = next(p for p in pupils if p.user.username == pupil_login)
-        others = [p for p in pupils if p is not first]
-        application_in(first, periods[0], S.ACCEPTED)
-        application_in(first, periods[1], S.SUBMITTED)
-        application_in(others[0], periods[0], S.VALIDATED)
-        application_in(others[1], periods[1], S.CONFIRMED)
-        application_in(others[2], periods[1], S.REFUSED)
         f.pupil(klass, first_name="Marie-Clémentine", last_name="De La Tour-Montmorency-Laval")
-        company = periods[0].offer.company
+        # The company the pupil crawl's Léa was accepted by: its dashboard has real work.
+        accepted = db.session.scalar(
+            select(Application).where(Application.pupil_id == pupils[0].id,
+                                      Application.status == S.ACCEPTED)
+        )
+        company = accepted.period.offer.company
         draft = f.complete_offer(company, title="Brouillon d'une offre de maintenance préventive")
         draft.wizard_step = 6  # every step of the wizard is linked
         rejected = f.complete_offer(company, status=OfferStatus.REJECTED, title="Offre refusée")
         rejected.rejection_reason = "Le programme du jour 3 décrit une tâche de production."
-        f.complete_offer(status=OfferStatus.SUBMITTED, title="Offre en attente de modération")
-        pending = f.company("Chaudronnerie Industrielle Nouvelle", status=CompanyStatus.PENDING)
-        f.user(Role.COMPANY, company_obj=pending)
         db.session.commit()
         company_user = next(u for u in company.users if u.role == Role.COMPANY)
         logins[Role.COMPANY] = (company_user.email, demo.PASSWORDS[Role.COMPANY])

@@ -553,7 +553,7 @@ def measure(app, rnd: random.Random, args) -> list[tuple]:
         with client.session_transaction() as session:
             session["_user_id"] = staff_login
             session["_fresh"] = True
-            session["two_factor_for"] = staff_login  # as if the staff member passed the second factor
+            session["two_factor_for"] = staff_login  # the second factor is passed
         routes.utcnow = lambda: NOW  # the synthetic year is 2026-2027
         client.get("/agents/indicateurs")  # warm-up
         pages = iter(filters)

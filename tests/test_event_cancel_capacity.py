@@ -1,9 +1,8 @@
 """Organisers change a session's capacity and cancel an event: seats, waitlist, e-mails, audit,
 and nobody else's event."""
 
-from datetime import UTC, datetime
-
 import html
+from datetime import UTC, datetime
 
 import pytest
 import time_machine

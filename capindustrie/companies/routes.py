@@ -15,6 +15,7 @@ from capindustrie.companies.forms import (
     ProfileForm,
     SeatsForm,
 )
+from capindustrie.demand.routes import dashboard_context as demand_context
 from capindustrie.errors import render_error
 from capindustrie.extensions import db, limiter
 from capindustrie.filters import french_date
@@ -158,6 +159,7 @@ def _render_dashboard(
         locked_periods={
             p.id for o in offers for p in o.periods if services.seats_locked_reason(p, today)
         },
+        **demand_context(company, offers, today),
     )
 
 

@@ -1,9 +1,10 @@
 from flask import render_template
 from sqlalchemy import func, select
 
+from capindustrie.demand.services import open_demand
 from capindustrie.extensions import db
 from capindustrie.main import bp
-from capindustrie.models import Offer, OfferStatus, School
+from capindustrie.models import Offer, OfferStatus, School, utcnow
 
 
 @bp.get("/")
@@ -14,7 +15,9 @@ def index():
             select(func.count(Offer.id)).where(Offer.status == OfferStatus.PUBLISHED)
         ),
     }
-    return render_template("main/index.html", counts=counts)
+    return render_template(
+        "main/index.html", counts=counts, demand=open_demand(utcnow().date())
+    )
 
 
 @bp.get("/sante")

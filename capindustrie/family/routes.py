@@ -8,7 +8,7 @@
   carry it away) and `Cache-Control: no-store` on every answer, errors included.
 """
 
-from flask import current_app, flash, make_response, render_template, url_for
+from flask import current_app, flash, make_response, render_template, request, url_for
 from flask_login import current_user
 
 from capindustrie.applications.states import S
@@ -55,16 +55,13 @@ def _manage(placement, status=200, token=None, error=None):
     )
 
 
-@bp.get("/stages/<int:placement_id>/lien-parents")
+# One rule for GET (the page) and POST (create a link): see reports/routes.py.
+@bp.route("/stages/<int:placement_id>/lien-parents", methods=["GET", "POST"])
 @role_required(Role.PUPIL, Role.TEACHER)
 def manage(placement_id: int):
-    return _manage(get_for_user_or_404(Placement, placement_id))
-
-
-@bp.post("/stages/<int:placement_id>/lien-parents")
-@role_required(Role.PUPIL, Role.TEACHER)
-def create(placement_id: int):
     placement = get_for_user_or_404(Placement, placement_id)
+    if request.method == "GET":
+        return _manage(placement)
     if not CreateLinkForm().validate_on_submit():
         return _manage(placement, status=400, error=INVALID_FORM)
     try:

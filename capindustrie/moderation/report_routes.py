@@ -4,7 +4,7 @@ one decision for every open report of an offer — hide it, ask the company to f
 Each decision goes to the audit log with its reason, in the transaction that makes it.
 """
 
-from flask import flash
+from flask import flash, request
 from flask_login import current_user
 
 from capindustrie.audit.services import record
@@ -37,17 +37,14 @@ def reports():
     )
 
 
-@bp.get("/signalements/<int:offer_id>")
+# One rule for GET (the reports) and POST (the decision): two rules on one path with a bounded
+# <int:> would answer 405 instead of 404 to an id beyond the column range (Werkzeug's matcher).
+@bp.route("/signalements/<int:offer_id>", methods=["GET", "POST"])
 @role_required(Role.STAFF)
 def offer_reports(offer_id: int):
     offer = get_for_user_or_404(Offer, offer_id)
-    return _render_reports(offer, ReportDecisionForm(formdata=None))
-
-
-@bp.post("/signalements/<int:offer_id>")
-@role_required(Role.STAFF)
-def decide_reports(offer_id: int):
-    offer = get_for_user_or_404(Offer, offer_id)
+    if request.method == "GET":
+        return _render_reports(offer, ReportDecisionForm(formdata=None))
     form = ReportDecisionForm()
     if not form.validate_on_submit():
         return _render_reports(offer, form, status=422)

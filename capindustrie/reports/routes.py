@@ -5,7 +5,7 @@ The public offer page stays cacheable: it only links here; the form and its CSRF
 this URL. Anyone may report (signed in or not), at most REPORT_RATE_LIMIT per client address.
 """
 
-from flask import abort, current_app, flash, render_template
+from flask import abort, current_app, flash, render_template, request
 from flask_login import current_user
 
 from capindustrie.authz import role_required
@@ -39,16 +39,14 @@ def _form_page(offer, form, status=200):
     )
 
 
-@bp.get("/offres/<int:offer_id>/signaler")
-def report_form(offer_id: int):
-    offer = _public_offer_or_404(offer_id)
-    return _form_page(offer, ReportForm(formdata=None))
-
-
-@bp.post("/offres/<int:offer_id>/signaler")
+# One rule for GET and POST: two rules on one path with a bounded <int:> would answer 405
+# instead of 404 to an id beyond the column range (Werkzeug's matcher).
+@bp.route("/offres/<int:offer_id>/signaler", methods=["GET", "POST"])
 @limiter.limit(_report_rate_limit, methods=["POST"])
 def report(offer_id: int):
     offer = _public_offer_or_404(offer_id)
+    if request.method == "GET":
+        return _form_page(offer, ReportForm(formdata=None))
     form = ReportForm()
     if not form.validate_on_submit():
         return _form_page(offer, form, status=422)

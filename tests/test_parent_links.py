@@ -16,7 +16,6 @@ from capindustrie.models import ParentLink, Role
 from tests import convention_helpers as conv
 from tests import factories as f
 from tests.factories import login
-from tests.placement_helpers import WEEK
 
 TOKEN_IN_PAGE = re.compile(r"/parents/([A-Za-z0-9_-]{43})\b")
 HX = {"HX-Request": "true"}

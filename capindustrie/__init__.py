@@ -176,6 +176,11 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(audit.bp)
 
+    from capindustrie import family, reports
+
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(family.bp)
+
 
 def _register_template_helpers(app: Flask) -> None:
     from capindustrie import filters

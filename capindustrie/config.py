@@ -99,6 +99,10 @@ DEFAULTS = {
     # Conventions: signing links' lifetime, and the reminder to those who have not signed.
     "SIGNATURE_LINK_DAYS": 14,
     "SIGNATURE_REMINDER_DAYS": 3,
+    # Issue 14: « Signaler cette offre » and parents' links, per client address (shared
+    # storage: RATELIMIT_STORAGE_URI).
+    "REPORT_RATE_LIMIT": "5/hour;20/day",
+    "PARENT_VIEW_RATE_LIMIT": "60/hour",
 }
 
 

@@ -20,6 +20,7 @@ MESSAGES = {
     403: ("Accès refusé", "Votre compte ne permet pas d'accéder à cette page."),
     404: ("Page introuvable", "Cette page n'existe pas ou vous n'y avez pas accès."),
     405: ("Action impossible", "Cette action n'est pas possible sur cette page."),
+    410: ("Page plus disponible", "Cette page n'est plus disponible."),
     413: (
         "Fichier trop volumineux",
         "Le fichier ou le formulaire envoyé dépasse la taille autorisée.",

@@ -157,6 +157,7 @@ def build_world() -> dict:
     for user in (company_user, teacher, colleague, staff, pupil.user, confirmed_pupil.user):
         user.password_hash = passwords.hash_password(f.PASSWORD)
     events = build_events(company, klass, teacher, confirmed_pupil)
+    parent_token = build_parent_link(placement, pupil.user)
     db.session.commit()
     secret = "test-secret-key"
     return {
@@ -200,8 +201,19 @@ def build_world() -> dict:
             "companies.accept_invitation": {
                 "token": company_services.invitation_token(company, "nouveau@exemple.fr")
             },
+            # Issue 14: the parents' page and its PDF on a live link.
+            "family.view": {"token": parent_token},
+            "family.convention": {"token": parent_token},
         },
     }
+
+
+def build_parent_link(placement, pupil_user) -> str:
+    """A live parent link of the world's placement (issue 14): its token."""
+    from capindustrie.family import services as family
+
+    _, token = family.create_link(placement, pupil_user)
+    return token
 
 
 def build_events(company, klass, teacher, pupil) -> dict:

@@ -27,6 +27,9 @@ ACTIONS = {
     "export.run": "Export lancé",
     "user.create_staff": "Compte staff créé",
     "two_factor.reset": "Double authentification réinitialisée",
+    "offer_report.hide": "Offre retirée après signalement",
+    "offer_report.request_fix": "Correction demandée après signalement",
+    "offer_report.dismiss": "Signalement classé sans suite",
 }
 
 SYSTEM_LABEL = "ligne de commande"

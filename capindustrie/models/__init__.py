@@ -140,3 +140,22 @@ __all__ = [
 from capindustrie.models.wishes import PupilWish  # noqa: E402
 
 __all__ += ["PupilWish"]
+
+# Issue 14 (trust): reports of offers, parents' links.
+from capindustrie.models.trust import (  # noqa: E402
+    REPORT_OUTCOME_LABELS,
+    REPORT_REASON_LABELS,
+    OfferReport,
+    ParentLink,
+    ReportOutcome,
+    ReportReason,
+)
+
+__all__ += [
+    "OfferReport",
+    "ParentLink",
+    "REPORT_OUTCOME_LABELS",
+    "REPORT_REASON_LABELS",
+    "ReportOutcome",
+    "ReportReason",
+]

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
-from capindustrie.moderation import routes  # noqa: E402, F401
+from capindustrie.moderation import report_routes, routes  # noqa: E402, F401

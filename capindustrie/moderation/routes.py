@@ -31,7 +31,14 @@ def queue():
         offers=services.submitted_offers(),
         companies=services.pending_companies(),
         status_labels=STATUS_LABELS,
+        reported_offers=_reported_offers_count(),
     )
+
+
+def _reported_offers_count() -> int:
+    from capindustrie.reports.services import open_count
+
+    return open_count()
 
 
 @bp.get("/offres")

@@ -242,3 +242,33 @@ def archive_past_offers(now: datetime | None = None) -> int:
         transition(offer, S.ARCHIVED, None, "Toutes les périodes sont passées.", now)
     db.session.commit()
     return len(offers)
+
+
+# Issue 14: staff take down a public offer after reports. Not in TRANSITIONS on purpose: the
+# ordinary refusal (/moderation/…/refuser) stays limited to submitted offers; this path is only
+# the reports' « hide » decision. The offer becomes « refused » with the staff's reason: it
+# leaves search and exports, and the company may edit it and submit it again to moderation.
+TAKE_DOWN_FROM = frozenset({S.PUBLISHED, S.CLOSED})
+
+
+def take_down(offer: Offer, actor: User, reason: str, now: datetime | None = None):
+    """Hide a public offer (staff only, reason required). Raises TransitionError."""
+    now = now or utcnow()
+    if actor is None or actor.role != Role.STAFF or offer.status not in TAKE_DOWN_FROM:
+        raise TransitionError(
+            f"Impossible de retirer l'offre : elle est « {STATUS_LABELS[offer.status]} »."
+        )
+    if not (reason and reason.strip()):
+        raise TransitionError("Indiquez le motif du retrait : il est envoyé à l'entreprise.")
+    record = OfferTransition(
+        offer=offer,
+        actor_id=actor.id,
+        from_status=offer.status,
+        to_status=S.REJECTED,
+        message=reason,
+        created_at=now,
+    )
+    offer.status = S.REJECTED
+    offer.rejection_reason = reason
+    db.session.add(record)
+    return record

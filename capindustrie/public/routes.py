@@ -10,9 +10,11 @@ exists, only the optional parameter is wrong, and a typo should not hide the pag
 from flask import abort, render_template, request
 
 from capindustrie.caching import public_page
+from capindustrie.errors import render_error
 from capindustrie.exports.feeds import job_posting
 from capindustrie.models import OfferStatus
 from capindustrie.public import bp, services
+from capindustrie.reports.services import was_hidden
 from capindustrie.search import services as search_services
 from capindustrie.search.forms import SchoolPickForm
 from capindustrie.search.routes import UNKNOWN_SCHOOL
@@ -23,6 +25,12 @@ from capindustrie.search.routes import UNKNOWN_SCHOOL
 def offer(offer_id: int):
     offer = services.public_offer(offer_id)
     if offer is None:
+        if was_hidden(offer_id):
+            return render_error(
+                410,
+                "Cette offre n'est plus disponible : elle a été retirée par l'équipe de "
+                "modération du Département.",
+            )
         abort(404)
     pick = SchoolPickForm(request.args)
     pick.offre.data = str(offer.id)  # suggestions lead back to this offer

@@ -74,6 +74,10 @@ DEFAULTS = {
         2026: ("2027-06-14", "2027-06-25"),
     },
     "MAX_SEATS_PER_PERIOD": 20,
+    # What a company is told when it registers: how long the Département's check takes (working
+    # days) and whom to ask.
+    "COMPANY_REVIEW_DAYS": 3,
+    "SUPPORT_EMAIL": "cap-industrie@departement77.fr",
     # Applications and their timers (days).
     "MAX_ACTIVE_APPLICATIONS": 5,
     "APPLICATION_EXPIRY_DAYS": 10,

@@ -1,6 +1,7 @@
 """The offer wizard over HTTP: each step saves, refuses bad input in French, and checks
 ownership. The clock is frozen on 25 November 2026 so the period rules are stable."""
 
+import html
 from datetime import UTC, datetime
 
 import pytest
@@ -426,3 +427,55 @@ def test_template_choices_must_be_made_before_submission(company_client):
     assert accepted.status_code == 303
     db.session.expire_all()
     assert db.session.get(Offer, offer_id).status == OfferStatus.SUBMITTED
+
+
+# --- Less typing (issue 17): prefilled from the company and the signed-in user -----------------
+
+
+def test_new_offer_is_prefilled_with_the_filieres_model_title_and_summary(company_client):
+    from capindustrie.offers.program_templates import TEMPLATE_TITLES
+
+    page = html.unescape(company_client.get("/entreprise/offres/nouvelle").get_data(as_text=True))
+    title = TEMPLATE_TITLES[(f.Filiere.FUTURE_INDUSTRY, Level.TROISIEME)]
+    assert f'value="{title}"' in page
+    # A model title left as is follows the filière chosen with it.
+    other = TEMPLATE_TITLES[(f.Filiere.LOGISTICS, Level.TROISIEME)]
+    offer_id = new_offer(company_client, filiere="logistique", title=title)
+    assert db.session.get(Offer, offer_id).title == other
+
+
+def test_site_is_prefilled_with_the_company_address(company_client, company_user):
+    company = company_user.company
+    company.address, company.postcode, company.commune_insee = "4 rue des Forges", "77000", "77288"
+    db.session.commit()
+    offer_id = new_offer(company_client)
+    page = company_client.get(step_url(offer_id, 3)).get_data(as_text=True)
+    assert 'value="4 rue des Forges"' in page and 'value="77000"' in page
+
+
+def test_tutor_is_prefilled_with_the_signed_in_user(company_client, company_user):
+    offer_id = new_offer(company_client)
+    page = company_client.get(step_url(offer_id, 5)).get_data(as_text=True)
+    assert f'value="{company_user.display_name}"' in page
+    assert f'value="{company_user.email}"' in page
+
+
+def test_steps_not_reached_yet_look_locked_and_are_not_links(company_client):
+    offer_id = new_offer(company_client)
+    page = company_client.get(step_url(offer_id, 2)).get_data(as_text=True)
+    assert page.count('class="step-locked"') == 4  # steps 3 to 6
+    assert step_url(offer_id, 4) not in page and "pas encore accessible" in page
+    assert step_url(offer_id, 1) in page
+
+
+def test_the_commitment_checkbox_sits_in_the_commitment_box(company_client):
+    offer_id = new_offer(company_client)
+    page = company_client.get(step_url(offer_id, 2)).get_data(as_text=True)
+    # Between the commitment's text and the first day of the programme, not after the days.
+    box = page.split('class="notice commitment"', 1)[1].split("Jour 1", 1)[0]
+    assert "observation" in box.lower() and 'name="commitment"' in box
+
+
+def test_registration_says_how_long_the_check_takes_and_whom_to_ask(client):
+    page = html.unescape(client.get("/inscription/entreprise").get_data(as_text=True))
+    assert "3 jours ouvrés au plus" in page and "mailto:cap-industrie@departement77.fr" in page

@@ -8,7 +8,7 @@ from capindustrie.extensions import db
 from capindustrie.geo.geocoding import GeocodingError
 from capindustrie.htmx import is_fragment_request, redirect_to, render
 from capindustrie.inputs import parse_id
-from capindustrie.models import Filiere, Offer, OfferStatus, Role, utcnow
+from capindustrie.models import Filiere, Level, Offer, OfferStatus, Role, utcnow
 from capindustrie.offers import bp, forms, lifecycle, services, wizard
 from capindustrie.offers.program_templates import OBSERVATION_COMMITMENT
 
@@ -29,7 +29,12 @@ def new():
     """Step 1 of a new offer; the draft is saved once the step is valid."""
     company = current_user.company
     offer = Offer(title="", filiere=company.filiere, status=OfferStatus.DRAFT, wizard_step=1)
-    prefill = {"filiere": company.filiere.value, "summary": wizard.suggested_summary(offer)}
+    # Less typing (issue 17): the filière's model title and summary, to adapt.
+    prefill = {
+        "filiere": company.filiere.value,
+        "title": wizard.suggested_title(company.filiere, Level.TROISIEME),
+        "summary": wizard.suggested_summary(offer),
+    }
     form = forms.LevelFiliereForm(data=None if request.method == "POST" else prefill)
     if request.method == "GET" or not form.validate():
         status = 200 if request.method == "GET" else 422
@@ -150,6 +155,14 @@ def prefill_program(offer: Offer) -> dict:
 
 
 def prefill_site(offer: Offer) -> dict:
+    if not offer.site_address:
+        # Most offers are at the company's own address: its profile's, to change if not.
+        company = offer.company
+        return {
+            "site_address": company.address or "",
+            "site_postcode": company.postcode or "",
+            "site_commune_insee": company.commune_insee or "",
+        }
     return {
         "site_address": offer.site_address or "",
         "site_postcode": offer.site_postcode or "",
@@ -177,6 +190,10 @@ def prefill_practical(offer: Offer) -> dict:
 
     data = {name: getattr(offer, name) for name in wizard.PRACTICAL_FIELDS}
     data["tutor_phone"] = display_phone(offer.tutor_phone)
+    if not offer.tutor_name and current_user.role == Role.COMPANY:
+        # The person writing the offer is often its tutor: prefilled, to change if not.
+        data["tutor_name"] = current_user.display_name
+        data["tutor_email"] = data["tutor_email"] or current_user.email
     return data
 
 

@@ -84,11 +84,19 @@ def fitted_summary(summary: str, filiere: Filiere, level: Level) -> str:
     return text
 
 
+def fitted_title(title: str, filiere: Filiere, level: Level) -> str:
+    """Like the summary: a title left exactly as a template's follows the filière and level."""
+    text = title.strip()
+    if text in TEMPLATE_TITLES.values():
+        return suggested_title(filiere, level)
+    return text
+
+
 def save_level_filiere(
     offer: Offer, title: str, for_3e: bool, for_2nde: bool, filiere: Filiere, summary: str
 ) -> None:
-    offer.title = title.strip()
     offer.for_3e, offer.for_2nde = for_3e, for_2nde
+    offer.title = fitted_title(title, filiere, template_level(offer))
     offer.filiere = filiere
     offer.summary = fitted_summary(summary, filiere, template_level(offer))
     services.fit_program_to_levels(offer, program_template(filiere, template_level(offer)))

@@ -479,3 +479,59 @@ def test_the_commitment_checkbox_sits_in_the_commitment_box(company_client):
 def test_registration_says_how_long_the_check_takes_and_whom_to_ask(client):
     page = html.unescape(client.get("/inscription/entreprise").get_data(as_text=True))
     assert "3 jours ouvrés au plus" in page and "mailto:cap-industrie@departement77.fr" in page
+
+
+def test_week_chips_offer_only_valid_weeks_and_add_a_row_without_saving(company_client):
+    offer_id = new_offer(company_client)
+    page = html.unescape(company_client.get(step_url(offer_id, 4)).get_data(as_text=True))
+    # From the first Monday after 25 November 2026 to the end of May, Monday–Friday.
+    assert 'value="3e/2026-11-30/2026-12-04"' in page and "+ semaine du 30 novembre" in page
+    assert 'value="3e/2027-05-24/2027-05-28"' in page
+    assert "2026-11-23" not in page  # started already
+    assert "2nde/" not in page  # a 3e-only offer
+    response = company_client.post(
+        step_url(offer_id, 4),
+        data={"add_week": "3e/2027-01-11/2027-01-15", "periods-0-level": ""},
+    )
+    assert response.status_code == 200
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Semaine du 11 janvier ajoutée" in page
+    assert 'value="2027-01-11"' in page and 'value="2027-01-15"' in page
+    assert db.session.scalar(select(func.count()).select_from(Period)) == 0  # not saved yet
+    # One chip per week, 30 November to 24 May (a week with a public holiday included).
+    page = company_client.get(step_url(offer_id, 4)).get_data(as_text=True)
+    assert page.count('name="add_week"') == 26 and 'value="3e/2027-03-29/2027-04-02"' in page
+
+
+def test_a_forged_week_is_refused_in_french(company_client):
+    offer_id = new_offer(company_client)
+    for forged in ("3e/2027-01-12/2027-01-16", "2nde/2027-06-14/2027-06-25", "x\x00"):
+        response = company_client.post(step_url(offer_id, 4), data={"add_week": forged})
+        assert response.status_code == 422
+        assert "pas possible pour cette offre" in html.unescape(response.get_data(as_text=True))
+
+
+def test_a_seconde_offer_is_offered_the_fortnight_and_its_weeks(company_client):
+    offer_id = new_offer(company_client, levels=("2nde",))
+    page = company_client.get(step_url(offer_id, 4)).get_data(as_text=True)
+    for key in ("2nde/2027-06-14/2027-06-25", "2nde/2027-06-14/2027-06-18",
+                "2nde/2027-06-21/2027-06-25"):
+        assert f'value="{key}"' in page
+    assert 'value="3e/' not in page
+
+
+def test_schedule_warnings_are_shown_on_arrival_at_step_5(company_client, monkeypatch):
+    from capindustrie.offers import rules
+
+    offer_id = new_offer(company_client)
+    fill_offer(company_client, offer_id)
+    original = rules.check_schedule
+
+    def with_warning(*args, **kwargs):
+        check = original(*args, **kwargs)
+        check.warnings.append("Une journée de plus de 7 heures fatigue un élève de 14 ans.")
+        return check
+
+    monkeypatch.setattr(rules, "check_schedule", with_warning)
+    page = html.unescape(company_client.get(step_url(offer_id, 5)).get_data(as_text=True))
+    assert "fatigue un élève de 14 ans" in page

@@ -71,6 +71,8 @@ def wizard_step(offer_id: int, step: int):
     direction = request.form.get("direction", "next")
     if step == 2 and direction == "template":
         return reset_to_template(offer, form)
+    if step == 4 and (request.form.get("add_week") or direction == "add_row"):
+        return add_period_row(offer, form, request.form.get("add_week"))
     if step == wizard.LAST_STEP:
         return submit_offer(offer, form)
     if not form.validate():
@@ -114,6 +116,18 @@ def show_step(offer: Offer, step: int, form, status: int = 200, **extra):
     }
     if step == wizard.LAST_STEP:
         context["completeness"] = lifecycle.completeness(offer, utcnow().date())
+    if step == 4:
+        context["week_choices"] = wizard.week_choices(offer, utcnow().date(), current_app.config)
+        context["weeks_taken"] = {
+            (e.form.level.data, e.form.start_date.data, e.form.end_date.data)
+            for e in form.periods.entries
+        }
+    if step == 5 and "schedule_warnings" not in extra and offer.day_start and offer.day_end:
+        # What the saved hours call for is said on arrival, not only after a save.
+        from capindustrie.offers.rules import check_schedule
+
+        saved = check_schedule(offer.day_start, offer.day_end, offer.break_start, offer.break_end)
+        context["schedule_warnings"] = saved.warnings
     return render("offers/wizard.html", "offers/_wizard.html", status=status, **context)
 
 
@@ -297,6 +311,44 @@ def reset_to_template(offer: Offer, form):
         data={"days": wizard.template_days(offer), "commitment": form.commitment.data},
     )
     return show_step(offer, 2, fresh, template_loaded=True)
+
+
+def add_period_row(offer: Offer, form, week_key: str | None):
+    """Step 4's week chips and « + Ajouter une semaine »: the rows as typed plus one, filled
+    with the chosen week (or blank); nothing is saved until « Enregistrer »."""
+    rows = [
+        entry.form.data
+        for entry in form.periods.entries
+        if not entry.form.is_blank() or entry.form.period_id.data
+    ]
+    choices = {c.key: c for c in wizard.week_choices(offer, utcnow().date(), current_app.config)}
+    chosen = choices.get(week_key or "")
+    if week_key and chosen is None:
+        form.validate()
+        form.form_errors.append(
+            "Cette semaine n'est pas possible pour cette offre : choisissez-en une de la liste."
+        )
+        return show_step(offer, 4, form, status=422)
+    if chosen is not None:
+        rows.append(
+            {
+                "period_id": "",
+                "level": chosen.level.value,
+                "start_date": chosen.start,
+                "end_date": chosen.end,
+                "seats": 2,
+            }
+        )
+    rows += [{"period_id": "", "level": ""} for _ in range(1 if chosen else BLANK_PERIOD_ROWS)]
+    fresh = forms.PeriodsForm(
+        formdata=None,
+        data={
+            "periods": rows,
+            "reserved_priority_education": form.reserved_priority_education.data,
+        },
+    )
+    added = chosen.label if chosen else None
+    return show_step(offer, 4, fresh, week_added=added)
 
 
 def submit_offer(offer: Offer, form):

@@ -107,7 +107,12 @@ def save_level_filiere(
 
 
 def create_offer(
-    company, actor: User, title: str, for_3e: bool, for_2nde: bool, filiere: Filiere,
+    company,
+    actor: User,
+    title: str,
+    for_3e: bool,
+    for_2nde: bool,
+    filiere: Filiere,
     summary: str,
 ) -> Offer:
     """Step 1 of a new offer: the draft exists once it has a title, a level and a summary."""
@@ -276,6 +281,65 @@ PRACTICAL_FIELDS = (
     "transport_access",
     "pmr_access",
 )
+
+
+@dataclass(frozen=True)
+class WeekChoice:
+    """A period the company may offer in one click (step 4's « semaine du 11 janvier »)."""
+
+    level: Level
+    start: date
+    end: date
+
+    @property
+    def key(self) -> str:
+        return f"{self.level.value}/{self.start.isoformat()}/{self.end.isoformat()}"
+
+    @property
+    def label(self) -> str:
+        from capindustrie.filters import MONTHS
+
+        day = "1er" if self.start.day == 1 else str(self.start.day)
+        span = "quinzaine" if (self.end - self.start).days > 6 else "semaine"
+        return f"{span} du {day} {MONTHS[self.start.month - 1]}"
+
+
+def week_choices(offer: Offer, today: date, config) -> list[WeekChoice]:
+    """Every period valid for the offer's levels from tomorrow to the end of the school year:
+    3e Monday–Friday weeks (4 days around a public holiday), the 2nde fortnight and its two
+    weeks. Filtered by the same rule the save applies (rules.check_period)."""
+    from datetime import timedelta
+
+    from capindustrie.config import seconde_period
+
+    choices = []
+    year = rules.school_year_of(today)
+    if offer.for_3e:
+        span_start, span_end = rules.troisieme_span(year)
+        if today >= span_end:
+            span_start, span_end = rules.troisieme_span(year + 1)
+        monday = max(span_start, today + timedelta(days=1))
+        monday += timedelta(days=(0 - monday.weekday()) % 7)
+        while monday + timedelta(days=4) <= span_end:
+            for start, end in (
+                (monday, monday + timedelta(days=4)),  # the usual week
+                (monday + timedelta(days=1), monday + timedelta(days=4)),  # holiday on Monday
+                (monday, monday + timedelta(days=3)),  # holiday on Friday
+            ):
+                if not rules.check_period(Level.TROISIEME, start, end, today, config):
+                    choices.append(WeekChoice(Level.TROISIEME, start, end))
+                    break
+            monday += timedelta(days=7)
+    if offer.for_2nde:
+        for season in (year, year + 1):
+            start, end = seconde_period(config, season)
+            middle = start + timedelta(days=7)
+            for span in ((start, end), (start, start + timedelta(days=4)), (middle, end)):
+                if not rules.check_period(Level.SECONDE, *span, today, config):
+                    choices.append(WeekChoice(Level.SECONDE, *span))
+            if choices and choices[-1].level == Level.SECONDE:
+                break
+    return choices
 
 
 def save_practical(offer: Offer, data: dict) -> rules.ScheduleCheck:

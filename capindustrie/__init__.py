@@ -174,6 +174,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(audit.bp)
 
+    from capindustrie import legal
+
+    app.register_blueprint(legal.bp)
+
 
 def _register_template_helpers(app: Flask) -> None:
     from capindustrie import filters

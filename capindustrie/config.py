@@ -124,6 +124,8 @@ DEFAULTS = {
     # default: the real logo is the Département's to supply), and its text alternative.
     "DEPARTEMENT_LOGO": "img/departement-logo.svg",
     "DEPARTEMENT_LOGO_ALT": "Département de Seine-et-Marne",
+    # The home page shows a count (offers, companies, schools) only from this number on.
+    "HOME_COUNT_MINIMUM": 10,
 }
 
 

@@ -35,3 +35,20 @@ def test_axe_finds_no_violation_on_any_page(page, live_server, accounts, role, w
     assert len(measured) >= (8 if role is None else 6), sorted(measured)
     report = "\n".join(f"{url}\n{format_violations(v)}" for url, v in found.items())
     assert found == {}, f"axe-core violations on {len(found)} page(s):\n{report}"
+
+
+def test_the_axe_check_does_catch_a_violation_under_the_strict_csp(page, live_server, watch):
+    """Guards the tests above: axe-core runs in the page despite its CSP (the CSP is the app's,
+    unchanged) and reports an image without a text alternative and an unlabelled field."""
+    response = page.goto("/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert axe_violations(page) == []
+    page.evaluate(
+        """() => {
+          const main = document.querySelector("main");
+          main.insertAdjacentHTML("beforeend", '<img src="/static/img/favicon.svg"><input type="text">');
+        }"""
+    )
+    found = {v["id"] for v in axe_violations(page)}
+    assert {"image-alt", "label"} <= found, found
+    assert watch.csp_violations() == []

@@ -46,7 +46,8 @@ def test_the_axe_check_does_catch_a_violation_under_the_strict_csp(page, live_se
     page.evaluate(
         """() => {
           const main = document.querySelector("main");
-          main.insertAdjacentHTML("beforeend", '<img src="/static/img/favicon.svg"><input type="text">');
+          const html = '<img src="/static/img/favicon.svg"><input type="text">';
+          main.insertAdjacentHTML("beforeend", html);
         }"""
     )
     found = {v["id"] for v in axe_violations(page)}

@@ -37,7 +37,8 @@ def test_home_page_identity(page, live_server, width, watch):
         expect(filieres.filter(has_text=label).locator("svg.filiere-icon")).to_have_count(1)
 
     footer = page.get_by_role("contentinfo")
-    for name in ("Mentions légales", "Politique de confidentialité", "Accessibilité : non conforme"):
+    legal = ("Mentions légales", "Politique de confidentialité", "Accessibilité : non conforme")
+    for name in legal:
         expect(footer.get_by_role("link", name=name)).to_be_visible()
 
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]["width"]

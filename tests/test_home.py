@@ -68,3 +68,25 @@ def test_header_shows_the_configured_departement_logo(make_app):
     page = client.get("/").get_data(as_text=True)
     assert 'src="/static/img/autre-logo.svg" alt="Département de Test"' in page
     assert 'alt="Cap Industrie, accueil"' in page
+
+
+def test_font_wordmark_and_axe_are_vendored_with_their_licences(client):
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    fonts = root / "static" / "fonts" / "source-sans-3"
+    assert "SIL OPEN FONT LICENSE Version 1.1" in (fonts / "OFL.txt").read_text()
+    css = (root / "static" / "css" / "identity.css").read_text()
+    for weight in ("400-normal", "400-italic", "600-normal", "700-normal"):
+        name = f"source-sans-3-latin-{weight}.woff2"
+        assert (fonts / name).read_bytes()[:4] == b"wOF2"
+        assert f"../fonts/source-sans-3/{name}" in css
+    for image in ("cap-industrie-wordmark.svg", "cap-industrie-wordmark-light.svg"):
+        assert "<title>Cap Industrie</title>" in (root / "static" / "img" / image).read_text()
+    # axe-core is for the browser tests only: vendored beside them, never served by the app.
+    vendor = root / "tests" / "e2e" / "vendor"
+    assert 'axe.version="4.10.3"' in (vendor / "axe.min.js").read_text()
+    assert "Mozilla Public License" in (vendor / "axe-core-LICENSE.txt").read_text()
+    missing = client.get("/static/vendor/axe.min.js")
+    assert missing.status_code == 404
+    missing.close()

@@ -180,6 +180,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(reports.bp)
     app.register_blueprint(family.bp)
+    from capindustrie import legal
+
+    app.register_blueprint(legal.bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -107,6 +107,33 @@ DEFAULTS = {
     # storage: RATELIMIT_STORAGE_URI).
     "REPORT_RATE_LIMIT": "5/hour;20/day",
     "PARENT_VIEW_RATE_LIMIT": "60/hour",
+    # Legal pages (capindustrie/legal): « Mentions légales », « Politique de confidentialité »,
+    # « Déclaration d'accessibilité ». Each CAPINDUSTRIE_<KEY> environment variable overrides.
+    "PUBLISHER_NAME": "Département de Seine-et-Marne",
+    "PUBLISHER_ADDRESS": "Hôtel du Département, CS 50377, 77010 Melun Cedex",
+    "PUBLISHER_PHONE": "01 64 14 77 77",
+    "PUBLICATION_DIRECTOR": "Le président du Conseil départemental de Seine-et-Marne",
+    "HOST_NAME": "Département de Seine-et-Marne, direction des systèmes d'information",
+    "HOST_ADDRESS": "Hôtel du Département, CS 50377, 77010 Melun Cedex",
+    "DPO_EMAIL": "dpo@departement77.fr",
+    "DPO_ADDRESS": (
+        "Délégué à la protection des données, Département de Seine-et-Marne, "
+        "Hôtel du Département, CS 50377, 77010 Melun Cedex"
+    ),
+    "ACCESSIBILITY_CONTACT_EMAIL": "accessibilite@departement77.fr",
+    # The day the accessibility statement was written (ISO date).
+    "ACCESSIBILITY_STATEMENT_DATE": "2026-12-01",
+    # The share of RGAA 4.1 criteria an audit found respected (0–100), with the audit's date
+    # and auditor; None while no audit has been made (the RGAA then says « non conforme »).
+    "ACCESSIBILITY_AUDIT_RATE": None,
+    "ACCESSIBILITY_AUDIT_DATE": None,
+    "ACCESSIBILITY_AUDITOR": None,
+    # The Département's logo in the header, a file under static/ (a neutral placeholder by
+    # default: the real logo is the Département's to supply), and its text alternative.
+    "DEPARTEMENT_LOGO": "img/departement-logo.svg",
+    "DEPARTEMENT_LOGO_ALT": "Département de Seine-et-Marne",
+    # The home page shows a count (offers, companies, schools) only from this number on.
+    "HOME_COUNT_MINIMUM": 10,
 }
 
 

@@ -157,3 +157,50 @@
   document.addEventListener("DOMContentLoaded", sync);
   if (wide.addEventListener) { wide.addEventListener("change", sync); }
 })();
+// Wide tables (issue 14, accessibility): a `.table-scroll` box that scrolls sideways (on phones)
+// must be reachable with the keyboard, so that its hidden columns can be scrolled to, and be
+// announced: while it overflows it gets tabindex="0", role="region" and a name taken from its
+// table's caption or the heading above it; when it fits again these go, so that wide screens
+// keep no useless tab stop.
+(function () {
+  "use strict";
+  function headingBefore(box) {
+    var node = box;
+    while (node && node !== document.body) {
+      var previous = node.previousElementSibling;
+      while (previous) {
+        if (/^H[1-6]$/.test(previous.tagName)) { return previous.textContent; }
+        var inner = previous.querySelectorAll("h1, h2, h3, h4, h5, h6");
+        if (inner.length) { return inner[inner.length - 1].textContent; }
+        previous = previous.previousElementSibling;
+      }
+      node = node.parentElement;
+    }
+    return "";
+  }
+  function name(box) {
+    var caption = box.querySelector("caption");
+    var text = (caption ? caption.textContent : headingBefore(box)) || "Tableau";
+    return text.replace(/\s+/g, " ").trim();
+  }
+  function sync() {
+    var used = {};
+    document.querySelectorAll(".table-scroll").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        var label = name(box) + ", défilement horizontal";
+        used[label] = (used[label] || 0) + 1;
+        if (used[label] > 1) { label += " " + used[label]; }
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", label);
+      } else if (box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", sync);
+  document.addEventListener("htmx:afterSettle", sync);
+  window.addEventListener("resize", sync);
+})();

@@ -28,7 +28,8 @@ class PageWatch:
 
     def external_requests(self) -> list[str]:
         return [
-            url for url in self.requests
+            url
+            for url in self.requests
             if urlsplit(url).scheme not in ("data", "blob")
             and urlsplit(url).hostname not in LOCAL_HOSTS
         ]
@@ -101,3 +102,44 @@ def _type_code(page: Page, login: str, button: str) -> None:
             return
         time.sleep(totp.interval - time.time() % totp.interval + 0.5)
     raise AssertionError("the second factor was refused twice")
+
+
+# axe-core 4.10.3 (npm `axe-core`, MPL-2.0, licence beside it), vendored for the tests only: the
+# app never serves it. It goes in through Playwright's `evaluate`, which runs over the DevTools
+# protocol and is not subject to the page's Content-Security-Policy, so the app's strict CSP
+# (`script-src 'self'`, no inline script) stays exactly as served; an injected <script> tag
+# (`page.add_script_tag(content=…)`) would be refused by that CSP, as it should be.
+AXE_SOURCE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text()
+# Every rule axe-core runs by default (WCAG 2.0/2.1 A and AA, and its best practices), at every
+# impact: minor and moderate findings fail the test as much as serious ones.
+AXE_RUN = """async () => {
+  const results = await axe.run(document, {resultTypes: ["violations"]});
+  return results.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " — "
+      + n.failureSummary.split("\\n").slice(1).join(" ").trim()),
+  }));
+}"""
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Run axe-core on the page as it stands now (after an HTMX swap too): its violations."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE)
+    return page.evaluate(AXE_RUN)
+
+
+def format_violations(violations: list[dict]) -> str:
+    return "\n".join(
+        f"  [{v['impact']}] {v['id']}: {v['help']}\n" + "\n".join(f"      {n}" for n in v["nodes"])
+        for v in violations
+    )
+
+
+def assert_accessible(page: Page, state: str = "") -> None:
+    """Fail with every axe-core violation of the page (any impact), naming the page and state."""
+    violations = axe_violations(page)
+    where = f"{page.url}{' (' + state + ')' if state else ''}"
+    assert violations == [], f"axe-core: {len(violations)} violation(s) on {where}\n" + (
+        format_violations(violations)
+    )

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from capindustrie.extensions import db
 from capindustrie.models import Company, CompanyStatus, OutboxMessage, Role, User
-from tests.e2e.helpers import login, screenshot
+from tests.e2e.helpers import assert_accessible, login, screenshot
 from tests.factories import luhn_siret
 
 PASSWORD = "Une phrase de passe solide 42"
@@ -49,6 +49,7 @@ def test_company_registers_logs_out_and_logs_in_again(page, live_server, watch):
     login(page, "ines.garnier@fonderie-marne.fr", PASSWORD)
     expect(page.get_by_role("heading", name="Fonderie de la Marne")).to_be_visible()
     expect(page.get_by_text(re.compile("en cours de validation"))).to_be_visible()
+    assert_accessible(page, "company-registered")
     screenshot(page, "company-registered")
 
     with live_server.app.app_context():
@@ -74,6 +75,7 @@ def test_teacher_registers_and_finds_the_school_by_its_commune(page, live_server
     page.get_by_label("Votre établissement").fill("bois-le")
     choice = page.get_by_role("button", name=re.compile("Denecourt"))
     expect(choice).to_be_visible()
+    assert_accessible(page, "teacher-school-autocomplete")
     screenshot(page, "teacher-school-autocomplete")
     choice.click()
     expect(page.get_by_label("Votre établissement")).to_have_value(re.compile("Denecourt"))

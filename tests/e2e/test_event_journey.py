@@ -12,7 +12,7 @@ from sqlalchemy import select
 from capindustrie.extensions import db
 from capindustrie.models import Event, OutboxMessage, Registration, RegistrationStatus, Role
 from tests import factories as f
-from tests.e2e.helpers import htmx_settled, login, screenshot
+from tests.e2e.helpers import assert_accessible, htmx_settled, login, screenshot
 
 BEFORE = datetime(2026, 11, 2, 9, tzinfo=UTC)
 ON_THE_DAY = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)  # 9:30 in Paris
@@ -124,6 +124,7 @@ def test_staff_creates_classes_register_waitlist_promotion_and_attendance_on_a_p
             "Enregistré : Présent, 19 présents"
         )
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert_accessible(page, "event-attendance-390px")
         screenshot(page, "event-attendance-390px")
         with live_server.app.app_context():
             db.session.expire_all()
@@ -160,6 +161,7 @@ def test_event_pages_fit_a_390_px_phone(page, live_server, watch):
         ):
             page.goto(url)
             assert page.evaluate(fits), url
+            assert_accessible(page, f"events-public-{name}")
             screenshot(page, f"events-public-{name}")
         login(page, "anne.prof@ac-creteil.fr", f.PASSWORD)
         for url in (
@@ -169,6 +171,7 @@ def test_event_pages_fit_a_390_px_phone(page, live_server, watch):
         ):
             page.goto(url)
             assert page.evaluate(fits), url
+            assert_accessible(page, "events-teacher-")
             screenshot(page, "events-teacher-" + url.strip("/").replace("/", "-"))
         page.get_by_role("button", name="Créer mon lien d'agenda").click()
         expect(page.get_by_text("/evenements/agenda/")).to_be_visible()
@@ -182,6 +185,7 @@ def test_event_pages_fit_a_390_px_phone(page, live_server, watch):
         ):
             page.goto(url)
             assert page.evaluate(fits), url
+        assert_accessible(page, "event-create-390px")
         screenshot(page, "event-create-390px")
     assert watch.console_errors == []
     assert watch.csp_violations() == []

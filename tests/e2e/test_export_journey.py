@@ -13,7 +13,7 @@ from capindustrie.exports import runs
 from capindustrie.extensions import db
 from capindustrie.models import Role
 from tests import factories as f
-from tests.e2e.helpers import login, screenshot
+from tests.e2e.helpers import assert_accessible, login, screenshot
 from tests.export_helpers import published_offer
 
 
@@ -51,6 +51,7 @@ def test_staff_trigger_an_export_watch_it_and_download_the_csv(
     progress = page.locator("#progression")
     expect(progress).to_contain_text("Statut : En cours")
     expect(progress).to_contain_text("Offres traitées : 1 sur 2")
+    assert_accessible(page, "export-progress")
     screenshot(page, "export-progress")
     url_while_running = page.url
 
@@ -59,6 +60,7 @@ def test_staff_trigger_an_export_watch_it_and_download_the_csv(
     expect(progress).to_contain_text("Statut : Réussi", timeout=15000)
     expect(progress).to_contain_text("3 lignes exportées")
     assert page.url == url_while_running
+    assert_accessible(page, "export-done")
     screenshot(page, "export-done")
 
     with page.expect_download() as info:
@@ -98,5 +100,6 @@ def test_export_pages_fit_a_390_px_phone(page, live_server, watch, tmp_path):
     for url in ("/export/", f"/export/executions/{run_id}", "/export/envois"):
         page.goto(url)
         assert page.evaluate(fits), url
+        assert_accessible(page, "export-390px-")
         screenshot(page, "export-390px-" + url.strip("/").replace("/", "-"))
     assert watch.csp_violations() == []

@@ -13,7 +13,7 @@ from capindustrie.applications.states import S
 from capindustrie.extensions import db
 from capindustrie.models import OfferStatus, Role
 from tests import factories as f
-from tests.e2e.helpers import htmx_settled, login, screenshot
+from tests.e2e.helpers import assert_accessible, htmx_settled, login, screenshot
 from tests.placement_helpers import application_in, published_period
 
 PHONE = {"width": 390, "height": 844}
@@ -86,6 +86,7 @@ def test_wizard_step_5_refused_focuses_the_summary_then_success_focuses_step_6(
     assert_in_view(state)
     assert page.evaluate(DANGLING_LINKS) == []
     assert summary_links(page), "the summary has no link to the field at fault"
+    assert_accessible(page, "focus-wizard-step5-refused-390")
     screenshot(page, "focus-wizard-step5-refused-390", full_page=False)
 
     # Following the summary's link lands on the field.
@@ -99,6 +100,7 @@ def test_wizard_step_5_refused_focuses_the_summary_then_success_focuses_step_6(
     state = focused(page)
     assert state["tag"] == "h2" and state["text"].startswith("Étape 6 sur 6")
     assert_in_view(state)
+    assert_accessible(page, "focus-wizard-step6-success-390")
     screenshot(page, "focus-wizard-step6-success-390", full_page=False)
 
     # Moving between steps through the step links follows the same rule.
@@ -121,6 +123,7 @@ def test_refused_registration_page_focuses_its_summary_with_links_to_the_fields(
     links = summary_links(page)
     assert "#email" in links and "#siret" in links
     assert page.evaluate(DANGLING_LINKS) == []
+    assert_accessible(page, "focus-registration-refused-390")
     screenshot(page, "focus-registration-refused-390", full_page=False)
 
 
@@ -142,6 +145,7 @@ def test_refused_moderation_swap_focuses_its_summary(page, live_server, watch):
     assert_in_view(focused(page))
     assert page.evaluate(DANGLING_LINKS) == []
     assert summary_links(page) == ["#reject-reason"]
+    assert_accessible(page, "moderation refusal refused, HTMX swap")
     unexpected = [e for e in watch.console_errors if "status of 422" not in e]
     assert unexpected == [] and watch.csp_violations() == []
 
@@ -164,6 +168,7 @@ def test_step6_refused_focuses_the_single_list_of_what_is_missing(page, live_ser
     expect(summary).to_be_focused()
     assert_in_view(focused(page))
     expect(page.get_by_text("L'offre est incomplète")).to_have_count(1)
+    assert_accessible(page, "focus-wizard-step6-refused-390")
     screenshot(page, "focus-wizard-step6-refused-390", full_page=False)
 
     summary.get_by_role("link", name="Étape 5 : les horaires de la journée.").click()
@@ -195,10 +200,12 @@ def test_row_swaps_focus_the_field_at_fault_then_the_confirmation(page, live_ser
     expect(page.locator(f"#eleve-{first_id} textarea")).to_be_focused()
     assert focused(page)["tag"] == "textarea"
     assert_in_view(focused(page))
+    assert_accessible(page, "row refusal refused, HTMX swap")
 
     page.locator(f"#eleve-{first_id}").get_by_role("button", name="Valider le stage").click()
     status = page.locator(f"#eleve-{first_id} [role=status]")
     expect(status).to_be_focused()
     assert_in_view(focused(page))
+    assert_accessible(page, "row validated, HTMX swap")
     unexpected = [e for e in watch.console_errors if "status of 422" not in e]
     assert unexpected == [] and watch.csp_violations() == []

@@ -13,7 +13,7 @@ from capindustrie.extensions import db
 from capindustrie.models import Role
 from tests import factories as f
 from tests import indicator_data
-from tests.e2e.helpers import login, screenshot
+from tests.e2e.helpers import assert_accessible, login, screenshot
 from tests.indicator_data import MELUN_EPCI
 
 NOW = datetime(2027, 3, 1, 12, tzinfo=UTC)
@@ -36,6 +36,7 @@ def test_staff_filters_the_dashboard_by_epci_and_downloads_the_workbook(page, li
         expect(page).to_have_url(re.compile(f"annee=2026&epci={MELUN_EPCI}"))
         offers = page.get_by_role("row", name="Offres publiées")
         expect(offers.get_by_role("cell").first).to_have_text("1")  # O1, in Melun
+        assert_accessible(page, "indicators-dashboard-melun")
         screenshot(page, "indicators-dashboard-melun")
         with page.expect_download() as download_info:
             page.get_by_role("link", name="Classeur Excel (.xlsx)").click()

@@ -6,6 +6,7 @@ Wide tables scroll inside their own box instead."""
 
 import re
 from collections import deque
+from collections.abc import Callable
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -78,9 +79,16 @@ def accounts(live_server):
     return logins
 
 
-def crawl(page: Page, base_url: str, starts: list[str], limit: int = 120) -> dict[str, dict]:
+def crawl(
+    page: Page,
+    base_url: str,
+    starts: list[str],
+    limit: int = 120,
+    on_page: Callable[[Page], None] | None = None,
+) -> dict[str, dict]:
     """Visit every page reachable by links from `start` (one page per URL pattern: the
-    same template with other ids or query strings looks the same), measuring each."""
+    same template with other ids or query strings looks the same), measuring each, and
+    calling `on_page(page)` on each (the accessibility crawl runs axe-core there)."""
     seen_patterns: set[tuple[str, tuple]] = set()
     queue = deque(urljoin(base_url, start) for start in starts)
     measured: dict[str, dict] = {}
@@ -97,6 +105,8 @@ def crawl(page: Page, base_url: str, starts: list[str], limit: int = 120) -> dic
         if response is None or "text/html" not in response.headers.get("content-type", ""):
             continue
         measured[url] = page.evaluate(MEASURE) | {"status": response.status}
+        if on_page is not None:
+            on_page(page)
         for href in page.evaluate(LINKS):
             target = urljoin(page.url, href).split("#")[0]
             if urlsplit(target).netloc == parts.netloc and not NOT_PAGES.search(

@@ -23,7 +23,7 @@ from capindustrie.models import (
     Role,
 )
 from tests import factories as f
-from tests.e2e.helpers import login, screenshot
+from tests.e2e.helpers import assert_accessible, login, screenshot
 
 
 @pytest.fixture(autouse=True)
@@ -33,22 +33,28 @@ def frozen_clock():
         yield
 
 
-def test_company_accepts_pupil_chooses_teacher_validates_and_prints(page, live_server, watch,
-                                                                    tmp_path):
+def test_company_accepts_pupil_chooses_teacher_validates_and_prints(
+    page, live_server, watch, tmp_path
+):
     with live_server.app.app_context():
         company = f.company("Mécanique de la Brie")
         f.user(Role.COMPANY, email="atelier@exemple.fr", company_obj=company)
-        offer = f.complete_offer(company, status=OfferStatus.PUBLISHED,
-                                 title="Découvrir la maintenance industrielle",
-                                 periods=((date(2027, 1, 11), date(2027, 1, 15), 2),))
-        teacher = f.user(Role.TEACHER, email="anne.prof@ac-creteil.fr", first_name="Anne",
-                         last_name="Prof")
+        offer = f.complete_offer(
+            company,
+            status=OfferStatus.PUBLISHED,
+            title="Découvrir la maintenance industrielle",
+            periods=((date(2027, 1, 11), date(2027, 1, 15), 2),),
+        )
+        teacher = f.user(
+            Role.TEACHER, email="anne.prof@ac-creteil.fr", first_name="Anne", last_name="Prof"
+        )
         klass = f.school_class(teacher, name="3e B")
         pupil = f.pupil(klass, "Léa", "Durand")
         f.pupil(klass, "Zoé", "Aubert")  # a classmate with no application yet
         pupil.user.username = "lea.durand"
         application = applying.apply(
-            pupil, offer.periods[0],
+            pupil,
+            offer.periods[0],
             "Bonjour, j'aimerais découvrir la maintenance dans votre atelier.",
             datetime(2026, 11, 20, 10),
         )
@@ -81,6 +87,7 @@ def test_company_accepts_pupil_chooses_teacher_validates_and_prints(page, live_s
     expect(rows.first).to_contain_text("DURAND Léa")
     expect(rows.first).to_contain_text("Choisie — à valider")
     expect(page.locator('[data-state="a-valider"]')).to_have_text("1")
+    assert_accessible(page, "class-dashboard-to-validate")
     screenshot(page, "class-dashboard-to-validate")
 
     # Live filter (htmx): only the pupil with no application, and the URL follows.
@@ -96,6 +103,7 @@ def test_company_accepts_pupil_chooses_teacher_validates_and_prints(page, live_s
     expect(row).to_contain_text("Stage validé pour Léa Durand")
     expect(page.locator('[data-state="stage-valide"]')).to_have_text("1")
     expect(page.locator('[data-state="a-valider"]')).to_have_text("0")
+    assert_accessible(page, "class-dashboard-validated")
     screenshot(page, "class-dashboard-validated")
 
     # The convention: nothing to print yet, a checklist with links instead.
@@ -103,6 +111,7 @@ def test_company_accepts_pupil_chooses_teacher_validates_and_prints(page, live_s
     expect(page.get_by_role("heading", level=1)).to_have_text("Convention de stage")
     checklist = page.locator("ul.checklist")
     expect(checklist).to_contain_text("Un représentant légal au moins")
+    assert_accessible(page, "convention-checklist")
     screenshot(page, "convention-checklist")
 
     # The teacher fills the school profile once, then the family.
@@ -143,6 +152,7 @@ def test_company_accepts_pupil_chooses_teacher_validates_and_prints(page, live_s
     page.goto(convention_url)
     page.get_by_role("button", name="Établir la convention").click()
     expect(page.get_by_role("heading", name="Convention établie")).to_be_visible()
+    assert_accessible(page, "convention-issued")
     screenshot(page, "convention-issued")
 
     # The company, the tutor, the referent and a parent sign through their links, with the
@@ -150,25 +160,37 @@ def test_company_accepts_pupil_chooses_teacher_validates_and_prints(page, live_s
     def sign_by_link(address):
         page.context.clear_cookies()
         with live_server.app.app_context():
-            [mail] = db.session.scalars(db.select(OutboxMessage).where(
-                OutboxMessage.to_address == address,
-                OutboxMessage.subject.startswith("Signature de"))).all()
+            [mail] = db.session.scalars(
+                db.select(OutboxMessage).where(
+                    OutboxMessage.to_address == address,
+                    OutboxMessage.subject.startswith("Signature de"),
+                )
+            ).all()
             link = re.search(r"/signature/[A-Za-z0-9_-]+", mail.body).group(0)
         page.goto(link)
         page.get_by_role("button", name="Recevoir un code par e-mail").click()
         with live_server.app.app_context():
-            code_mail = db.session.scalars(db.select(OutboxMessage).where(
-                OutboxMessage.to_address == address,
-                OutboxMessage.subject.startswith("Votre code"))
-                .order_by(OutboxMessage.id.desc())).first()
+            code_mail = db.session.scalars(
+                db.select(OutboxMessage)
+                .where(
+                    OutboxMessage.to_address == address,
+                    OutboxMessage.subject.startswith("Votre code"),
+                )
+                .order_by(OutboxMessage.id.desc())
+            ).first()
             code = re.search(r"(\d{6})", code_mail.subject).group(1)
         page.get_by_label("Code reçu par e-mail").fill(code)
         page.get_by_role("button", name="Signer la convention").click()
         expect(page.get_by_text("Vous avez signé le")).to_be_visible()
 
-    for address in ("atelier@exemple.fr", "tuteur@exemple.fr", "anne.prof@ac-creteil.fr",
-                    "nadia.durand@exemple.fr"):
+    for address in (
+        "atelier@exemple.fr",
+        "tuteur@exemple.fr",
+        "anne.prof@ac-creteil.fr",
+        "nadia.durand@exemple.fr",
+    ):
         sign_by_link(address)
+    assert_accessible(page, "convention-signed-by-link")
     screenshot(page, "convention-signed-by-link")
 
     login(page, "lea.durand", f.PASSWORD)
@@ -188,6 +210,7 @@ def test_company_accepts_pupil_chooses_teacher_validates_and_prints(page, live_s
     page.get_by_label("Scan de la page signée", exact=False).set_input_files(str(scan))
     page.get_by_role("button", name="Enregistrer la signature").click()
     expect(page.get_by_text("Convention signée")).to_be_visible()
+    assert_accessible(page, "convention-signed")
     screenshot(page, "convention-signed")
 
     # Everyone downloads the same signed PDF.
@@ -199,9 +222,12 @@ def test_company_accepts_pupil_chooses_teacher_validates_and_prints(page, live_s
         assert placement.application_id == application_id
         assert db.session.get(Application, application_id).status == ApplicationStatus.VALIDATED
         assert download.suggested_filename == f"convention-CI-2026-{placement.id:06d}.pdf"
-        told = db.session.scalars(db.select(OutboxMessage).where(
-            OutboxMessage.to_address == "atelier@exemple.fr",
-            OutboxMessage.subject.startswith("Convention signée"))).all()
+        told = db.session.scalars(
+            db.select(OutboxMessage).where(
+                OutboxMessage.to_address == "atelier@exemple.fr",
+                OutboxMessage.subject.startswith("Convention signée"),
+            )
+        ).all()
         assert len(told) == 1
 
     target = tmp_path / download.suggested_filename

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from capindustrie.extensions import db
 from capindustrie.models import Application, ApplicationStatus, OfferStatus, Role
 from tests import factories as f
-from tests.e2e.helpers import login, screenshot
+from tests.e2e.helpers import assert_accessible, login, screenshot
 from tests.test_matching_routes import NEAR, WEEK
 
 S = ApplicationStatus
@@ -62,6 +62,7 @@ def test_teacher_sends_company_answers_pupil_confirms(page, live_server, watch):
     page.get_by_role("button", name="Envoyer les propositions cochées").click()
     expect(page.get_by_role("status")).to_contain_text("4 propositions envoyées aux entreprises")
     expect(page.get_by_role("heading", name="1 proposition")).to_be_visible()
+    assert_accessible(page, "proposals-sent")
     screenshot(page, "proposals-sent")
     with live_server.app.app_context():
         sent = db.session.scalars(
@@ -83,6 +84,7 @@ def test_teacher_sends_company_answers_pupil_confirms(page, live_server, watch):
     page.locator(f"#proposition-{lea_app}").get_by_role("button", name="Refuser").click()
     expect(page.get_by_role("heading", name="1 proposition en attente de réponse")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("la place est de nouveau libre")
+    assert_accessible(page, "company-proposals")
     screenshot(page, "company-proposals")
 
     # Inès confirms the internship.

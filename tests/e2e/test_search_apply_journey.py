@@ -19,7 +19,7 @@ from capindustrie.models import (
     SchoolType,
 )
 from tests import factories as f
-from tests.e2e.helpers import login, screenshot
+from tests.e2e.helpers import assert_accessible, login, screenshot
 
 WEEK = (date(2027, 1, 11), date(2027, 1, 15))
 
@@ -69,37 +69,45 @@ def test_pupil_finds_the_nearest_offer_applies_company_accepts_pupil_chooses(
         "Logistique à Melun",
     ]
     expect(page.get_by_text(re.compile("estimé")).first).to_be_visible()
+    assert_accessible(page, "pupil-search")
     screenshot(page, "pupil-search")
 
     page.get_by_role("link", name="Usinage à Meaux").click()
+    assert_accessible(page, "offer page, signed-in pupil")
     page.get_by_role("link", name="Candidater à cette période").click()
+    assert_accessible(page, "application form")
     page.get_by_label("Votre message à l'entreprise").fill("Trop court")
     page.get_by_role("button", name="Envoyer ma candidature").click()
     expect(page.get_by_text(re.compile("au moins 20 caractères")).first).to_be_visible()
+    assert_accessible(page, "application refused")
     page.get_by_label("Votre message à l'entreprise").fill(
         "Bonjour, j'aime comprendre comment les machines fabriquent les pièces et je voudrais "
         "découvrir les métiers de l'usinage."
     )
     page.get_by_role("button", name="Envoyer ma candidature").click()
     expect(page.get_by_text("Envoyée").first).to_be_visible()
+    assert_accessible(page, "application sent")
 
     page.context.clear_cookies()
     login(page, "meaux@exemple.fr", f.PASSWORD)
     page.goto("/entreprise/candidatures")
     expect(page.get_by_text("Léa D.").first).to_be_visible()
     expect(page.get_by_text("Durand")).to_have_count(0)  # the last name never reaches the company
+    assert_accessible(page, "company applications")
     page.get_by_role("button", name="Accepter").click()
     expect(
         page.locator("article, .application-card, [id^=candidature-]")
         .filter(has_text="Léa D.")
         .first
     ).to_contain_text("Acceptée")
+    assert_accessible(page, "application accepted, HTMX swap")
 
     page.context.clear_cookies()
     login(page, pupil_login, f.PASSWORD)
     page.goto("/candidatures")
     page.get_by_role("button", name="Je choisis ce stage").click()
     expect(page.get_by_text(re.compile("en attente du professeur")).first).to_be_visible()
+    assert_accessible(page, "pupil-dashboard-confirmed")
     screenshot(page, "pupil-dashboard-confirmed")
 
     with live_server.app.app_context():

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from capindustrie.models import Role
 from capindustrie.refdata import demo
-from tests.e2e.helpers import htmx_settled, login, screenshot
+from tests.e2e.helpers import assert_accessible, htmx_settled, login, screenshot
 from tests.placement_helpers import NOW
 
 PHONE = {"width": 390, "height": 844}
@@ -48,6 +48,7 @@ def test_pupil_search_on_a_phone_results_first_filters_folded(page, live_server,
     # The results start on the first screen, the first offer with them.
     assert results_top(page) < PHONE["height"] * 0.75
     expect(page.locator(".search-hit").first).to_be_in_viewport()
+    assert_accessible(page, "search-pupil-390-folded")
     screenshot(page, "search-pupil-390-folded", full_page=False)
 
     # Unfolded, a filter change updates the results live and the summary with them.
@@ -58,6 +59,7 @@ def test_pupil_search_on_a_phone_results_first_filters_folded(page, live_server,
     expect(page.locator(".search-hit")).to_have_count(1)
     expect(page.locator(".search-hits")).to_contain_text("Fabriquer un médicament")
     expect(page).to_have_url(re.compile(r"filiere="))
+    assert_accessible(page, "search-pupil-390-open")
     screenshot(page, "search-pupil-390-open", full_page=False)
     assert watch.console_errors == [] and watch.csp_violations() == []
 
@@ -69,6 +71,7 @@ def test_pupil_search_on_a_wide_screen_shows_the_filters_as_before(page, live_se
     expect(page.locator("summary:has(#filtres-actifs)")).to_be_hidden()
     expect(page.get_by_label("Filière")).to_be_visible()
     expect(page.get_by_label("Mot-clé")).to_be_visible()
+    assert_accessible(page, "search-pupil-wide")
     screenshot(page, "search-pupil-wide", full_page=False)
 
 
@@ -89,6 +92,8 @@ def test_public_search_without_javascript(browser, live_server, demo_data, viewp
         page.get_by_role("button", name="Rechercher").click()
         expect(page).to_have_url(re.compile(r"q=fromage"))
         expect(page.locator("summary:has(#filtres-actifs)")).to_contain_text("« fromage »")
+        # No axe here: axe-core needs the page's scripting, switched off in this context (the
+        # same search page with scripts is checked by test_accessibility's crawl).
         screenshot(page, "search-public-390-nojs", full_page=False)
     else:
         expect(summary).to_be_hidden()

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import screenshot
+from tests.e2e.helpers import assert_accessible, screenshot
 
 
 def test_home_page_is_french_and_titled(page, watch):
@@ -14,6 +14,7 @@ def test_home_page_is_french_and_titled(page, watch):
     expect(page).to_have_title("Accueil — Cap Industrie, Seine-et-Marne")
     expect(page.get_by_role("heading", level=1)).to_contain_text("stages clé en main")
     expect(page.get_by_role("main")).to_be_visible()
+    assert_accessible(page, "home")
     screenshot(page, "home")
 
 
@@ -26,6 +27,7 @@ def test_skip_link_is_first_on_tab_and_moves_focus_to_main(page, watch):
     # Off-screen until focused: a sighted keyboard user must see it.
     box = skip.bounding_box()
     assert box is not None and box["x"] >= 0 and box["y"] >= 0
+    assert_accessible(page, "home-skip-link-focused")
     screenshot(page, "home-skip-link-focused", full_page=False)
 
     page.keyboard.press("Enter")

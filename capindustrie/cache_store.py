@@ -97,6 +97,9 @@ class MemoryStore:
     def version(self) -> int:
         return self._version
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
     def bump(self) -> None:
         with self._lock:
             self._version += 1

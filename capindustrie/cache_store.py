@@ -37,7 +37,11 @@ log = logging.getLogger(__name__)
 # through the per-process school cache. tests/test_page_cache.py records the tables those pages
 # actually query and checks they are all here: a table added to them must be added here.
 CATALOGUE_TABLES = ("offer", "period", "program_day", "company", "commune", "school", "epci")
-_WRITE = re.compile(r"\s*(insert|update|delete|merge|truncate|alter|drop|create)\b", re.I)
+_WRITE = re.compile(
+    r"\s*(?:insert|update|delete|merge|truncate|alter|drop|create"
+    r"|with\b.*\b(?:insert|update|delete)\b)\b",
+    re.I | re.S,
+)
 _CATALOGUE = re.compile(r'\b"?(?:' + "|".join(CATALOGUE_TABLES) + r')"?\b', re.I)
 _DIRTY, _COMMITTED = "catalogue_written", "catalogue_committed"
 

@@ -150,6 +150,17 @@ def retitle_with_raw_sql_from_another_connection(offer):
     return "Titre changé en SQL"
 
 
+def retitle_through_a_common_table_expression(offer):
+    db.session.execute(
+        text(
+            "WITH chosen AS (SELECT id FROM offer WHERE id = :id) "
+            "UPDATE offer SET title = 'Titre par une CTE' WHERE id IN (SELECT id FROM chosen)"
+        ),
+        {"id": offer.id},
+    )
+    return "Titre par une CTE"
+
+
 CHANGES = [
     take_a_seat,
     withdraw_the_offer,
@@ -158,6 +169,7 @@ CHANGES = [
     add_a_period,
     free_seats_with_a_core_update,
     retitle_with_raw_sql_from_another_connection,
+    retitle_through_a_common_table_expression,
 ]
 
 

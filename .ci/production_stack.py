@@ -198,7 +198,7 @@ class ProductionStack:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # workers boot slowly on a busy machine
         while time.monotonic() < deadline:
             if self.gunicorn.poll() is not None:
                 raise RuntimeError(f"gunicorn exited:\n{self.gunicorn_log.read_text()[-3000:]}")

@@ -43,6 +43,13 @@ DEFAULTS = {
     # Anonymous public pages (search, offer page): browsers and shared caches may keep them
     # this long, then revalidate with their ETag (caching.py).
     "PUBLIC_CACHE_MAX_AGE": 60,
+    # Server-side cache of those pages (caching.py, cache_store.py), invalidated by the catalogue
+    # version: its store (None: the rate limiter's Redis when it has one, else this process's
+    # memory), the lifetime of an entry, and the size of the in-memory store.
+    "PAGE_CACHE_ENABLED": True,
+    "PAGE_CACHE_URI": None,
+    "PAGE_CACHE_SECONDS": 300,
+    "PAGE_CACHE_MAX_ENTRIES": 2000,
     # E-mail: sent through SMTP when MAIL_SERVER is set, otherwise only logged.
     "MAIL_SERVER": None,
     "MAIL_PORT": 587,

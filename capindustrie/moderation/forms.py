@@ -1,6 +1,6 @@
 """Moderation forms: decisions (CSRF only, or with a required reason) and the list filters."""
 
-from wtforms import SelectField, TextAreaField
+from wtforms import SearchField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from capindustrie.forms import BaseForm
@@ -9,6 +9,7 @@ from capindustrie.offers.forms import PlainText
 from capindustrie.offers.lifecycle import STATUS_LABELS
 
 REASON_MIN, REASON_MAX = 10, 2000
+SEARCH_MAX = 100
 
 
 def _strip(value):
@@ -68,6 +69,12 @@ class OfferFilterForm(BaseForm):
         validators=[_known_choice],
     )
 
+    q = SearchField(
+        "Titre ou entreprise",
+        filters=[_strip],
+        validators=[PlainText(SEARCH_MAX)],
+    )
+
     def __init__(self, *args, epci_choices: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
         self.epci.choices = {"": "Toutes les intercommunalités"} | epci_choices
@@ -75,7 +82,7 @@ class OfferFilterForm(BaseForm):
     def clean(self) -> bool:
         """Validate, then drop every unknown value (its message stays beside the field)."""
         valid = self.validate()
-        for field in (self.statut, self.filiere, self.epci):
+        for field in (self.statut, self.filiere, self.epci, self.q):
             if field.errors:
                 field.data = ""
         return valid

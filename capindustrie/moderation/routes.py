@@ -4,17 +4,19 @@ A decision the lifecycle refuses answers 422 (not 409) with the page and the Fre
 htmx swaps 422 (see base.html's responseHandling), so the message shows with or without JS.
 """
 
-from flask import current_app, flash, render_template, request
+from flask import Response, current_app, flash, render_template, request
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from capindustrie.audit.services import record
 from capindustrie.authz import get_for_user_or_404, role_required
+from capindustrie.errors import render_error
 from capindustrie.extensions import db
+from capindustrie.headers import attachment
 from capindustrie.htmx import redirect_to, render
 from capindustrie.inputs import page_number
 from capindustrie.models import Company, CompanyStatus, Filiere, Offer, OfferStatus, Role
-from capindustrie.moderation import bp, services
+from capindustrie.moderation import bp, checks, export, services
 from capindustrie.moderation.forms import DecisionForm, OfferFilterForm, ReasonForm
 from capindustrie.offers.lifecycle import STATUS_LABELS, TransitionError
 from capindustrie.offers.wizard import LAST_STEP
@@ -46,13 +48,8 @@ def _reported_offers_count() -> int:
 def offers():
     form = OfferFilterForm(request.args, epci_choices=services.epci_choices())
     form.clean()
-    filters = services.OfferFilters(
-        status=OfferStatus(form.statut.data) if form.statut.data else None,
-        filiere=Filiere(form.filiere.data) if form.filiere.data else None,
-        epci_siren=form.epci.data or None,
-    )
     results = db.paginate(
-        services.offers_select(filters),
+        services.offers_select(_filters(form)),
         page=_page_number(),
         per_page=PER_PAGE,
         error_out=False,
@@ -62,8 +59,27 @@ def offers():
         "moderation/_offer_results.html",
         form=form,
         results=results,
+        counts=services.offer_counts([offer.id for offer in results.items]),
         query=_filter_query(form),
         status_labels=STATUS_LABELS,
+    )
+
+
+@bp.get("/offres.csv")
+@role_required(Role.STAFF)
+def offers_csv():
+    """The filtered list, every page, for a spreadsheet (UTF-8 with BOM, « ; »). A filter the
+    list would report and ignore is refused here: the file must be what was asked for."""
+    form = OfferFilterForm(request.args, epci_choices=services.epci_choices())
+    if not form.clean():
+        problems = " ".join(e for f in form for e in f.errors)
+        return render_error(400, f"Export impossible, filtre non valide : {problems}")
+    return Response(
+        export.offers_csv(_filters(form)),
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": attachment("offres-cap-industrie.csv"),
+        },
     )
 
 
@@ -180,6 +196,8 @@ def _render_offer(offer, publish_form, reject_form, error=None, status=200):
         status=status,
         offer=offer,
         log=services.transition_log(offer),
+        checks=checks.automatic_checks(offer),
+        register_url=services.company_register_url(offer.company.siret),
         submitted_at=services.last_submitted_at(offer),
         publish_form=publish_form,
         reject_form=reject_form,
@@ -196,6 +214,7 @@ def _render_company(company, approve_form, reject_form, error=None, status=200):
         status=status,
         company=company,
         commune=services.company_commune(company),
+        register_url=services.company_register_url(company.siret),
         offers=services.company_offers(company),
         status_labels=STATUS_LABELS,
         approve_form=approve_form,
@@ -211,7 +230,16 @@ def _page_number() -> int:
 
 def _filter_query(form: OfferFilterForm) -> dict[str, str]:
     """The known filters, for pagination links (unknown values are not carried on)."""
-    return {f.name: f.data for f in (form.statut, form.filiere, form.epci) if f.data}
+    return {f.name: f.data for f in (form.statut, form.filiere, form.epci, form.q) if f.data}
+
+
+def _filters(form: OfferFilterForm) -> services.OfferFilters:
+    return services.OfferFilters(
+        status=OfferStatus(form.statut.data) if form.statut.data else None,
+        filiere=Filiere(form.filiere.data) if form.filiere.data else None,
+        epci_siren=form.epci.data or None,
+        text=form.q.data or None,
+    )
 
 
 def _public_offer_url(offer: Offer) -> str:

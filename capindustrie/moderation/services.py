@@ -14,6 +14,8 @@ from capindustrie.emails.services import queue_email
 from capindustrie.extensions import db
 from capindustrie.headers import one_line
 from capindustrie.models import (
+    Application,
+    ApplicationStatus,
     Commune,
     Company,
     CompanyStatus,
@@ -22,6 +24,7 @@ from capindustrie.models import (
     Offer,
     OfferStatus,
     OfferTransition,
+    Period,
     User,
     utcnow,
 )
@@ -43,6 +46,7 @@ class OfferFilters:
     status: OfferStatus | None = None
     filiere: Filiere | None = None
     epci_siren: str | None = None
+    text: str | None = None  # searched in the title and the company name
 
 
 # --- Lists ---------------------------------------------------------------------------------------
@@ -104,7 +108,61 @@ def offers_select(filters: OfferFilters) -> Select:
         statement = statement.join(Commune, Offer.site_commune_insee == Commune.insee).where(
             Commune.epci_siren == filters.epci_siren
         )
+    if filters.text:
+        # lower() on both sides: PostgreSQL's LIKE is case-sensitive. SQLite's lower() folds
+        # ASCII only, so there « É » only finds « É » (accents must be typed as stored).
+        needle = filters.text.lower()
+        statement = statement.join(Company, Offer.company_id == Company.id).where(
+            func.lower(Offer.title).contains(needle, autoescape=True)
+            | func.lower(Company.name).contains(needle, autoescape=True)
+        )
     return statement
+
+
+@dataclass(frozen=True)
+class OfferCounts:
+    seats: int = 0
+    seats_taken: int = 0
+    applications: int = 0
+
+
+# A placement the teacher proposes (issue 15) is not a pupil's application.
+_NOT_APPLICATIONS = (ApplicationStatus.PROPOSED,)
+
+
+def offer_counts(offer_ids: list[int]) -> dict[int, OfferCounts]:
+    """Seats (total and given) and applications of the listed offers: two grouped queries,
+    whatever the number of offers (never one query per row)."""
+    if not offer_ids:
+        return {}
+    seats = {
+        offer_id: (int(total or 0), int(taken or 0))
+        for offer_id, total, taken in db.session.execute(
+            select(Period.offer_id, func.sum(Period.seats), func.sum(Period.seats_taken))
+            .where(Period.offer_id.in_(offer_ids))
+            .group_by(Period.offer_id)
+        )
+    }
+    applications = dict(
+        db.session.execute(
+            select(Period.offer_id, func.count(Application.id))
+            .join(Application, Application.period_id == Period.id)
+            .where(Period.offer_id.in_(offer_ids), Application.status.not_in(_NOT_APPLICATIONS))
+            .group_by(Period.offer_id)
+        ).all()
+    )
+    return {
+        offer_id: OfferCounts(*seats.get(offer_id, (0, 0)), applications.get(offer_id, 0))
+        for offer_id in offer_ids
+    }
+
+
+def company_register_url(siret: str | None) -> str | None:
+    """The establishment's page in the public company register (annuaire des entreprises),
+    only for a well-formed 14-digit SIRET (anything else would build a broken link)."""
+    if not siret or not (len(siret) == 14 and siret.isascii() and siret.isdigit()):
+        return None
+    return f"https://annuaire-entreprises.data.gouv.fr/etablissement/{siret}"
 
 
 def transition_log(offer: Offer) -> list[tuple[OfferTransition, User | None]]:

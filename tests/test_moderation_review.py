@@ -5,23 +5,28 @@ export (staff only)."""
 import csv
 import io
 import itertools
+import json
 import re
 from datetime import time
 
 import pytest
+from sqlalchemy import select
 
 from capindustrie.extensions import db
 from capindustrie.models import (
     Application,
     ApplicationStatus,
+    AuditEntry,
     Company,
     CompanyStatus,
     Filiere,
     Level,
     OfferStatus,
+    OfferTransition,
     ProgramDay,
     Role,
 )
+from capindustrie.moderation.changes import Change, changes
 from capindustrie.moderation.checks import automatic_checks, productive_words
 from capindustrie.offers.program_templates import program_template
 from tests import factories as f
@@ -343,3 +348,80 @@ def test_csv_export_is_for_staff_only(client, app):
         login(client, user)
         response = client.get("/moderation/offres.csv")
         assert response.status_code == 403 and b";" not in response.get_data()[:200]
+
+
+# --- What changed since the last publication -----------------------------------------------------
+
+
+def changes_section(html: str) -> str | None:
+    match = re.search(r'<section aria-labelledby="modifications">.*?</section>', html, re.S)
+    return " ".join(match.group(0).split()) if match else None
+
+
+def resubmit(offer):
+    """The company's substantive edit sends the published offer back to review."""
+    db.session.add(OfferTransition(offer=offer, from_status=S.PUBLISHED, to_status=S.SUBMITTED))
+    offer.status = S.SUBMITTED
+
+
+def test_a_resubmitted_offer_shows_the_fields_changed_since_its_publication(staff_client):
+    company, _ = company_with_user()
+    offer = with_safety(make_offer(company, title="Découvrir la forge"))
+    db.session.commit()
+    assert staff_client.post(f"/moderation/offres/{offer.id}/publier").status_code == 303
+
+    offer = db.session.get(type(offer), offer.id)
+    offer.title = "Découvrir la forge et l'usinage"
+    offer.program_days[1].activities = "L'élève aide à emballer les pièces."
+    offer.dress_code = ""
+    resubmit(offer)
+    db.session.commit()
+
+    html = staff_client.get(f"/moderation/offres/{offer.id}").get_data(True)
+    section = changes_section(html)
+
+    assert section is not None and "3 champs modifiés" in section
+    rows = re.findall(r'<th scope="row">([^<]+)</th>', section)
+    assert rows == ["Titre", "Tenue", "Programme, jour 2"]  # the page's order
+    assert '<td class="pre-line">Découvrir la forge</td>' in section
+    assert '<td class="pre-line">Découvrir la forge et l&#39;usinage</td>' in section
+    assert "Pantalon long, chaussures fermées." in section and "<em>(vide)</em>" in section
+
+
+def test_no_change_section_for_a_first_submission_or_an_unchanged_resubmission(staff_client):
+    company, _ = company_with_user()
+    offer = make_offer(company)
+    db.session.commit()
+    html = staff_client.get(f"/moderation/offres/{offer.id}").get_data(True)
+    assert changes_section(html) is None  # never published
+
+    staff_client.post(f"/moderation/offres/{offer.id}/publier")
+    offer = db.session.get(type(offer), offer.id)
+    assert changes_section(staff_client.get(f"/moderation/offres/{offer.id}").get_data(True)) is (
+        None
+    )  # published: nothing to review
+    resubmit(offer)
+    db.session.commit()
+    section = changes_section(staff_client.get(f"/moderation/offres/{offer.id}").get_data(True))
+    assert "Aucun champ n'a changé depuis la dernière publication." in section
+
+
+def test_the_published_content_is_kept_in_the_audit_entry_but_not_shown_in_the_log(staff_client):
+    company, _ = company_with_user()
+    offer = make_offer(company, title="Offre suivie")
+    db.session.commit()
+    staff_client.post(f"/moderation/offres/{offer.id}/publier")
+
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "offer.publish"))
+    assert json.loads(entry.details["_contenu"])["Titre"] == "Offre suivie"
+    log = staff_client.get("/journal/").get_data(True)
+    assert "title : Offre suivie" in log and "_contenu" not in log and "Programme, jour" not in log
+
+
+def test_changes_list_removed_days_after_the_current_ones():
+    before = {"Titre": "A", "Programme, jour 6": "Visite"}
+    after = {"Titre": "B", "Tenue": ""}
+    assert changes(before, after) == [
+        Change("Titre", "A", "B"),
+        Change("Programme, jour 6", "Visite", ""),
+    ]

@@ -2,7 +2,7 @@
 
 They help the reading, they decide nothing: publishing stays the staff's call. The hours reuse
 the legal rules of `offers.rules.check_schedule` and the programme length the wizard's
-`lifecycle.expected_program_days`; only the words suggesting productive work are new here (no
+`offers.services.days_for`; only the words suggesting productive work are new here (no
 other rule looks at the programme's wording).
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from capindustrie.models import Offer
 from capindustrie.offers import rules
-from capindustrie.offers.lifecycle import expected_program_days
+from capindustrie.offers.services import days_for
 from capindustrie.text import plural as plural_count
 from capindustrie.text import search_key
 
@@ -90,7 +90,7 @@ def _hours_check(offer: Offer) -> Check:
 
 
 def _programme_length_check(offer: Offer) -> Check:
-    expected = expected_program_days(offer)
+    expected = days_for(offer.for_2nde)
     found = len(offer.program_days)
     level = "la 2nde" if offer.for_2nde else "la 3e"
     detail = f"{plural_count(found, 'jour')} décrits ; {expected} attendus pour {level}."

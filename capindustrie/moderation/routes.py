@@ -16,7 +16,7 @@ from capindustrie.headers import attachment
 from capindustrie.htmx import redirect_to, render
 from capindustrie.inputs import page_number
 from capindustrie.models import Company, CompanyStatus, Filiere, Offer, OfferStatus, Role
-from capindustrie.moderation import bp, checks, export, services
+from capindustrie.moderation import bp, changes, checks, export, services
 from capindustrie.moderation.forms import DecisionForm, OfferFilterForm, ReasonForm
 from capindustrie.offers.lifecycle import STATUS_LABELS, TransitionError
 from capindustrie.offers.wizard import LAST_STEP
@@ -99,7 +99,9 @@ def publish_offer(offer_id: int):
         return _render_offer(offer, form, ReasonForm(prefix="reject"), status=422)
     try:
         services.publish_offer(offer, current_user, _public_offer_url(offer))
-        record(current_user, "offer.publish", offer, title=offer.title)
+        # The content as published: the next review shows what changed since (changes.py).
+        content = {changes.CONTENT_KEY: changes.content_detail(offer)}
+        record(current_user, "offer.publish", offer, title=offer.title, **content)
     except TransitionError as exc:
         db.session.rollback()
         return _render_offer(offer, form, ReasonForm(prefix="reject"), error=str(exc), status=422)
@@ -197,6 +199,11 @@ def _render_offer(offer, publish_form, reject_form, error=None, status=200):
         offer=offer,
         log=services.transition_log(offer),
         checks=checks.automatic_checks(offer),
+        content_changes=(
+            changes.changes_since_publication(offer)
+            if offer.status == OfferStatus.SUBMITTED
+            else None
+        ),
         register_url=services.company_register_url(offer.company.siret),
         submitted_at=services.last_submitted_at(offer),
         publish_form=publish_form,

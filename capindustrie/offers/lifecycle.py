@@ -86,7 +86,7 @@ def completeness(offer: Offer, today: date) -> Completeness:
         missing.append("Étape 1 : le titre et le niveau de l'offre.")
     if not offer.summary:
         missing.append("Étape 1 : l'offre en quelques mots.")
-    expected_days = expected_program_days(offer)
+    expected_days = 10 if offer.for_2nde else 5
     if len(offer.program_days) < expected_days:
         missing.append(f"Étape 2 : le programme des {expected_days} jours.")
     to_choose = _days_with_choices_left(offer)
@@ -106,11 +106,6 @@ def completeness(offer: Offer, today: date) -> Completeness:
     if offer.day_start is None or offer.day_end is None:
         missing.append("Étape 5 : les horaires de la journée.")
     return Completeness(missing)
-
-
-def expected_program_days(offer: Offer) -> int:
-    """A 2nde offer needs the fortnight's 10 days; a 3e-only offer its week's 5."""
-    return 10 if offer.for_2nde else 5
 
 
 def _days_with_choices_left(offer: Offer) -> str:

@@ -87,41 +87,34 @@ class Job:
 JOBS: dict[str, Job] = {
     "outbox": Job(send_pending, every(minutes=1), "Envoi des e-mails en attente"),
     "application_timers": Job(
-        expire_stale_applications,
-        every(minutes=60),
+        expire_stale_applications, every(minutes=60),
         "Relances et expiration des candidatures sans réponse ou non confirmées",
     ),
     "archive_offers": Job(
-        archive_past_offers,
-        daily_at(1, 15),
+        archive_past_offers, daily_at(1, 15),
         "Archivage des offres dont toutes les périodes sont passées",
     ),
     "event_reminders": Job(
-        send_event_reminders,
-        every(minutes=60),
+        send_event_reminders, every(minutes=60),
         "Rappels J-7 et J-2 des inscriptions aux événements, puis demande d'avis",
     ),
     # After the 01:15 archiving, outside the daylight-saving hour: the file MyStage77 picks up.
     "mystage77_export": Job(
-        nightly_export,
-        daily_at(4, 15),
+        nightly_export, daily_at(4, 15),
         "Export des offres publiées (MyStage77, plateforme nationale)",
     ),
     # Issue 14: the retention rules (capindustrie/privacy/retention.py).
     "privacy_purge": Job(
-        purge_job,
-        yearly_at(purge_schedule()),
+        purge_job, yearly_at(purge_schedule()),
         "Purge annuelle : élèves de l'année terminée, comptes inactifs, e-mails, journal",
     ),
     "privacy_accounts": Job(
-        daily_purge_job,
-        daily_at(4, 45),
+        daily_purge_job, daily_at(4, 45),
         "Comptes inactifs (avertis à J-30, puis supprimés), comptes jamais confirmés, "
         "e-mails de plus de 6 mois, journal de plus de 5 ans",
     ),
     "convention_reminders": Job(
-        remind_unsigned,
-        daily_at(9, 0),
+        remind_unsigned, daily_at(9, 0),
         "Rappel aux signataires d'une convention qui n'ont pas encore signé",
     ),
 }

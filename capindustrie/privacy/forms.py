@@ -1,5 +1,5 @@
 from wtforms import BooleanField, PasswordField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, ValidationError
 
 from capindustrie.auth.passwords import verify_password
 from capindustrie.forms import BaseForm
@@ -20,4 +20,4 @@ class CloseAccountForm(BaseForm):
 
     def validate_password(self, field):
         if self.user is None or not verify_password(self.user.password_hash, field.data or ""):
-            raise ValueError("Le mot de passe est incorrect.")
+            raise ValidationError("Le mot de passe est incorrect.")

@@ -32,9 +32,7 @@ def world(app):
     period = published_period(host.company)
     validated = application_in(lea, period, S.VALIDATED)
     application_in(ines, period, S.SUBMITTED)
-    placement = db.session.scalar(
-        select(Placement).where(Placement.application_id == validated.id)
-    )
+    placement = db.session.scalar(select(Placement).where(Placement.application_id == validated.id))
     conv.complete(placement)
     db.session.add(PupilWish(pupil_id=lea.id, rank=1, offer_id=period.offer_id))
 
@@ -84,8 +82,9 @@ def test_a_pupil_downloads_their_own_data_and_nothing_of_others(client, world):
     assert len(sections["stages"]["elements"]) == 1
     for other in ("Inès", "Roy", "Tom", "Berger", "Chaudronnerie", "Lenoir", "Hugo"):
         assert other not in text, other
-    assert 'filename="mes-donnees-cap-industrie.json"' in (
-        client.get("/mes-donnees/mes-donnees.json").headers["Content-Disposition"]
+    assert (
+        'filename="mes-donnees-cap-industrie.json"'
+        in (client.get("/mes-donnees/mes-donnees.json").headers["Content-Disposition"])
     )
 
 
@@ -151,6 +150,18 @@ def test_the_teacher_of_the_class_sees_a_pupils_data(client, world):
     assert "Inès" not in text and "Tom" not in text
 
 
+def test_the_class_page_links_each_pupils_data(client, world):
+    from flask import url_for
+
+    lea = world["lea"]
+    login(client, world["teacher"])
+    with client.application.test_request_context():
+        class_url = url_for("classes.detail", class_id=lea.class_id)
+    page = client.get(class_url).get_data(as_text=True)
+    assert f'href="/mes-donnees/eleve/{lea.id}"' in page
+    assert 'Données<span class="visually-hidden"> de Léa Durand</span>' in page
+
+
 @pytest.mark.parametrize("who", ["other_teacher", "host", "tom", "staff"])
 @pytest.mark.parametrize("suffix", ["", ".json"])
 def test_no_one_else_sees_a_pupils_data(client, world, who, suffix):
@@ -187,9 +198,12 @@ def test_closure_is_refused_while_a_placement_is_in_progress(client, world):
     assert host.deleted_at is None and host.email == "atelier@exemple.fr"
     # Same for the teacher of the pupil's class.
     login(client, world["teacher"])
-    assert client.post(
-        "/mes-donnees/fermer-mon-compte", data={"understood": "y", "password": f.PASSWORD}
-    ).status_code == 409
+    assert (
+        client.post(
+            "/mes-donnees/fermer-mon-compte", data={"understood": "y", "password": f.PASSWORD}
+        ).status_code
+        == 409
+    )
 
 
 def test_a_finished_placement_no_longer_blocks(world):

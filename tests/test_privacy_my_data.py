@@ -77,6 +77,7 @@ def test_a_pupil_downloads_their_own_data_and_nothing_of_others(client, world):
     (application,) = sections["candidatures"]["elements"]
     assert application["Statut"] == "Validée par le professeur"
     assert application["Entreprise"] == "Mécanique de la Brie"
+    assert application["Période"] == "du 11 janvier 2027 au 15 janvier 2027"
     assert sections["convention"]["elements"][0]["Représentant légal 1"] == "Nadia Durand"
     assert sections["voeux"]["elements"][0]["Rang"] == 1
     assert len(sections["stages"]["elements"]) == 1

@@ -65,7 +65,10 @@ def _yes_no(value: bool | None) -> str:
 
 
 def _period(period: Period) -> str:
-    return f"du {period.start_date.isoformat()} au {period.end_date.isoformat()}"
+    from capindustrie.filters import french_date
+
+    start, end = (french_date(d, weekday=False) for d in (period.start_date, period.end_date))
+    return f"du {start} au {end}"
 
 
 # Sections common to everyone -------------------------------------------------------------------

@@ -1,9 +1,14 @@
-"""The yearly purge at scale: CPU time to anonymise N pupils (with applications, transitions
-and family data), one transaction per pupil (resumable: what `flask purge` does) against one
-transaction for all (the naive way: an interruption loses everything done so far, and the
-rows stay locked for the whole run).
+"""The yearly purge at scale: CPU time to anonymise N pupils (with applications, transitions,
+family data and an outbox of 10 e-mails per pupil, a third of them naming a pupil), three ways:
 
-    python bench/purge.py [--pupils 2000] [--database-url postgresql://…]
+- `flask purge`: one pass over the outbox for every pupil due, then one transaction per pupil
+  (resumable);
+- the outbox searched with LIKE once per pupil (what a per-pupil scrub costs), one transaction
+  per pupil;
+- one transaction for all (the naive way: an interruption loses everything done so far, and the
+  rows stay locked for the whole run), with the one outbox pass.
+
+    python bench/purge.py [--pupils 1000] [--database-url postgresql://…]
 
 CPU time is this process's (`time.process_time`): on SQLite it includes the database's work,
 on PostgreSQL only the client side (the server's CPU is not counted). The machine is shared:
@@ -30,6 +35,7 @@ from capindustrie.models import (  # noqa: E402
     ApplicationTransition,
     Company,
     Offer,
+    OutboxMessage,
     Period,
     Pupil,
     PupilFamily,
@@ -86,6 +92,7 @@ def build(url: str, pupils: int, rnd: random.Random):
             for n in range(1, PERIODS + 1)
         ]
         classes, users, pupil_rows, families, applications, transitions = [], [], [], [], [], []
+        outbox = []
         for n in range(1, pupils // 25 + 2):
             classes.append(
                 {
@@ -126,6 +133,19 @@ def build(url: str, pupils: int, rnd: random.Random):
                     "updated_at": now,
                 }
             )
+            for k in range(10):
+                named = f"Prénom{n} N." if k % 3 == 0 else "votre classe"
+                outbox.append(
+                    {
+                        "id": 10 * (n - 1) + k + 1,
+                        "to_address": f"prof{n % 50}@ac-creteil.fr",
+                        "subject": f"Stage à valider : {named}",
+                        "body": "Bonjour,\n\n" + "Un message du service Cap Industrie. " * 20,
+                        "status": "sent",
+                        "created_at": now,
+                        "next_attempt_at": now,
+                    }
+                )
             for k, period in enumerate(rnd.sample(range(1, PERIODS + 1), 2)):
                 app_id = 2 * n - 1 + k
                 applications.append(
@@ -160,6 +180,7 @@ def build(url: str, pupils: int, rnd: random.Random):
                 (PupilFamily, families),
                 (Application, applications),
                 (ApplicationTransition, transitions),
+                (OutboxMessage, outbox),
             ],
             (
                 "company",
@@ -171,57 +192,70 @@ def build(url: str, pupils: int, rnd: random.Random):
                 "pupil_family",
                 "application",
                 "application_transition",
+                "outbox_message",
             ),
         )
     return app
 
 
-def measure(app, one_transaction: bool) -> tuple[float, float, int]:
+def measure(app, way: str) -> tuple[float, float, int]:
     from capindustrie.privacy import purge
 
     with app.app_context():
         cpu, wall = time.process_time(), time.perf_counter()
-        if one_transaction:
-            ids = db.session.scalars(purge.due_pupils_select(PURGE_AT)).all()
+        ids = db.session.scalars(purge.due_pupils_select(PURGE_AT)).all()
+        if way == "purge":
+            count = purge.run(PURGE_AT, ("pupils",), record_audit=False).counts["pupils"]
+        elif way == "like":
             for pupil_id in ids:
                 purge.anonymise_pupil(db.session.get(Pupil, pupil_id), PURGE_AT)
-            db.session.commit()
+                db.session.commit()
             count = len(ids)
         else:
-            count = purge.run(PURGE_AT, ("pupils",), record_audit=False).counts["pupils"]
+            purge.scrub_outbox_naming(ids)
+            for pupil_id in ids:
+                purge.anonymise_pupil(db.session.get(Pupil, pupil_id), PURGE_AT, outbox_done=True)
+            db.session.commit()
+            count = len(ids)
         result = time.process_time() - cpu, time.perf_counter() - wall, count
         left = db.session.scalar(sa.select(sa.func.count(User.id)).where(User.deleted_at.is_(None)))
         assert left == 0, f"{left} pupils left"
+        named = db.session.scalar(
+            sa.select(sa.func.count(OutboxMessage.id)).where(OutboxMessage.subject.contains("N."))
+        )
+        assert named == 0, f"{named} e-mails still name a pupil"
         db.session.remove()
     return result
 
 
+WAYS = (
+    ("purge", "flask purge: one outbox pass, a transaction per pupil"),
+    ("like", "outbox LIKE per pupil, a transaction per pupil"),
+    ("single", "one outbox pass, one transaction for all (naive)"),
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pupils", type=int, default=2000)
+    parser.add_argument("--pupils", type=int, default=1000)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--seed", type=int, default=77)
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as workdir:
-        for label, single in (
-            ("one transaction per pupil (flask purge)", False),
-            ("one transaction for all (naive)", True),
-        ):
-            url = fresh_database(
-                args.database_url,
-                Path(workdir),
-                args.pupils,
-                "purge_single" if single else "purge_each",
-            )
+        for way, label in WAYS:
+            url = fresh_database(args.database_url, Path(workdir), args.pupils, f"purge_{way}")
             app = build(url, args.pupils, random.Random(args.seed))
-            cpu, wall, count = measure(app, single)
+            cpu, wall, count = measure(app, way)
             rows.append((label, count, cpu, wall))
             engine = engine_label(app)
-    print(f"\nYearly purge of {args.pupils} pupils, 2 applications each — {engine}, {cpu_model()}")
-    print(f"{'way':<42} {'pupils':>7} {'CPU s':>7} {'CPU ms/pupil':>13} {'wall s':>7}")
+    print(
+        f"\nYearly purge of {args.pupils} pupils (2 applications, 10 outbox e-mails each) — "
+        f"{engine}, {cpu_model()}"
+    )
+    print(f"{'way':<54} {'pupils':>7} {'CPU s':>7} {'CPU ms/pupil':>13} {'wall s':>7}")
     for label, count, cpu, wall in rows:
-        print(f"{label:<42} {count:>7} {cpu:>7.2f} {1000 * cpu / count:>13.2f} {wall:>7.2f}")
+        print(f"{label:<54} {count:>7} {cpu:>7.2f} {1000 * cpu / count:>13.2f} {wall:>7.2f}")
     per_pupil = rows[0][2] / rows[0][1]
     print(
         f"\n75,000 pupils (a whole département's collégiens) ≈ {75_000 * per_pupil / 60:.0f} min "

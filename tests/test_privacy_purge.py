@@ -177,12 +177,12 @@ def test_an_interrupted_purge_leaves_no_pupil_half_done_and_resumes(world, monke
     real_delete_account = purge.delete_account
     calls = []
 
-    def failing(user, now):
+    def failing(user, now, **options):
         calls.append(user.id)
         if len(calls) == 4:
             # The fourth pupil's (b1) applications are already cleared in this transaction.
             raise RuntimeError("coupure au milieu de la purge")
-        real_delete_account(user, now)
+        real_delete_account(user, now, **options)
 
     monkeypatch.setattr(purge, "delete_account", failing)
     with pytest.raises(RuntimeError):
@@ -420,3 +420,25 @@ def test_retention_table_is_plain_french_data():
     pupils = next(row for row in rows if row["key"] == "pupils")
     assert "31 juillet" in pupils["duration"]
     assert Offer  # the catalogue stays: offers are not personal data
+
+
+def test_the_outbox_pass_finds_a_pupil_word_by_word(app):
+    klass = f.school_class(f.user(Role.TEACHER))
+    lea = f.pupil(klass, first_name="Léa", last_name="Durand")
+    lea.user.email = "lea.d@exemple.fr"
+    named = [
+        queue_email("prof@ac-creteil.fr", "Stage à valider : Léa D. (3e B)", "Bonjour."),
+        queue_email("rh@exemple.fr", "Candidature", "LÉA DURAND a candidaté."),
+        queue_email("x@exemple.fr", "Contact", "Écrire à lea.d@exemple.fr."),
+        queue_email("lea.d@exemple.fr", "Bienvenue", "Bonjour."),
+        queue_email("y@exemple.fr", "Identifiant", f"Votre identifiant : {lea.user.username}"),
+    ]
+    kept = [
+        queue_email("z@exemple.fr", "Autre", "Léa Dupont et Léandre Durand ont candidaté."),
+        queue_email("w@exemple.fr", "Autre", "Léa B. et M. Durand"),
+    ]
+    db.session.commit()
+    kept_ids = [m.id for m in kept]
+
+    assert purge.scrub_outbox_naming([lea.id]) == len(named)
+    assert db.session.scalars(select(OutboxMessage.id).order_by(OutboxMessage.id)).all() == kept_ids

@@ -22,10 +22,12 @@ from capindustrie.models import (
     Company,
     CompanyStatus,
     Offer,
+    OfferReport,
     OfferStatus,
     OutboxMessage,
     Pupil,
     PupilWish,
+    ReportReason,
     Role,
     SchoolClass,
     User,
@@ -70,6 +72,14 @@ def world(app):
     conv.complete(placement)
     conv.issue(placement)
     db.session.add(PupilWish(pupil_id=pupil.id, rank=1, offer_id=period.offer_id))
+    db.session.add(
+        OfferReport(
+            offer_id=period.offer_id,
+            reason=ReportReason.OTHER,
+            comment="Signalé par Zéphyrine Quatremare",
+            reporter_id=pupil.user_id,
+        )
+    )
     queue_email("zephyrine.q@exemple.fr", "Votre candidature", "Bonjour Zéphyrine Quatremare.")
     queue_email("rh@exemple.fr", "Nouvelle candidature", "Zéphyrine Q. a candidaté.")
     db.session.commit()
@@ -125,6 +135,7 @@ def test_the_pupils_data_is_everywhere_before_the_purge(world):
         "pupil_family.rep1_name",
         "agreement_version.content",
         "outbox_message.body",
+        "offer_report.comment",
         "pupil.birth_date",
     ):
         assert any(hit.startswith(where) for hit in hits), where

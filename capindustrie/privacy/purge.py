@@ -32,9 +32,11 @@ from capindustrie.models import (
     Event,
     LoginSlipBatch,
     Offer,
+    OfferReport,
     OfferStatus,
     OfferTransition,
     OutboxMessage,
+    ParentLink,
     Placement,
     Pupil,
     PupilFamily,
@@ -299,6 +301,8 @@ def anonymise_pupil(pupil: Pupil, now: datetime, *, outbox_done: bool = False) -
     )
     db.session.execute(delete(PupilFamily).where(PupilFamily.pupil_id == pupil.id))
     db.session.execute(delete(PupilWish).where(PupilWish.pupil_id == pupil.id))
+    # Parents' read-only links to the placement: the internship is over, the link goes.
+    db.session.execute(delete(ParentLink).where(ParentLink.placement_id.in_(placements)))
     db.session.execute(
         update(Registration)
         .where(Registration.pupil_id == pupil.id)
@@ -318,6 +322,13 @@ def delete_account(user: User, now: datetime, *, outbox_done: bool = False) -> N
         db.session.execute(delete(model).where(model.user_id == user.id))
     db.session.execute(delete(LoginSlipBatch).where(LoginSlipBatch.teacher_id == user.id))
     db.session.execute(delete(class_teacher).where(class_teacher.c.user_id == user.id))
+    # Reports on offers they made stay for moderation, without their comment or their name.
+    db.session.execute(
+        update(OfferReport)
+        .where(OfferReport.reporter_id == user.id)
+        .values(comment=None, reporter_id=None),
+        execution_options={"synchronize_session": False},
+    )
     if not outbox_done:
         _delete_outbox_naming(strings)
     user.first_name = DELETED_FIRST_NAME

@@ -11,7 +11,16 @@ from sqlalchemy import select
 from capindustrie.applications.states import S
 from capindustrie.audit.services import record
 from capindustrie.extensions import db
-from capindustrie.models import Offer, OfferStatus, Placement, PupilWish, Role, User
+from capindustrie.models import (
+    Offer,
+    OfferReport,
+    OfferStatus,
+    Placement,
+    PupilWish,
+    ReportReason,
+    Role,
+    User,
+)
 from capindustrie.privacy import services
 from tests import convention_helpers as conv
 from tests import factories as f
@@ -35,6 +44,14 @@ def world(app):
     placement = db.session.scalar(select(Placement).where(Placement.application_id == validated.id))
     conv.complete(placement)
     db.session.add(PupilWish(pupil_id=lea.id, rank=1, offer_id=period.offer_id))
+    db.session.add(
+        OfferReport(
+            offer_id=period.offer_id,
+            reason=ReportReason.WRONG_ADDRESS,
+            comment="Le site a déménagé.",
+            reporter_id=lea.user_id,
+        )
+    )
 
     other_teacher = f.user(Role.TEACHER, first_name="Yves", last_name="Autre")
     other_class = f.school_class(other_teacher, name="3e C")
@@ -81,6 +98,8 @@ def test_a_pupil_downloads_their_own_data_and_nothing_of_others(client, world):
     assert sections["convention"]["elements"][0]["Représentant légal 1"] == "Nadia Durand"
     assert sections["voeux"]["elements"][0]["Rang"] == 1
     assert len(sections["stages"]["elements"]) == 1
+    (report,) = sections["signalements"]["elements"]
+    assert report["Motif"] == "Adresse erronée" and report["Commentaire"] == "Le site a déménagé."
     for other in ("Inès", "Roy", "Tom", "Berger", "Chaudronnerie", "Lenoir", "Hugo"):
         assert other not in text, other
     assert (

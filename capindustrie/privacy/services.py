@@ -357,6 +357,30 @@ def staff_sections(user: User) -> list[Section]:
     ]
 
 
+def reports_section(user: User) -> Section:
+    from capindustrie.models import OfferReport
+
+    reports = db.session.scalars(
+        select(OfferReport).where(OfferReport.reporter_id == user.id).order_by(OfferReport.id)
+    ).all()
+    rows = [
+        {
+            "Offre": r.offer.title,
+            "Motif": r.reason_label,
+            "Commentaire": r.comment,
+            "Signalée le": r.created_at,
+            "Suite donnée": r.outcome_label,
+        }
+        for r in reports
+    ]
+    return Section(
+        "signalements",
+        "Offres que vous avez signalées",
+        [{k: v for k, v in row.items() if v is not None} for row in rows],
+        "Aucun signalement.",
+    )
+
+
 def sections_for(user: User) -> list[Section]:
     sections = [profile_section(user)]
     if user.role == Role.PUPIL:
@@ -369,7 +393,7 @@ def sections_for(user: User) -> list[Section]:
         sections += company_sections(user)
     else:
         sections += staff_sections(user)
-    return [*sections, security_section(user), emails_section(user)]
+    return [*sections, reports_section(user), security_section(user), emails_section(user)]
 
 
 def as_json(sections: list[Section], now: datetime) -> dict:

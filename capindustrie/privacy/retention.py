@@ -37,7 +37,7 @@ RULES: tuple[RetentionRule, ...] = (
         "pupils",
         "Comptes des élèves (nom, prénom, identifiant, date de naissance, représentants "
         "légaux, messages, vœux, données de convention)",
-        "Jusqu'au 31 juillet qui suit l'année scolaire de la classe",
+        "jusqu'au 31 juillet qui suit la fin de leur année scolaire",
         "Le stage d'observation et sa convention ne servent que pendant l'année scolaire.",
         "Purge annuelle automatique le 31 juillet à 2 h : le compte est supprimé, les "
         "candidatures et stages deviennent anonymes.",
@@ -46,7 +46,7 @@ RULES: tuple[RetentionRule, ...] = (
         "placements",
         "Candidatures et stages, sous forme anonyme (niveau, établissement, offre, période, "
         "statut, dates)",
-        "Sans limite, une fois anonymes",
+        "sans limite, une fois anonymes",
         "Les indicateurs du Département (élèves touchés, stages réalisés) par année et par "
         "territoire.",
         "Noms, identifiants, messages et textes libres sont effacés avec le compte de l'élève.",
@@ -54,7 +54,7 @@ RULES: tuple[RetentionRule, ...] = (
     RetentionRule(
         "transitions",
         "Historique des candidatures (qui, quand, de quel état à quel état)",
-        "Anonymisé avec le compte de l'élève",
+        "anonymisé en même temps que l'élève",
         "Suivre une candidature pendant l'année ; mesurer les délais de réponse.",
         "Les messages sont effacés lors de la purge annuelle ; les dates et les états restent.",
     ),

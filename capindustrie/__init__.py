@@ -184,6 +184,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(legal.bp)
 
+    from capindustrie import privacy
+
+    app.register_blueprint(privacy.bp)
+
 
 def _register_template_helpers(app: Flask) -> None:
     from capindustrie import filters

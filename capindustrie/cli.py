@@ -16,3 +16,7 @@ def init_app(app: Flask) -> None:
     from capindustrie.matching.cli import matching_cli
 
     app.cli.add_command(matching_cli)
+
+    from capindustrie.privacy.cli import purge_command
+
+    app.cli.add_command(purge_command)

@@ -65,6 +65,9 @@ DEFAULTS = {
     "PASSWORD_RESET_MAX_AGE": 3600,
     # Lifetime of the link that confirms the address of a self-registered account (seconds).
     "EMAIL_CONFIRMATION_MAX_AGE": 3 * 24 * 3600,
+    # Yearly purge of the finished school year's pupils (Europe/Paris, "MM-DD HH:MM"), read by
+    # the scheduler process (capindustrie/scheduler/jobs.py) from CAPINDUSTRIE_PURGE_SCHEDULE.
+    "PURGE_SCHEDULE": "07-31 02:00",
     "INVITATION_MAX_AGE": 7 * 24 * 3600,
     # Geocoding (BAN through the IGN Géoplateforme); off in tests and offline installs.
     "GEOCODER_ENABLED": False,

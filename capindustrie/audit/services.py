@@ -30,6 +30,7 @@ ACTIONS = {
     "offer_report.hide": "Offre retirée après signalement",
     "offer_report.request_fix": "Correction demandée après signalement",
     "offer_report.dismiss": "Signalement classé sans suite",
+    "privacy.purge": "Purge des données (durées de conservation)",
 }
 
 SYSTEM_LABEL = "ligne de commande"

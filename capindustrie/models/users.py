@@ -109,6 +109,12 @@ class User(UserMixin, Base):
     # True while a self-registered account waits for its address to be confirmed (the link
     # e-mailed at registration); accounts made otherwise (pupils, invitations, staff) never wait.
     awaiting_confirmation: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Retention (capindustrie/privacy): set when the account is deleted, i.e. reduced to an
+    # anonymous row (no name, no login, no password) that old placements and indicators still
+    # point at; and when the « your account will be deleted » e-mail went out (a later sign-in
+    # makes that warning void).
+    deleted_at: Mapped[datetime | None]
+    deletion_warned_at: Mapped[datetime | None]
 
     company: Mapped[Company | None] = relationship(back_populates="users")
     school: Mapped["School | None"] = relationship()  # noqa: F821

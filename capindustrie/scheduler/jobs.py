@@ -20,6 +20,7 @@ from capindustrie.emails.services import send_pending
 from capindustrie.events.jobs import send_event_reminders
 from capindustrie.exports.runs import nightly_export
 from capindustrie.offers.lifecycle import archive_past_offers
+from capindustrie.privacy.purge import daily_purge_job, purge_job
 
 # On daylight-saving nights 02:00–03:00 is skipped (March) or happens twice (October).
 DST_HOUR = 2
@@ -55,6 +56,27 @@ def cron(label: str, **fields) -> Trigger:
     return Trigger("cron", fields, label)
 
 
+def yearly_at(schedule: str) -> Trigger:
+    """Once a year, `schedule` being "MM-DD HH:MM" (Paris). Built directly, not by `cron`: the
+    default, 31 July 02:00, is no daylight-saving night (those are in March and October)."""
+    day, time = schedule.split()
+    month, mday = (int(part) for part in day.split("-"))
+    hour, minute = (int(part) for part in time.split(":"))
+    if month in (3, 10) and hour == DST_HOUR:
+        raise ValueError("The purge must not run between 02:00 and 03:00 in March or October.")
+    fields = {"month": month, "day": mday, "hour": hour, "minute": minute}
+    label = f"chaque année le {mday:02d}/{month:02d} à {hour:02d} h {minute:02d}"
+    return Trigger("cron", fields, label)
+
+
+def purge_schedule() -> str:
+    import os
+
+    from capindustrie.config import DEFAULTS
+
+    return os.environ.get("CAPINDUSTRIE_PURGE_SCHEDULE") or DEFAULTS["PURGE_SCHEDULE"]
+
+
 @dataclass(frozen=True)
 class Job:
     func: Callable[..., object]  # called as func(now=<naive UTC datetime>)
@@ -80,6 +102,16 @@ JOBS: dict[str, Job] = {
     "mystage77_export": Job(
         nightly_export, daily_at(4, 15),
         "Export des offres publiées (MyStage77, plateforme nationale)",
+    ),
+    # Issue 14: the retention rules (capindustrie/privacy/retention.py).
+    "privacy_purge": Job(
+        purge_job, yearly_at(purge_schedule()),
+        "Purge annuelle : élèves de l'année terminée, comptes inactifs, e-mails, journal",
+    ),
+    "privacy_accounts": Job(
+        daily_purge_job, daily_at(4, 45),
+        "Comptes inactifs (avertis à J-30, puis supprimés), comptes jamais confirmés, "
+        "e-mails de plus de 6 mois, journal de plus de 5 ans",
     ),
     "convention_reminders": Job(
         remind_unsigned, daily_at(9, 0),

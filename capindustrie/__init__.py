@@ -184,6 +184,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(legal.bp)
 
+    from capindustrie import feedback
+
+    app.register_blueprint(feedback.bp)
+
 
 def _register_template_helpers(app: Flask) -> None:
     from capindustrie import filters

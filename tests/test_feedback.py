@@ -124,13 +124,10 @@ def test_the_day_after_both_respondents_are_invited_once(world):
     assert report.invitations == 4
     assert report.emails == 5
     invited = {
-        (i.placement_id, i.respondent)
-        for i in db.session.scalars(select(FeedbackInvitation))
+        (i.placement_id, i.respondent) for i in db.session.scalars(select(FeedbackInvitation))
     }
     assert invited == {
-        (p.id, r)
-        for p in (world["lea_placement"], world["ines_placement"])
-        for r in Respondent
+        (p.id, r) for p in (world["lea_placement"], world["ines_placement"]) for r in Respondent
     }
     messages = db.session.scalars(
         select(OutboxMessage).order_by(OutboxMessage.id).offset(outbox_before)
@@ -219,7 +216,7 @@ def test_pupil_answer_is_read_only_after_30_days(app, world, clock):
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "elles sont maintenant définitives" in text
-    assert "<form method=\"post\" action=\"/stages/" not in text
+    assert '<form method="post" action="/stages/' not in text
 
     refused = client.post(url, data={**VALID, "desire_after": "1"})
     assert refused.status_code == 403
@@ -322,7 +319,9 @@ def test_company_answers_and_records_a_recruitment(app, world, clock):
 
     page = client.get(url).get_data(as_text=True)
     assert "Êtes-vous satisfait de ce stage ?" in page
-    assert client.post(url, data={"satisfaction": "5", "would_host_again": "oui"}).status_code == 303
+    assert (
+        client.post(url, data={"satisfaction": "5", "would_host_again": "oui"}).status_code == 303
+    )
     answer = db.session.scalar(select(CompanyFeedback))
     assert (answer.satisfaction, answer.would_host_again) == (5, True)
     assert answer.answered_by_id == world["company_user"].id
@@ -341,7 +340,9 @@ def test_company_answers_and_records_a_recruitment(app, world, clock):
         as_text=True
     )
     # The satisfaction itself is now read-only.
-    assert client.post(url, data={"satisfaction": "1", "would_host_again": "non"}).status_code == 403
+    assert (
+        client.post(url, data={"satisfaction": "1", "would_host_again": "non"}).status_code == 403
+    )
     db.session.expire_all()
     assert db.session.scalar(select(CompanyFeedback.satisfaction)) == 5
 

@@ -48,7 +48,10 @@ def pupil_form(placement_id: int):
         message = services.read_only_message(answer, pupil=True)
         status = 403 if _submitted() else 200
         return render_template(
-            "feedback/pupil_answer.html", placement=placement, answer=answer, message=message,
+            "feedback/pupil_answer.html",
+            placement=placement,
+            answer=answer,
+            message=message,
             **LABELS,
         ), status
     form = PupilFeedbackForm(obj=answer)
@@ -148,9 +151,7 @@ def add_recruitment(placement_id: int):
             flash("Merci : ce retour est enregistré.", "success")
             return redirect_to("feedback.company_form", placement_id=placement.id)
     feedback_form = (
-        _company_feedback_form(answer, posted=False)
-        if services.is_editable(answer, now)
-        else None
+        _company_feedback_form(answer, posted=False) if services.is_editable(answer, now) else None
     )
     return _company_page(placement, answer, feedback_form, form, now, status=422)
 

@@ -97,7 +97,9 @@ def check_open(placement: Placement, now: datetime, *, pupil: bool) -> None:
 
 
 def pupil_answer(placement: Placement) -> PupilFeedback | None:
-    return db.session.scalar(select(PupilFeedback).where(PupilFeedback.placement_id == placement.id))
+    return db.session.scalar(
+        select(PupilFeedback).where(PupilFeedback.placement_id == placement.id)
+    )
 
 
 def company_answer(placement: Placement) -> CompanyFeedback | None:
@@ -226,19 +228,21 @@ def _ended_placements(statement, now: datetime):
 
 def pupil_due(user: User, now: datetime) -> list[Due]:
     """The pupil's ended placements, with whether they answered and may still edit."""
-    statement = select(Placement).join(Pupil, Pupil.id == Placement.pupil_id).where(
-        Pupil.user_id == user.id
+    statement = (
+        select(Placement)
+        .join(Pupil, Pupil.id == Placement.pupil_id)
+        .where(Pupil.user_id == user.id)
     )
     placements = [p for p in _ended_placements(statement, now) if is_live(p)]
     answers = _answers(PupilFeedback, placements)
-    return [
-        Due(p, p.id in answers, is_editable(answers.get(p.id), now)) for p in placements
-    ]
+    return [Due(p, p.id in answers, is_editable(answers.get(p.id), now)) for p in placements]
 
 
 def company_placements(company_id: int, now: datetime) -> list[Placement]:
-    periods = select(Period.id).join(Offer, Offer.id == Period.offer_id).where(
-        Offer.company_id == company_id
+    periods = (
+        select(Period.id)
+        .join(Offer, Offer.id == Period.offer_id)
+        .where(Offer.company_id == company_id)
     )
     statement = select(Placement).where(Placement.period_id.in_(periods))
     return [p for p in _ended_placements(statement, now) if is_live(p)]
@@ -247,9 +251,7 @@ def company_placements(company_id: int, now: datetime) -> list[Placement]:
 def company_due(company_id: int, now: datetime) -> list[Due]:
     placements = company_placements(company_id, now)
     answers = _answers(CompanyFeedback, placements)
-    return [
-        Due(p, p.id in answers, is_editable(answers.get(p.id), now)) for p in placements
-    ]
+    return [Due(p, p.id in answers, is_editable(answers.get(p.id), now)) for p in placements]
 
 
 def _answers(model, placements: list[Placement]) -> dict:
@@ -298,7 +300,6 @@ def _rows(placements: list[Placement]) -> list[ClassRow]:
         ):
             found.setdefault(r.placement_id, []).append(r)
     rows = [
-        ClassRow(p, pupils.get(p.id), companies.get(p.id), found.get(p.id, []))
-        for p in placements
+        ClassRow(p, pupils.get(p.id), companies.get(p.id), found.get(p.id, [])) for p in placements
     ]
     return sorted(rows, key=lambda r: (r.placement.pupil.user.last_name.lower(), r.placement.id))

@@ -123,6 +123,7 @@ def test_the_day_after_both_respondents_are_invited_once(world):
     # none (0, her link waits on her page), the company's two users for each placement (2 × 2).
     assert report.invitations == 4
     assert report.emails == 5
+    assert str(report) == "4 invitations à donner son avis, 5 e-mails"
     invited = {
         (i.placement_id, i.respondent) for i in db.session.scalars(select(FeedbackInvitation))
     }

@@ -26,6 +26,7 @@ from capindustrie.models import (
     Respondent,
     utcnow,
 )
+from capindustrie.text import plural
 from capindustrie.urls import public_url
 
 INVITE_WITHIN = timedelta(days=60)
@@ -37,7 +38,8 @@ class InvitationReport:
     emails: int = 0
 
     def __str__(self) -> str:
-        return f"{self.invitations} invitation(s) à donner son avis, {self.emails} e-mail(s)"
+        invited = plural(self.invitations, "invitation", "invitations")
+        return f"{invited} à donner son avis, {plural(self.emails, 'e-mail')}"
 
 
 def due_invitations(now: datetime) -> list[tuple[int, Respondent]]:

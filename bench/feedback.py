@@ -111,9 +111,9 @@ def naive_figures(f: Filters) -> dict:
     """The year's placements through the ORM, one placement's answers at a time, in Python."""
     placements = db.session.scalars(
         sa.select(Placement).options(
-            joinedload(Placement.pupil).joinedload(Pupil.school_class).joinedload(
-                SchoolClass.school
-            )
+            joinedload(Placement.pupil)
+            .joinedload(Pupil.school_class)
+            .joinedload(SchoolClass.school)
         )
     ).all()
     pupil_answers, company_answers, recruitments = [], [], 0
@@ -143,9 +143,7 @@ def naive_figures(f: Filters) -> dict:
         "desire_up_share": sum(a.desire_after > a.desire_before for a in pupil_answers) / n
         if n
         else None,
-        "programme_share": sum(
-            a.programme_followed == ProgrammeFollowed.YES for a in pupil_answers
-        )
+        "programme_share": sum(a.programme_followed == ProgrammeFollowed.YES for a in pupil_answers)
         / n
         if n
         else None,

@@ -187,6 +187,9 @@ def _register_blueprints(app: Flask) -> None:
     from capindustrie import privacy
 
     app.register_blueprint(privacy.bp)
+    from capindustrie import feedback
+
+    app.register_blueprint(feedback.bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

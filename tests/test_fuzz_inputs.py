@@ -158,6 +158,7 @@ def build_world() -> dict:
         user.password_hash = passwords.hash_password(f.PASSWORD)
     events = build_events(company, klass, teacher, confirmed_pupil)
     parent_token = build_parent_link(placement, pupil.user)
+    ended = build_ended_placement(company, pupil)
     db.session.commit()
     secret = "test-secret-key"
     return {
@@ -204,6 +205,10 @@ def build_world() -> dict:
             # Issue 14: the parents' page and its PDF on a live link.
             "family.view": {"token": parent_token},
             "family.convention": {"token": parent_token},
+            # Feedback: a placement that has ended, so that the questionnaires are open.
+            "feedback.pupil_form": {"placement_id": ended.id},
+            "feedback.company_form": {"placement_id": ended.id},
+            "feedback.add_recruitment": {"placement_id": ended.id},
         },
     }
 
@@ -214,6 +219,29 @@ def build_parent_link(placement, pupil_user) -> str:
 
     _, token = family.create_link(placement, pupil_user)
     return token
+
+
+def build_ended_placement(company, pupil):
+    """A placement of the pupil at the company that ended last month (feedback is open)."""
+    from capindustrie.models import Application, Placement, utcnow
+
+    last_month = utcnow().date() - timedelta(days=30)
+    start = last_month - timedelta(days=last_month.weekday())
+    offer = f.complete_offer(
+        company,
+        status=OfferStatus.CLOSED,
+        title="Stage terminé",
+        periods=((start, start + timedelta(days=4), 1),),
+    )
+    period = offer.periods[0]
+    period.seats_taken = 1
+    application = Application(
+        pupil=pupil, period=period, status=S.VALIDATED, message="Bonjour, je suis intéressée."
+    )
+    placement = Placement(application=application, pupil=pupil, period=period)
+    db.session.add_all([application, placement])
+    db.session.flush()
+    return placement
 
 
 def build_events(company, klass, teacher, pupil) -> dict:
@@ -437,6 +465,12 @@ def plausible_values(world) -> dict[str, str]:
         "level": "3e",
         "target": str(world["ids"]["class_id"]),
         "payload": "x",
+        # The feedback questionnaires (radio buttons render unchecked).
+        "desire_before": "2",
+        "desire_after": "4",
+        "programme_followed": "oui",
+        "satisfaction": "4",
+        "would_host_again": "oui",
     }
 
 

@@ -283,7 +283,13 @@ def test_xlsx_workbook_reads_back(staff_client):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     book = load_workbook(io.BytesIO(response.get_data()))
-    assert book.sheetnames == ["Tableau de bord", "Par EPCI", "Par établissement", "Couverture"]
+    assert book.sheetnames == [
+        "Tableau de bord",
+        "Par EPCI",
+        "Par établissement",
+        "Couverture",
+        "Avis après le stage",  # issue 13, point 4
+    ]
     dashboard = {row[0]: row[1:] for row in book["Tableau de bord"].iter_rows(values_only=True)}
     assert dashboard["Indicateur"] == ("2026-2027", "2025-2026")
     assert dashboard["Stages validés par l'enseignant"] == (2, 1)

@@ -69,6 +69,17 @@ SHEET_TITLES = {
 }
 
 
+def feedback_rows(f: Filters, now: datetime):
+    from capindustrie.indicators import feedback
+
+    return feedback.table(f, now)
+
+
+# Issue 13, point 4: the feedback after the internship, its own sheet and CSV (avis.csv).
+TABLES["avis"] = feedback_rows
+SHEET_TITLES["avis"] = "Avis après le stage"
+
+
 def csv_bytes(headers: list[str], body: list[list]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")

@@ -10,6 +10,7 @@ from capindustrie.indicators import (
     charts,
     coverage,
     downloads,
+    feedback,
     headcounts,
     lists,
     services,
@@ -66,6 +67,9 @@ def dashboard():
         monthly=charts.monthly_chart(f),
         by_filiere=charts.filiere_chart(f),
         by_epci=charts.epci_chart(f),
+        feedback=feedback.figures(f),
+        feedback_previous=feedback.figures(f.previous()) if board.previous is not None else None,
+        feedback_figures=feedback.FEEDBACK_FIGURES,
         **_form_context(f, now),
     )
 
@@ -191,4 +195,28 @@ def key_figures():
         "indicators/key_figures.html",
         figures=territory.public_figures(now),
         year=year_label(school_year_of(now)),
+    )
+
+
+@bp.get(f"{PREFIX}/avis/liste")
+@role_required(Role.STAFF)
+def feedback_list():
+    """The rows behind a count of the feedback section (issue 13, point 4)."""
+    now = utcnow()
+    f, error = _filters_or_error(now)
+    if error:
+        return error
+    key = request.args.get("indicateur", "")
+    spec = feedback.FEEDBACK_BY_KEY.get(key)
+    if spec is None or not spec.listed:
+        return render_error(400, "Cet indicateur n'a pas de liste détaillée.")
+    headers, rows, truncated = feedback.list_rows(key, f, lists.LIMIT)
+    return render_template(
+        "indicators/list.html",
+        spec=spec,
+        headers=headers,
+        rows=rows,
+        truncated=truncated,
+        limit=lists.LIMIT,
+        **_form_context(f, now),
     )

@@ -159,3 +159,24 @@ __all__ += [
     "ReportOutcome",
     "ReportReason",
 ]
+
+# Issue 13, point 4: feedback after the internship.
+from capindustrie.models.feedback import (  # noqa: E402
+    CompanyFeedback,
+    FeedbackInvitation,
+    ProgrammeFollowed,
+    PupilFeedback,
+    Recruitment,
+    RecruitmentKind,
+    Respondent,
+)
+
+__all__ += [
+    "CompanyFeedback",
+    "FeedbackInvitation",
+    "ProgrammeFollowed",
+    "PupilFeedback",
+    "Recruitment",
+    "RecruitmentKind",
+    "Respondent",
+]

@@ -19,6 +19,7 @@ from capindustrie.conventions.signatures import remind_unsigned
 from capindustrie.emails.services import send_pending
 from capindustrie.events.jobs import send_event_reminders
 from capindustrie.exports.runs import nightly_export
+from capindustrie.feedback.jobs import send_feedback_invitations
 from capindustrie.offers.lifecycle import archive_past_offers
 from capindustrie.privacy.purge import daily_purge_job, purge_job
 
@@ -116,5 +117,10 @@ JOBS: dict[str, Job] = {
     "convention_reminders": Job(
         remind_unsigned, daily_at(9, 0),
         "Rappel aux signataires d'une convention qui n'ont pas encore signé",
+    ),
+    # The morning after a placement's last day: the pupil and the company are asked once.
+    "feedback_invitations": Job(
+        send_feedback_invitations, daily_at(10, 0),
+        "Invitation de l'élève et de l'entreprise à donner leur avis après le stage",
     ),
 }

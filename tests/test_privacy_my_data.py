@@ -16,6 +16,8 @@ from capindustrie.models import (
     OfferReport,
     OfferStatus,
     Placement,
+    ProgrammeFollowed,
+    PupilFeedback,
     PupilWish,
     ReportReason,
     Role,
@@ -44,6 +46,15 @@ def world(app):
     placement = db.session.scalar(select(Placement).where(Placement.application_id == validated.id))
     conv.complete(placement)
     db.session.add(PupilWish(pupil_id=lea.id, rank=1, offer_id=period.offer_id))
+    db.session.add(
+        PupilFeedback(
+            placement_id=placement.id,
+            desire_before=2,
+            desire_after=4,
+            programme_followed=ProgrammeFollowed.PARTLY,
+            liked="Le tour de l'atelier.",
+        )
+    )
     db.session.add(
         OfferReport(
             offer_id=period.offer_id,
@@ -98,6 +109,11 @@ def test_a_pupil_downloads_their_own_data_and_nothing_of_others(client, world):
     assert sections["convention"]["elements"][0]["Représentant légal 1"] == "Nadia Durand"
     assert sections["voeux"]["elements"][0]["Rang"] == 1
     assert len(sections["stages"]["elements"]) == 1
+    (feedback,) = sections["avis"]["elements"]
+    assert (
+        feedback["Envie après le stage (1 à 5)"] == 4 and feedback["Programme suivi"] == "En partie"
+    )
+    assert feedback["Ce que tu as aimé"] == "Le tour de l'atelier."
     (report,) = sections["signalements"]["elements"]
     assert report["Motif"] == "Adresse erronée" and report["Commentaire"] == "Le site a déménagé."
     for other in ("Inès", "Roy", "Tom", "Berger", "Chaudronnerie", "Lenoir", "Hugo"):
@@ -128,7 +144,18 @@ def test_a_company_user_sees_received_applications_with_what_a_company_may_see(c
     assert sorted(row["Élève"] for row in received) == ["Inès R.", "Léa D."]
     assert {row["Classe"] for row in received} == {"3e B"}
     assert len(sections["offres"]["elements"]) == 1
-    for hidden in ("Durand", "Roy", "2012", "eleve.", "Nadia", "Tom", "Chaudronnerie", "Rita"):
+    hidden_words = (
+        "Durand",
+        "Roy",
+        "2012",
+        "eleve.",
+        "Nadia",
+        "Tom",
+        "Chaudronnerie",
+        "Rita",
+        "tour de l'atelier",
+    )  # a pupil's feedback never reaches the company
+    for hidden in hidden_words:
         assert hidden not in text, hidden
 
 

@@ -25,7 +25,9 @@ from capindustrie.models import (
     OfferReport,
     OfferStatus,
     OutboxMessage,
+    ProgrammeFollowed,
     Pupil,
+    PupilFeedback,
     PupilWish,
     ReportReason,
     Role,
@@ -72,6 +74,15 @@ def world(app):
     conv.complete(placement)
     conv.issue(placement)
     db.session.add(PupilWish(pupil_id=pupil.id, rank=1, offer_id=period.offer_id))
+    db.session.add(
+        PupilFeedback(
+            placement_id=placement.id,
+            desire_before=2,
+            desire_after=5,
+            programme_followed=ProgrammeFollowed.YES,
+            liked="Les robots ! Zéphyrine Quatremare, 3e A",
+        )
+    )
     db.session.add(
         OfferReport(
             offer_id=period.offer_id,
@@ -136,6 +147,7 @@ def test_the_pupils_data_is_everywhere_before_the_purge(world):
         "agreement_version.content",
         "outbox_message.body",
         "offer_report.comment",
+        "pupil_feedback.liked",
         "pupil.birth_date",
     ):
         assert any(hit.startswith(where) for hit in hits), where

@@ -40,6 +40,7 @@ from capindustrie.models import (
     Placement,
     Pupil,
     PupilFamily,
+    PupilFeedback,
     PupilWish,
     RecoveryCode,
     Registration,
@@ -301,6 +302,13 @@ def anonymise_pupil(pupil: Pupil, now: datetime, *, outbox_done: bool = False) -
     )
     db.session.execute(delete(PupilFamily).where(PupilFamily.pupil_id == pupil.id))
     db.session.execute(delete(PupilWish).where(PupilWish.pupil_id == pupil.id))
+    # The questionnaire's scores stay for the indicators; what the pupil wrote goes.
+    db.session.execute(
+        update(PupilFeedback)
+        .where(PupilFeedback.placement_id.in_(placements))
+        .values(liked=None),
+        execution_options={"synchronize_session": False},
+    )
     # Parents' read-only links to the placement: the internship is over, the link goes.
     db.session.execute(delete(ParentLink).where(ParentLink.placement_id.in_(placements)))
     db.session.execute(

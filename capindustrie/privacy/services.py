@@ -27,6 +27,7 @@ from capindustrie.models import (
     Placement,
     Pupil,
     PupilFamily,
+    PupilFeedback,
     PupilWish,
     Registration,
     Role,
@@ -37,6 +38,7 @@ from capindustrie.models import (
     class_teacher,
     registration_pupil,
 )
+from capindustrie.models.feedback import PROGRAMME_LABELS
 from capindustrie.offers.lifecycle import STATUS_LABELS as OFFER_LABELS
 from capindustrie.privacy import purge
 
@@ -165,6 +167,12 @@ def pupil_sections(pupil: Pupil) -> list[Section]:
         ),
         Section("voeux", "Vœux", [_wish_row(w) for w in wishes], "Aucun vœu."),
         Section(
+            "avis",
+            "Avis après le stage",
+            [_feedback_row(f) for f in _pupil_feedback(placements)],
+            "Aucun avis donné.",
+        ),
+        Section(
             "evenements",
             "Inscriptions aux événements",
             [_registration_row(reg) for reg in _pupil_registrations(pupil)],
@@ -210,6 +218,30 @@ def _family_row(family: PupilFamily) -> dict[str, object]:
         "Attestation d'assurance": _yes_no(family.insurance_certificate),
     }
     return {k: v for k, v in row.items() if v is not None}
+
+
+def _pupil_feedback(placements: list[Placement]) -> list[PupilFeedback]:
+    ids = [p.id for p in placements]
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(PupilFeedback)
+            .where(PupilFeedback.placement_id.in_(ids))
+            .order_by(PupilFeedback.id)
+        )
+    )
+
+
+def _feedback_row(feedback: PupilFeedback) -> dict[str, object]:
+    return {
+        "Offre": feedback.placement.period.offer.title,
+        "Envie avant le stage (1 à 5)": feedback.desire_before,
+        "Envie après le stage (1 à 5)": feedback.desire_after,
+        "Programme suivi": PROGRAMME_LABELS[feedback.programme_followed],
+        "Ce que tu as aimé": feedback.liked,
+        "Répondu le": feedback.first_answered_at,
+    }
 
 
 def _wish_row(wish: PupilWish) -> dict[str, object]:

@@ -164,6 +164,7 @@ def _render_pupil_dashboard(status=200, card_message=None):
         status=status,
         applications=pupil_view.dashboard_order(services.pupil_applications(pupil)),
         highlighted=pupil_view.is_highlighted,
+        is_active=pupil_view.is_active,
         card_message=card_message,
         max_active=current_app.config["MAX_ACTIVE_APPLICATIONS"],
         active_count=services.active_count(pupil),

@@ -76,3 +76,12 @@ def is_active(application: Application) -> bool:
     return application.status in ACTIVE or application.status in CHOSEN or (
         application.status == S.PROPOSED
     )
+
+
+def register_template_helpers(blueprint) -> None:
+    """`outside_class_dates(klass, period)`: the teacher's short warning, or None (templates of
+    the teacher's pages: placements/)."""
+
+    @blueprint.app_template_global("outside_class_dates")
+    def outside_class_dates(klass: SchoolClass, period: Period) -> str | None:
+        return outside_warning(klass, period, you="vous")

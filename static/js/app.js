@@ -224,7 +224,7 @@
       text += " : " + (n - max) + " de trop.";
       output.className = "char-count char-count-short";
     } else {
-      text += max ? " sur " + max + " au plus." : ".";
+      text += max ? " sur " + max.toLocaleString("fr-FR") + " au plus." : ".";
       output.className = "char-count char-count-ok";
     }
     output.textContent = text;

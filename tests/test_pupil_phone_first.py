@@ -51,7 +51,8 @@ def world(app, frozen):
     built.klass.internship_start, built.klass.internship_end = WEEK_1
     # The offers' sites are in Meaux (factories.complete_offer): the class is in Meaux too.
     built.klass.school = db.session.scalars(
-        select(School).where(School.commune_insee == "77284", School.kind == SchoolType.COLLEGE)
+        select(School)
+        .where(School.commune_insee == "77284", School.kind == SchoolType.COLLEGE)
         .order_by(School.uai)
     ).first()
     db.session.commit()
@@ -60,7 +61,7 @@ def world(app, frozen):
 
 def main_text(response) -> str:
     html = unescape(response.get_data(as_text=True))
-    return html[html.index("<main"):html.index("</main>")]
+    return html[html.index("<main") : html.index("</main>")]
 
 
 # --- Search -----------------------------------------------------------------------------------
@@ -83,8 +84,9 @@ def test_search_marks_the_offers_the_pupil_already_applied_to(client, world):
 
 def test_search_defaults_follow_a_seconde_class(client, app):
     teacher = factories.user(Role.TEACHER)
-    klass = factories.school_class(teacher, level=Level.SECONDE, name="2nde 3",
-                                   start=date(2027, 6, 14), end=date(2027, 6, 25))
+    klass = factories.school_class(
+        teacher, level=Level.SECONDE, name="2nde 3", start=date(2027, 6, 14), end=date(2027, 6, 25)
+    )
     pupil = factories.pupil(klass)
     db.session.commit()
     login(client, pupil.user)
@@ -109,18 +111,22 @@ def test_anonymous_visitor_signs_in_to_apply_and_comes_back_to_the_offer(client,
     # Without the pupil's school, no distance nor itinerary.
     assert "Voir l'itinéraire" not in html
 
-    response = client.post(login_link, data={"identifier": world.pupil.user.username,
-                                             "password": PASSWORD})
+    response = client.post(
+        login_link, data={"identifier": world.pupil.user.username, "password": PASSWORD}
+    )
 
     assert response.status_code == 303 and response.headers["Location"] == offer_url
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/x", "//evil.example/x",
-                                    "/\\evil.example"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/x", "//evil.example/x", "/\\evil.example"]
+)
 def test_login_never_returns_to_another_site(client, world, target):
-    response = client.post("/connexion", query_string={"next": target},
-                           data={"identifier": world.pupil.user.username,
-                                 "password": PASSWORD})
+    response = client.post(
+        "/connexion",
+        query_string={"next": target},
+        data={"identifier": world.pupil.user.username, "password": PASSWORD},
+    )
     assert response.status_code == 303 and response.headers["Location"] == "/recherche"
 
 
@@ -128,17 +134,20 @@ def test_first_login_keeps_the_offer_to_return_to_after_the_new_password(client,
     world.pupil.user.must_change_password = True
     db.session.commit()
     offer_url = f"/offres/{world.offer.id}"
-    response = client.post("/connexion", query_string={"next": offer_url},
-                           data={"identifier": world.pupil.user.username,
-                                 "password": PASSWORD})
+    response = client.post(
+        "/connexion",
+        query_string={"next": offer_url},
+        data={"identifier": world.pupil.user.username, "password": PASSWORD},
+    )
     assert unquote(response.headers["Location"]) == f"/mot-de-passe?next={offer_url}"
     page = main_text(client.get(response.headers["Location"]))
     assert "Ton mot de passe doit" in page
     assert page.index("au moins 10 caractères") < page.index('name="password"')
 
     new = "Une-Fusee-Verte-2027"
-    changed = client.post(response.headers["Location"],
-                          data={"password": new, "password_confirm": new})
+    changed = client.post(
+        response.headers["Location"], data={"password": new, "password_confirm": new}
+    )
 
     assert changed.status_code == 303 and changed.headers["Location"] == offer_url
 
@@ -151,8 +160,9 @@ def test_pupil_sees_distance_from_their_school_an_itinerary_and_apply(client, wo
     school = world.klass.school
     assert re.search(r'chip-distance"><span class="visually-hidden">à </span>\d+,\d\xa0km', html)
     assert f"(estimé) depuis {school.name}" in html
-    itinerary = re.search(r'<a href="([^"]+)" rel="noopener noreferrer">Voir l\'itinéraire</a>',
-                          html)
+    itinerary = re.search(
+        r'<a href="([^"]+)" rel="noopener noreferrer">Voir l\'itinéraire</a>', html
+    )
     assert itinerary and itinerary.group(1).startswith("https://www.iledefrance-mobilites.fr/")
     assert f"{school.latitude:.6f}" in itinerary.group(1)
     assert f"{world.offer.latitude:.6f}" in itinerary.group(1)
@@ -166,8 +176,9 @@ def test_one_open_period_applies_directly_and_a_closed_offer_has_no_button(clien
     login(client, world.pupil.user)
     period = world.other_offer.periods[0]
     html = main_text(client.get(f"/offres/{world.other_offer.id}"))
-    assert (f'<a class="button button-primary" href="/candidatures/nouvelle/{period.id}">'
-            "Candidater</a>") in html
+    assert (
+        f'<a class="button button-primary" href="/candidatures/nouvelle/{period.id}">Candidater</a>'
+    ) in html
 
     world.other_offer.status = OfferStatus.CLOSED
     db.session.commit()
@@ -197,8 +208,7 @@ def test_apply_page_warns_when_the_period_is_outside_the_class_week(client, worl
     assert "ces dates ne sont pas celles" not in inside
     # A warning, not a refusal: the form is there and the application goes through.
     assert 'name="message"' in outside
-    response = client.post(f"/candidatures/nouvelle/{world.period_2.id}",
-                           data={"message": MESSAGE})
+    response = client.post(f"/candidatures/nouvelle/{world.period_2.id}", data={"message": MESSAGE})
     assert response.status_code == 303
 
 
@@ -239,8 +249,9 @@ def test_the_message_rule_and_prompts_come_before_typing(client, world):
     assert "Qu'est-ce qui t'attire dans ce stage" in html
     assert "Qu'aimerais-tu découvrir" in html
     assert 'data-count-output="message-compteur"' in html and 'id="message-compteur"' in html
-    short = main_text(client.post(f"/candidatures/nouvelle/{world.period.id}",
-                                  data={"message": "Trop court"}))
+    short = main_text(
+        client.post(f"/candidatures/nouvelle/{world.period.id}", data={"message": "Trop court"})
+    )
     assert "Ton message doit faire au moins 20 caractères." in short
 
 
@@ -277,8 +288,11 @@ def test_pupil_pages_say_tu(client, world):
     db.session.commit()
     login(client, world.pupil.user)
     pages = [
-        "/recherche", "/recherche?periode=toutes&rayon=5", f"/offres/{world.offer.id}",
-        f"/candidatures/nouvelle/{world.period_2.id}", "/candidatures",
+        "/recherche",
+        "/recherche?periode=toutes&rayon=5",
+        f"/offres/{world.offer.id}",
+        f"/candidatures/nouvelle/{world.period_2.id}",
+        "/candidatures",
         f"/candidatures/{application.id}",
     ]
     for url in pages:

@@ -73,8 +73,10 @@ def is_highlighted(application: Application) -> bool:
 
 
 def is_active(application: Application) -> bool:
-    return application.status in ACTIVE or application.status in CHOSEN or (
-        application.status == S.PROPOSED
+    return (
+        application.status in ACTIVE
+        or application.status in CHOSEN
+        or (application.status == S.PROPOSED)
     )
 
 

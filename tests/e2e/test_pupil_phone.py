@@ -47,12 +47,25 @@ def pupil_login(live_server):
             "Atelier d'usinage de précision : 40 personnes fabriquent des pièces pour "
             "l'aéronautique et le ferroviaire."
         )
-        f.complete_offer(company, status=OfferStatus.PUBLISHED, commune_insee="77284",
-                         title="Usinage à Meaux", periods=((*WEEK, 2), (*OTHER_WEEK, 1)))
-        f.complete_offer(status=OfferStatus.PUBLISHED, commune_insee="77288",
-                         title="Logistique à Melun", periods=((*WEEK, 2),))
-        f.complete_offer(status=OfferStatus.PUBLISHED, commune_insee="77284",
-                         title="Contrôle qualité dans une usine de fromage", periods=((*WEEK, 3),))
+        f.complete_offer(
+            company,
+            status=OfferStatus.PUBLISHED,
+            commune_insee="77284",
+            title="Usinage à Meaux",
+            periods=((*WEEK, 2), (*OTHER_WEEK, 1)),
+        )
+        f.complete_offer(
+            status=OfferStatus.PUBLISHED,
+            commune_insee="77288",
+            title="Logistique à Melun",
+            periods=((*WEEK, 2),),
+        )
+        f.complete_offer(
+            status=OfferStatus.PUBLISHED,
+            commune_insee="77284",
+            title="Contrôle qualité dans une usine de fromage",
+            periods=((*WEEK, 3),),
+        )
         db.session.commit()
         return pupil.user.username, college.uai
 

@@ -24,6 +24,7 @@ from capindustrie.models import (
     SchoolType,
 )
 from capindustrie.search.services import (
+    SHOWN_HALF_STEP_KM,
     search_offers,
     search_offers_naive,
     squared_chord,
@@ -182,7 +183,8 @@ def test_crowded_points_and_offers_on_the_edge_are_exact_on_every_page(app):
     for n in rnd.sample(range(45), 45):
         published(MEAUX, title=f"Même point {n % 7}")
     for bearing in range(0, 360, 40):
-        for km in (19.999999, 20.000001):
+        # The edge is where the distance shown passes the radius: 20.05 km (« 20,0 km » is in).
+        for km in (20.049999, 20.050001):
             point = around(school, km, bearing)
             offer = published(MEAUX, title=f"Bord {bearing}")
             offer.latitude, offer.longitude = point.latitude, point.longitude
@@ -428,7 +430,9 @@ def test_search_equals_the_naive_computation_on_random_offers(app):
             naive = search_offers_naive(*origin, level, 50, priority_school=school.is_priority,
                                         per_page=10_000, **query)
             for radius in (5, 10, 20, 30, 50):
-                matches = [hit for hit in naive.items if hit.distance_km <= radius]
+                # In the radius: shown (one decimal) at r,0 km or less.
+                matches = [hit for hit in naive.items
+                           if hit.distance_km < radius + SHOWN_HALF_STEP_KM]
                 pages = -(-len(matches) // per_page)
                 for page in {1, 2, max(1, pages), pages + 1}:
                     fast = search_offers(*origin, level, radius, priority_school=school.is_priority,

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from capindustrie.extensions import db
 from capindustrie.models import OfferStatus, Role, School, SchoolType
 from tests import factories as f
-from tests.e2e.helpers import htmx_settled, login
+from tests.e2e.helpers import assert_accessible, htmx_settled, login
 
 PHONE = {"width": 390, "height": 844}
 WIDE = {"width": 1366, "height": 900}
@@ -106,6 +106,7 @@ def test_search_on_a_phone_shows_the_first_result_on_the_first_screen(
     expect(page.get_by_label("Jusqu'à quelle distance ?")).to_be_hidden()
     no_sideways_scroll(page)
     shot(page, "search-390")
+    assert_accessible(page, "search, filters folded")
 
     # « Filtres » opens the filters; a change updates the results and the count.
     page.locator("summary.filters-button").click()
@@ -137,6 +138,7 @@ def test_offer_on_a_phone_keeps_the_apply_button_on_screen_without_hiding_conten
     expect(page.locator(".apply-top")).to_be_hidden()  # one primary button at a time
     no_sideways_scroll(page)
     shot(page, "offer-390")
+    assert_accessible(page, "offer page, apply bar")
 
     # The programme: one line per day, opened on demand.
     day = page.locator("details.program-day").first
@@ -164,6 +166,7 @@ def test_offer_on_a_phone_keeps_the_apply_button_on_screen_without_hiding_conten
     expect(counter).to_contain_text(re.compile(r"27 caractères sur 1\s000 au plus\."))
     no_sideways_scroll(page)
     shot(page, "apply-390", full_page=True)
+    assert_accessible(page, "apply form, warning and counter")
     assert watch.console_errors == [] and watch.csp_violations() == []
     assert watch.external_requests() == []
 

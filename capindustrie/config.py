@@ -69,6 +69,13 @@ DEFAULTS = {
     # the scheduler process (capindustrie/scheduler/jobs.py) from CAPINDUSTRIE_PURGE_SCHEDULE.
     "PURGE_SCHEDULE": "07-31 02:00",
     "INVITATION_MAX_AGE": 7 * 24 * 3600,
+    # « Voir l'itinéraire » on the offer page (issue 17): a plain link to the regional journey
+    # planner, prefilled from the school and the site; {from_lat} {from_lon} {from_label}
+    # {to_lat} {to_lon} {to_label} are filled in (URL-encoded). Empty: no link.
+    "JOURNEY_PLANNER_URL": (
+        "https://www.iledefrance-mobilites.fr/itineraires?from={from_lon}%3B{from_lat}"
+        "&fromLabel={from_label}&to={to_lon}%3B{to_lat}&toLabel={to_label}"
+    ),
     # Geocoding (BAN through the IGN Géoplateforme); off in tests and offline installs.
     "GEOCODER_ENABLED": False,
     "GEOCODER_DOMAIN": "data.geopf.fr/geocodage",

@@ -176,7 +176,7 @@ def test_htmx_apply_redirects_with_hx_redirect(client, world):
 @pytest.mark.parametrize(
     "message, error",
     [
-        ("", "Écrivez un message"),
+        ("", "Écris un message"),
         ("Trop court.", "au moins 20 caractères"),
         ("   " + "a" * 19 + "   ", "au moins 20 caractères"),
         ("x" * 1001, "dépasse 1000 caractères"),
@@ -253,7 +253,7 @@ def test_a_second_application_to_the_same_period_shows_the_first(client, world):
     assert application_count() == 1
     assert db.session.scalar(select(Application.message)) == MESSAGE
     page = client.get(second.headers["Location"]).get_data(as_text=True)
-    assert "Vous avez déjà candidaté sur cette période" in page
+    assert "Tu as déjà candidaté sur cette période" in page
     # The form page itself leads to the existing application.
     again = client.get(f"/candidatures/nouvelle/{world.period.id}")
     assert again.status_code == 303 and again.headers["Location"] == first.headers["Location"]
@@ -311,7 +311,7 @@ def test_no_application_overlapping_a_chosen_internship(client, world, held):
     response = post_apply(client, other.periods[0])
 
     assert response.status_code == 422
-    assert "Vous avez déjà choisi un stage sur ces dates" in response.get_data(as_text=True)
+    assert "Tu as déjà choisi un stage sur ces dates" in response.get_data(as_text=True)
     # A week that does not overlap stays open.
     assert post_apply(client, world.period_2).status_code == 303
 
@@ -331,7 +331,7 @@ def test_a_period_of_another_level_is_refused_in_french(client, world):
                      post_apply(client, offer.periods[0])):
         assert response.status_code == 422
         html = response.get_data(as_text=True)
-        assert "réservée aux élèves de 2nde" in html and "votre classe (3e B) est en 3e" in html
+        assert "réservée aux élèves de 2nde" in html and "ta classe (3e B) est en 3e" in html
         assert "Envoyer ma candidature" not in html
     assert application_count() == 0
 
@@ -495,7 +495,9 @@ def test_choosing_withdraws_overlapping_applications_and_frees_their_seats(clien
 # --- Pupil dashboard -----------------------------------------------------------------------------
 
 
-def test_dashboard_lists_the_pupils_applications_latest_activity_first(client, world):
+def test_dashboard_lists_active_applications_first_then_finished_ones(client, world):
+    """Issue 17: the pending one (older) comes before the refused one (more recent), under
+    « En cours » and « Terminées »."""
     old = make_application(world.pupil, world.period, changed_at=naive(NOW) - timedelta(days=3))
     recent = make_application(world.pupil, world.other_offer.periods[0],
                               ApplicationStatus.REFUSED, changed_at=naive(NOW) - timedelta(days=1))
@@ -507,7 +509,9 @@ def test_dashboard_lists_the_pupils_applications_latest_activity_first(client, w
 
     html = unescape(client.get("/candidatures").get_data(as_text=True))
 
-    assert html.index("Assembler un avion") < html.index("Découvrir la maintenance")
+    assert html.index("En cours") < html.index("Découvrir la maintenance")
+    assert html.index("Découvrir la maintenance") < html.index("Terminées")
+    assert html.index("Terminées") < html.index("Assembler un avion")
     assert "Refusée" in html and "Nous sommes complets en janvier" in html
     assert "L'entreprise doit répondre avant le mercredi 2 décembre 2026" in html
     assert "Retirer ma candidature" in html
@@ -522,7 +526,7 @@ def test_dashboard_offers_choose_and_decline_on_an_acceptance(client, world):
     login(client, world.pupil.user)
     html = client.get("/candidatures").get_data(as_text=True)
     assert "Je choisis ce stage" in html and "Décliner la proposition" in html
-    assert "Confirmez votre choix avant le mercredi 2 décembre 2026" in html
+    assert "Confirme ton choix avant le mercredi 2 décembre 2026" in html
 
 
 def test_detail_shows_the_history_without_company_user_names(client, world):
@@ -537,7 +541,7 @@ def test_detail_shows_the_history_without_company_user_names(client, world):
     login(client, world.pupil.user)
     html = client.get(f"/candidatures/{application.id}").get_data(as_text=True)
     assert "Historique" in html and "Bienvenue !" in html
-    assert "l&#39;entreprise" in html and "vous" in html
+    assert "l&#39;entreprise" in html and "toi" in html
     assert "Benali" not in html and "Nadia" not in html
 
 

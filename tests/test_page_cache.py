@@ -192,7 +192,7 @@ def test_every_change_gives_a_fresh_page_and_a_new_etag(app, offer, change):
             assert answer.status_code == 200 and TITLE not in body
             continue
         if shown is None:  # withdrawn: its page says it is closed
-            assert answer.status_code == 200 and "Complet" in body
+            assert answer.status_code == 200 and "Offre fermée" in body
             continue
         assert answer.status_code == 200, url
         assert answer.headers["ETag"] != old.headers["ETag"]

@@ -13,7 +13,7 @@ from tests import factories as f
 from tests.test_moderation import MEAUX, MELUN, make_offer
 
 S = OfferStatus
-KM = re.compile(r"À <strong>(\d+,\d) km</strong>")
+KM = re.compile(r"chip-distance\"><span class=\"visually-hidden\">à </span>(\d+,\d)\u00a0km")
 
 
 def published(**kwargs):
@@ -46,7 +46,12 @@ def test_published_offer_shows_program_and_practical_info_without_tutor_contact(
     # Non-breaking spaces keep « 09 h 00 » on one line.
     assert "de 09\u00a0h\u00a000 à 16\u00a0h\u00a000" in html
     assert "de 12\u00a0h\u00a000 à 13\u00a0h\u00a000" in html
-    assert "localisation à la commune" in html and "Meaux" in html
+    assert "Meaux" in html
+    # No « Position sur la carte » line: there is no map (issue 17).
+    assert "Position sur la carte" not in html
+    # The programme: one line per day that opens; the company in its own section.
+    assert '<details class="program-day">' in html
+    assert "L'entreprise</h2>" in html
     assert "Places restantes" in html
     # No personal data: neither the tutor's contact nor their name.
     assert "sam.leroy@usine.example" not in html
@@ -54,7 +59,7 @@ def test_published_offer_shows_program_and_practical_info_without_tutor_contact(
     assert "Sam Leroy" not in html
 
 
-def test_seats_left_per_period_and_closed_offer_shown_as_full(client):
+def test_seats_left_per_period_and_closed_offer_says_offre_fermee(client):
     offer = published()
     offer.periods[0].seats_taken = 2
     db.session.commit()
@@ -65,7 +70,10 @@ def test_seats_left_per_period_and_closed_offer_shown_as_full(client):
     db.session.commit()
     response = client.get(f"/offres/{offer.id}")
     assert response.status_code == 200
-    assert "Complet" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    # Issue 17: a closed offer is « fermée », not « complet » (seats may be left).
+    assert "Offre fermée" in html and "Complet" not in html
+    assert "Se connecter pour candidater" not in html and "Candidater" not in html
 
 
 @pytest.mark.parametrize("status", [S.DRAFT, S.SUBMITTED, S.REJECTED, S.ARCHIVED])
@@ -101,7 +109,7 @@ def test_distance_from_a_college_in_meaux_to_a_site_in_meaux(client):
     km = float(KM.search(html).group(1).replace(",", "."))
     assert km < 5
     assert college.name in unescape(html)
-    assert "(estimé)" in html and re.search("<strong>\\d+\u00a0min (à pied|en bus)</strong>", html)
+    assert re.search("≈ \\d+\u00a0min (à pied|en bus) \\(estimé\\)", html)
 
 
 def test_distance_from_meaux_to_melun_is_far(client):

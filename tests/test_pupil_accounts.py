@@ -199,7 +199,10 @@ def test_slips_pdf_holds_every_pupil_s_name_username_and_password(teacher_client
             assert value in content
     assert "http://127.0.0.1:5000/connexion" in content
     assert klass.school.name in content and "3e B" in content
-    assert content.count("À la première connexion, vous choisirez votre propre mot de passe.") == 3
+    first_login = (
+        "À ta première connexion, tu choisiras ton propre mot de passe (10 caractères au moins)."
+    )
+    assert content.count(first_login) == 3
 
 
 def test_the_page_carries_nothing_that_decodes_into_a_password(teacher_client, klass, app):
@@ -314,7 +317,10 @@ def test_first_login_forces_the_pupil_to_choose_a_password(teacher_client, klass
     assert search.status_code == 302 and search.headers["Location"] == "/mot-de-passe"
     page = pupil_client.get("/mot-de-passe")
     assert page.status_code == 200
-    assert "Votre mot de passe est provisoire" in text(page)
+    assert "Ton mot de passe est provisoire" in text(page)
+    # Issue 17: the rules are stated before typing, not only after a refusal.
+    assert "Ton mot de passe doit" in text(page) and "au moins 10 caractères" in text(page)
+    assert "error-summary" not in page.get_data(as_text=True)
     assert 'name="current_password"' not in page.get_data(as_text=True)
 
     new_password = "Ma-Super-Fusee-2027"

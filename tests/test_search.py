@@ -24,6 +24,7 @@ from capindustrie.models import (
     SchoolType,
 )
 from capindustrie.search.services import (
+    SHOWN_HALF_STEP_KM,
     search_offers,
     search_offers_naive,
     squared_chord,
@@ -114,11 +115,12 @@ def test_the_radius_keeps_only_offers_inside_it(app):
 
 
 def test_offers_just_inside_and_just_outside_the_radius(app):
-    """Points 1 cm on either side of the circle, in every direction: the exact geodesic decides."""
+    """Points 1 cm on either side of the edge, in every direction: the exact geodesic decides.
+    The edge is where the distance shown (one decimal) passes the radius: 20.05 km."""
     school = meaux_college()
     inside, outside = set(), set()
     for bearing in range(0, 360, 30):
-        for km, bucket in ((19.99999, inside), (20.00001, outside)):
+        for km, bucket in ((20.04999, inside), (20.05001, outside)):
             point = around(school, km, bearing)
             offer = published(MEAUX, title=f"Offre {bearing} {km}")
             offer.latitude, offer.longitude = point.latitude, point.longitude
@@ -129,6 +131,26 @@ def test_offers_just_inside_and_just_outside_the_radius(app):
 
     assert result.total == len(inside) == 12
     assert set(ids(result)) == inside
+
+
+def test_an_offer_shown_at_the_radius_is_within_it(app, client):
+    """Issue 17: « 30,0 km » is within 30 km — at exactly 30 km and at 30.04 km (shown 30,0),
+    in the search of 30 km and not only in the 50 km one; 30.06 km (shown 30,1) is not."""
+    school = meaux_college()
+    placed = {}
+    for km in (30.0, 30.04, 30.06):
+        point = around(school, km, 200)
+        offer = published(MEAUX, title=f"Offre à {km} km")
+        offer.latitude, offer.longitude = point.latitude, point.longitude
+        placed[km] = offer.id
+    db.session.commit()
+
+    assert ids(search_from(school, radius=30)) == [placed[30.0], placed[30.04]]
+    assert ids(search_offers_naive(school.latitude, school.longitude, Level.TROISIEME, 30)) == [
+        placed[30.0], placed[30.04]]
+    html = page_text(client.get(f"/offres?etablissement={school.uai}&rayon=30"))
+    assert html.count("30,0\u00a0km") == 2 and "30,1\u00a0km" not in html
+    assert "2 offres</strong> à moins de 30 km" in html
 
 
 def test_near_ties_are_ordered_by_the_exact_geodesic_on_every_page(app):
@@ -161,7 +183,8 @@ def test_crowded_points_and_offers_on_the_edge_are_exact_on_every_page(app):
     for n in rnd.sample(range(45), 45):
         published(MEAUX, title=f"Même point {n % 7}")
     for bearing in range(0, 360, 40):
-        for km in (19.999999, 20.000001):
+        # The edge is where the distance shown passes the radius: 20.05 km (« 20,0 km » is in).
+        for km in (20.049999, 20.050001):
             point = around(school, km, bearing)
             offer = published(MEAUX, title=f"Bord {bearing}")
             offer.latitude, offer.longitude = point.latitude, point.longitude
@@ -407,7 +430,9 @@ def test_search_equals_the_naive_computation_on_random_offers(app):
             naive = search_offers_naive(*origin, level, 50, priority_school=school.is_priority,
                                         per_page=10_000, **query)
             for radius in (5, 10, 20, 30, 50):
-                matches = [hit for hit in naive.items if hit.distance_km <= radius]
+                # In the radius: shown (one decimal) at r,0 km or less.
+                matches = [hit for hit in naive.items
+                           if hit.distance_km < radius + SHOWN_HALF_STEP_KM]
                 pages = -(-len(matches) // per_page)
                 for page in {1, 2, max(1, pages), pages + 1}:
                     fast = search_offers(*origin, level, radius, priority_school=school.is_priority,
@@ -526,12 +551,12 @@ def test_public_search_works_anonymously_and_shows_each_result(app, client):
     assert "Forges de Brie" in html and "Industrie des matériaux" in html and "Meaux" in html
     km = geodesic((school.latitude, school.longitude), (meaux.latitude, meaux.longitude)).km
     assert f"{km:.1f}".replace(".", ",") + "\u00a0km" in html
-    assert "≈ 15\u00a0min (estimé, à pied)" in html
+    assert "≈ 15\u00a0min à pied (estimé)" in html
     # Melun is over 40 km away: beyond 1 h 30 no false precision (never « ≈ 3 h 45 »).
-    assert "plus d&#39;1\u00a0h\u00a030 (estimé, en bus)" in html
-    assert "6 places disponibles" in html
-    assert "du lundi 11 janvier 2027 au vendredi 15 janvier 2027" in html
-    assert "du lundi 8 mars 2027 au vendredi 12 mars 2027" in html
+    assert "plus d&#39;1\u00a0h\u00a030 en bus (estimé)" in html
+    assert "6 places libres" in html
+    assert "semaine du 11 janvier 2027" in html
+    assert "semaine du 8 mars 2027" in html
     assert f"/offres/{meaux.id}?etablissement={school.uai}" in html
     assert f"/offres/{melun.id}?etablissement={school.uai}" in html
     assert "Candidater" not in html
@@ -578,7 +603,7 @@ def test_a_site_on_the_schools_train_line_shows_the_train_estimate(app, client):
     html = page_text(client.get("/offres?etablissement=0771471F&rayon=30"))
 
     assert result.items[0].travel.mode.label == "en train"
-    assert "(estimé, en train)" in html
+    assert "en train (estimé)" in html
 
 
 def test_htmx_requests_get_only_the_results_fragment(app, client):
@@ -726,10 +751,10 @@ def test_pupil_search_uses_the_pupils_school_level_and_internship_dates(app, cli
 
     html = page_text(response)
     assert response.status_code == 200
-    assert school.name in html
+    assert "Près du " + school.name.replace("Collège", "collège") in html
     assert "En janvier" in html and f"/offres/{january.id}?etablissement={school.uai}" in html
     assert "En mars" not in html and "Pour les secondes" not in html and "À Melun" not in html
-    assert "Mes dates de stage (du lundi 11 janvier 2027 au vendredi 15 janvier 2027)" in html
+    assert "Ma semaine de stage (du lundi 11 janvier 2027 au vendredi 15 janvier 2027)" in html
     every = page_text(client.get("/recherche?periode=toutes"))
     assert "En janvier" in every and "En mars" in every and "Pour les secondes" not in every
     wide = page_text(client.get("/recherche?periode=toutes&rayon=50"))
@@ -747,7 +772,7 @@ def test_pupil_of_a_seconde_class_without_dates_sees_every_seconde_period(app, c
     html = page_text(client.get("/recherche"))
 
     assert "Pour les secondes" in html and "Pour les troisièmes" not in html
-    assert "toutes les périodes sont affichées" in html
+    assert "toutes les dates sont affichées" in html
 
 
 def test_pupils_of_rep_schools_see_reserved_offers(app, client):

@@ -4,4 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("applications", __name__)
 
-from capindustrie.applications import routes  # noqa: E402, F401
+from capindustrie.applications import pupil_view, routes  # noqa: E402, F401
+
+pupil_view.register_template_helpers(bp)

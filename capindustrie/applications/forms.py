@@ -18,13 +18,13 @@ def _clean_text(value):
 
 class ApplyForm(BaseForm):
     message = TextAreaField(
-        "Votre message à l'entreprise",
+        "Ton message à l'entreprise",
         filters=[_clean_text],
         validators=[
-            DataRequired("Écrivez un message à l'entreprise pour présenter votre candidature."),
+            DataRequired("Écris un message à l'entreprise pour présenter ta candidature."),
             Length(
                 min=MESSAGE_MIN,
-                message=f"Votre message doit faire au moins {MESSAGE_MIN} caractères.",
+                message=f"Ton message doit faire au moins {MESSAGE_MIN} caractères.",
             ),
             PlainText(MESSAGE_MAX),
         ],

@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from capindustrie.applications import bp, proposals, services, states
+from capindustrie.applications import bp, proposals, pupil_view, services, states
 from capindustrie.applications.forms import (
     AcceptAllForm,
     ActionForm,
@@ -76,7 +76,7 @@ def new(period_id: int):
             raise
         return _already_applied(existing, posted=True)
     flash(
-        "Candidature envoyée : l'entreprise est prévenue. Suivez sa réponse sur cette page.",
+        "Candidature envoyée : l'entreprise est prévenue. Suis sa réponse sur cette page.",
         "success",
     )
     return redirect_to("applications.detail", application_id=application.id)
@@ -111,7 +111,7 @@ def choose(application_id: int):
     return _pupil_action(
         application,
         action,
-        "Stage choisi ! Votre professeur principal doit maintenant le valider.",
+        "Stage choisi ! Ton professeur principal doit maintenant le valider.",
     )
 
 
@@ -138,7 +138,7 @@ def _current_pupil():
 
 def _already_applied(application: Application, posted: bool):
     if posted:
-        flash("Vous avez déjà candidaté sur cette période : voici votre candidature.", "info")
+        flash("Tu as déjà candidaté sur cette période : voici ta candidature.", "info")
     return redirect_to("applications.detail", application_id=application.id)
 
 
@@ -153,6 +153,7 @@ def _render_apply(period, pupil, form, problem, status=200):
         form=form,
         problem=problem,
         max_active=current_app.config["MAX_ACTIVE_APPLICATIONS"],
+        outside_warning=pupil_view.outside_warning(pupil.school_class, period),
     )
 
 
@@ -161,7 +162,9 @@ def _render_pupil_dashboard(status=200, card_message=None):
     return _render_pupil(
         "applications/pupil_dashboard.html",
         status=status,
-        applications=services.pupil_applications(pupil),
+        applications=pupil_view.dashboard_order(services.pupil_applications(pupil)),
+        highlighted=pupil_view.is_highlighted,
+        is_active=pupil_view.is_active,
         card_message=card_message,
         max_active=current_app.config["MAX_ACTIVE_APPLICATIONS"],
         active_count=services.active_count(pupil),
@@ -187,9 +190,9 @@ def _actor_label(transition) -> str:
     if transition.actor_id is None:
         return "automatique"
     if transition.actor_id == current_user.id:
-        return "vous"
+        return "toi"
     if transition.to_status in (S.VALIDATED, S.REFUSED_BY_TEACHER, S.PROPOSED):
-        return "votre professeur"
+        return "ton professeur"
     return "l'entreprise"
 
 

@@ -154,7 +154,7 @@ def period_problem(pupil: Pupil, period: Period, today: date) -> str | None:
         return "Cette offre n'accepte plus de candidatures."
     if period.level != klass.level:
         return (
-            f"Cette période est réservée aux élèves de {period.level.value} ; votre classe "
+            f"Cette période est réservée aux élèves de {period.level.value} ; ta classe "
             f"({klass.name}) est en {klass.level.value}."
         )
     if period.offer.reserved_priority_education and not klass.school.is_priority:
@@ -205,15 +205,15 @@ def apply_problem(pupil: Pupil, period: Period, today: date) -> str | None:
     maximum = current_app.config["MAX_ACTIVE_APPLICATIONS"]
     if active_count(pupil) >= maximum:
         return (
-            f"Vous avez déjà {plural(maximum, 'candidature en cours', 'candidatures en cours')}, "
-            "le maximum : retirez-en une ou "
-            "attendez les réponses avant de candidater à nouveau."
+            f"Tu as déjà {plural(maximum, 'candidature en cours', 'candidatures en cours')}, "
+            "le maximum : retires-en une ou "
+            "attends les réponses avant de candidater à nouveau."
         )
     taken = chosen_overlap(pupil, period)
     if taken is not None:
         return (
-            f"Vous avez déjà choisi un stage sur ces dates ({period_dates(taken)}) : "
-            "vous ne pouvez pas candidater à une période qui le chevauche."
+            f"Tu as déjà choisi un stage sur ces dates ({period_dates(taken)}) : "
+            "tu ne peux pas candidater à une période qui le chevauche."
         )
     return None
 

@@ -81,29 +81,29 @@ LABELS = {
 # For the pupil. `{deadline}` is the date the waiting state expires (see services.deadline).
 NEXT_STEPS = {
     S.SUBMITTED: (
-        "L'entreprise doit répondre avant le {deadline}. En attendant, vous pouvez retirer "
-        "votre candidature."
+        "L'entreprise doit répondre avant le {deadline}. En attendant, tu peux retirer "
+        "ta candidature."
     ),
     S.ACCEPTED: (
-        "Bonne nouvelle ! Confirmez votre choix avant le {deadline} avec « Je choisis ce "
-        "stage », ou déclinez la proposition pour libérer la place."
+        "Bonne nouvelle ! Confirme ton choix avant le {deadline} avec « Je choisis ce "
+        "stage », ou décline la proposition pour libérer la place."
     ),
-    S.REFUSED: "Cette entreprise ne peut pas vous accueillir : candidatez à une autre offre.",
-    S.WITHDRAWN: "Cette candidature est retirée : vous pouvez candidater à d'autres offres.",
+    S.REFUSED: "Cette entreprise ne peut pas t'accueillir : candidate à une autre offre.",
+    S.WITHDRAWN: "Cette candidature est retirée : tu peux candidater à d'autres offres.",
     S.EXPIRED: (
-        "Cette candidature a expiré faute de réponse à temps : candidatez à une autre offre."
+        "Cette candidature a expiré faute de réponse à temps : candidate à une autre offre."
     ),
-    S.CONFIRMED: "Votre professeur principal doit maintenant valider ce stage.",
+    S.CONFIRMED: "Ton professeur principal doit maintenant valider ce stage.",
     S.VALIDATED: (
-        "Stage validé : téléchargez la convention, faites-la signer par vos représentants "
-        "légaux et rapportez-la à votre établissement."
+        "Stage validé : télécharge la convention, fais-la signer par tes représentants "
+        "légaux et rapporte-la à ton établissement."
     ),
     S.REFUSED_BY_TEACHER: (
-        "Votre professeur n'a pas validé ce stage : parlez-en avec lui, puis candidatez à une "
+        "Ton professeur n'a pas validé ce stage : parles-en avec lui, puis candidate à une "
         "autre offre."
     ),
     S.PROPOSED: (
-        "Votre professeur vous propose ce stage : l'entreprise doit répondre avant le "
+        "Ton professeur te propose ce stage : l'entreprise doit répondre avant le "
         "{deadline}."
     ),
 }

@@ -225,7 +225,8 @@ def login():
                 _start_session(user)
                 if user.must_change_password:
                     flash("Choisissez votre mot de passe personnel pour continuer.", "info")
-                    return redirect(url_for("auth.change_password"), 303)
+                    # The page the pupil came from (an offer) still waits after the new password.
+                    return redirect(url_for("auth.change_password", next=next_url), 303)
                 return redirect(next_url or url_for(home_endpoint(user)), 303)
             else:
                 error = LOGIN_FAILED
@@ -270,9 +271,15 @@ def change_password():
         _start_session(user)
         if passed:
             two_factor_routes.mark_second_step_passed()
-        flash("Votre mot de passe est modifié. Vos autres sessions ont été fermées.", "success")
-        return redirect(url_for(home_endpoint(user)), 303)
-    return _form_page("auth/change_password.html", form)
+        if user.role == Role.PUPIL:
+            flash("Ton mot de passe est modifié. Tes autres sessions ont été fermées.", "success")
+        else:
+            flash("Votre mot de passe est modifié. Vos autres sessions ont été fermées.", "success")
+        next_url = safe_next(request.args.get("next"))
+        return redirect(next_url or url_for(home_endpoint(user)), 303)
+    return _form_page(
+        "auth/change_password.html", form, next_url=safe_next(request.args.get("next"))
+    )
 
 
 @bp.route("/mot-de-passe/oubli", methods=["GET", "POST"])

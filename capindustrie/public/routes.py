@@ -7,12 +7,13 @@ unknown school answers 200 with a French message beside the school field: the of
 exists, only the optional parameter is wrong, and a typo should not hide the page.
 """
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
+from flask_login import current_user
 
 from capindustrie.caching import public_page
 from capindustrie.errors import render_error
 from capindustrie.exports.feeds import job_posting
-from capindustrie.models import OfferStatus
+from capindustrie.models import OfferStatus, Role
 from capindustrie.public import bp, services
 from capindustrie.reports.services import was_hidden
 from capindustrie.search import services as search_services
@@ -36,6 +37,10 @@ def offer(offer_id: int):
     pick.offre.data = str(offer.id)  # suggestions lead back to this offer
     uai = services.normalise_uai(request.args.get("etablissement"))
     school, trip, school_error = None, None, None
+    if not uai and current_user.is_authenticated and current_user.role == Role.PUPIL:
+        # A pupil sees the distance from their own school without asking (issue 17).
+        pupil = search_services.pupil_profile(current_user)
+        uai = pupil.school_class.school.uai if pupil is not None else ""
     if uai:
         school = services.find_school(uai)
         if school is None:
@@ -62,4 +67,7 @@ def offer(offer_id: int):
         searched=searched,
         nearby=services.nearest_schools(offer),
         job_posting=job_posting(offer) if offer.status == OfferStatus.PUBLISHED else None,
+        journey_url=services.journey_planner_url(
+            current_app.config["JOURNEY_PLANNER_URL"], school, offer
+        ) if trip else None,
     )

@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -77,3 +78,24 @@ def nearest_schools(offer: Offer, limit: int = NEARBY_SCHOOLS) -> list[tuple[Sch
         key=lambda pair: pair[1],
     )
     return ranked[:limit]
+
+
+def _address(*parts: str | None) -> str:
+    return ", ".join(" ".join(p.split()) for p in parts if p and p.strip())
+
+
+def journey_planner_url(template: str, school: School, offer: Offer) -> str | None:
+    """The regional journey planner prefilled from the school to the site (a plain link: the
+    page loads nothing from it), or None without a template or the site's position."""
+    if not template or offer.latitude is None or offer.longitude is None:
+        return None
+    commune = offer.site_commune.name if offer.site_commune else None
+    values = {
+        "from_lat": f"{school.latitude:.6f}",
+        "from_lon": f"{school.longitude:.6f}",
+        "from_label": _address(school.name, school.address, school.postcode, school.commune.name),
+        "to_lat": f"{offer.latitude:.6f}",
+        "to_lon": f"{offer.longitude:.6f}",
+        "to_label": _address(offer.site_address, offer.site_postcode, commune),
+    }
+    return template.format(**{k: quote(v, safe="") for k, v in values.items()})

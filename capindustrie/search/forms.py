@@ -56,14 +56,14 @@ class _Filters(BaseForm):
         csrf = False
 
     rayon = SelectField(
-        "Distance maximale depuis l'établissement",
+        "Jusqu'à quelle distance ?",
         choices=[SelectChoice(str(r), f"{r} km") for r in RADII_KM],
         default=str(DEFAULT_RADIUS_KM),
         validate_choice=False,
         validators=[_known_choice("Rayon invalide : choisissez 5, 10, 20, 30 ou 50 km.")],
     )
     filiere = SelectField(
-        "Filière",
+        "Filière (le secteur de l'industrie)",
         choices=[SelectChoice("", "Toutes les filières")]
         + [SelectChoice(f.value, label) for f, label in FILIERE_LABELS.items()],
         default="",
@@ -107,6 +107,17 @@ class _Filters(BaseForm):
             words.append(f"« {self.q.data} »")
         return words
 
+    def changed_filters(self) -> int:
+        """How many filters differ from their defaults: the n of the « Filtres (n) » button."""
+        changed = 0
+        if self.rayon.data != str(DEFAULT_RADIUS_KM):
+            changed += 1
+        if self.filiere.data:
+            changed += 1
+        if self.q.data and not self.q.errors:
+            changed += 1
+        return changed
+
     def filter_args(self) -> dict[str, str]:
         """The current filters as URL parameters (page excluded), for links that keep them."""
         return {f.name: str(f.data) for f in self if f.name != "page" and f.data not in (None, "")}
@@ -114,30 +125,37 @@ class _Filters(BaseForm):
 
 class PupilSearchForm(_Filters):
     periode = RadioField(
-        "Période",
+        "Quelles dates ?",
         choices=[
             SelectChoice(MY_DATES, "Mes dates de stage"),
-            SelectChoice(ALL_PERIODS, "Toutes les périodes"),
+            SelectChoice(ALL_PERIODS, "Toutes les dates"),
         ],
         default=MY_DATES,
         validate_choice=False,
         validators=[
             _known_choice(
-                "Période inconnue : choisissez « mes dates de stage » ou « toutes les périodes »."
+                "Période inconnue : choisis « mes dates de stage » ou « toutes les dates »."
             )
         ],
     )
 
-    def __init__(self, *args, internship: tuple[date | None, date | None], **kwargs):
+    def __init__(self, *args, internship: tuple[date | None, date | None],
+                 level: Level = Level.TROISIEME, **kwargs):
         super().__init__(*args, **kwargs)
         start, end = internship
         self.has_dates = bool(start and end)
+        # The defaults come from the class: its level (the search's) and its internship dates.
+        self.my_dates_words = (
+            "ma semaine de stage" if level == Level.TROISIEME else "mes semaines de stage"
+        )
         if self.has_dates:
             self.periode.choices = [
                 SelectChoice(
-                    MY_DATES, f"Mes dates de stage (du {french_date(start)} au {french_date(end)})"
+                    MY_DATES,
+                    f"{self.my_dates_words.capitalize()} "
+                    f"(du {french_date(start)} au {french_date(end)})",
                 ),
-                SelectChoice(ALL_PERIODS, "Toutes les périodes"),
+                SelectChoice(ALL_PERIODS, "Toutes les dates"),
             ]
 
     def uses_my_dates(self) -> bool:
@@ -146,8 +164,11 @@ class PupilSearchForm(_Filters):
     def active_filters(self) -> list[str]:
         words = super().active_filters()
         if self.has_dates and self.periode.data in (MY_DATES, ALL_PERIODS):
-            words.append("mes dates" if self.uses_my_dates() else "toutes les périodes")
+            words.append(self.my_dates_words if self.uses_my_dates() else "toutes les dates")
         return words
+
+    def changed_filters(self) -> int:
+        return super().changed_filters() + (self.has_dates and self.periode.data == ALL_PERIODS)
 
 
 LEVEL_CHOICES = [
@@ -159,7 +180,7 @@ LEVEL_CHOICES = [
 class PublicSearchForm(_Filters):
     etablissement = HiddenField("Établissement", filters=[_strip])
     niveau = SelectField(
-        "Niveau",
+        "Classe",
         choices=LEVEL_CHOICES,
         validate_choice=False,
         validators=[_known_choice("Niveau inconnu : choisissez 3e ou 2nde.")],
@@ -174,6 +195,10 @@ class PublicSearchForm(_Filters):
     @property
     def level(self) -> Level:
         return Level(self.niveau.data)
+
+    def changed_filters(self) -> int:
+        dates = sum(1 for f in (self.du, self.au) if f.data and not f.errors)
+        return super().changed_filters() + dates
 
     def active_filters(self) -> list[str]:
         words = []
@@ -192,7 +217,7 @@ class SchoolPickForm(BaseForm):
         csrf = False
 
     ecole = SearchField(
-        "Établissement (nom, commune, code postal ou code UAI)",
+        "Ton collège ou ton lycée (nom, commune ou code postal)",
         filters=[_strip],
         validators=[Length(max=100, message="100 caractères au plus.")],
     )

@@ -4,6 +4,7 @@ GET forms; a value no control can send answers 400 with the French message besid
 from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
+from capindustrie.applications.pupil_view import applied_offer_ids
 from capindustrie.authz import role_required
 from capindustrie.caching import public_page
 from capindustrie.extensions import limiter
@@ -67,7 +68,9 @@ def pupil_search():
         abort(404)
     klass = pupil.school_class
     school = klass.school
-    form = PupilSearchForm(request.args, internship=(klass.internship_start, klass.internship_end))
+    form = PupilSearchForm(
+        request.args, internship=(klass.internship_start, klass.internship_end), level=klass.level
+    )
     context = {
         "school": school, "klass": klass, "uai": school.uai, "endpoint": "search.pupil_search",
     }
@@ -75,7 +78,8 @@ def pupil_search():
         return _results("search/pupil.html", form, status=400, result=None, **context)
     dates = (klass.internship_start, klass.internship_end) if form.uses_my_dates() else (None, None)
     result = _run(form, school, klass.level, *dates)
-    return _results("search/pupil.html", form, result=result, **context)
+    applied = applied_offer_ids(pupil, (hit.offer.id for hit in result.items))
+    return _results("search/pupil.html", form, result=result, applied=applied, **context)
 
 
 @bp.get("/offres")

@@ -11,6 +11,9 @@ What is shown
   search/indexing.py). A word matches as typed (a substring) or by its stem, so singular and
   plural and the usual inflections match (rule and limits in capindustrie/text.py).
 - Order: geodesic distance from the school, then title, then id.
+- The radius includes what is shown at it (issue 17): distances are shown to 0.1 km, so an
+  offer is within r km when its distance rounds to r,0 km or less (distance < r + 0.05): an
+  offer shown « 30,0 km » is in the 30 km search, never only in the 50 km one.
 
 How it stays fast and exact (measured by bench/search.py)
 1. Each offer gets, in SQL, the squared chord `a2` between the school and its site through the
@@ -74,6 +77,8 @@ PER_PAGE = 10
 MAX_PAGE = 100
 KEYWORD_MAX_LENGTH = 100
 EPSILON = 1e-4
+# Half the step of the distances shown (km_fr: one decimal), added to the radius searched.
+SHOWN_HALF_STEP_KM = 0.05
 # From this radius a disc covers a large part of the département (about 100 x 120 km): SQLite
 # then reads the open periods once into a set rather than probing them offer by offer, and,
 # for a keyword (its text is not in the index), reads the table in one pass rather than
@@ -160,18 +165,25 @@ def search_offers(origin_lat: float, origin_lon: float, level: Level | None, rad
         raise ValueError("page, per_page and radius_km must be positive")
     filters = Filters(level, filiere, period_start, period_end, priority_school,
                       keyword_terms(keyword))
-    query = _Query(filters, origin_lat, origin_lon, radius_km, (page - 1) * per_page, per_page)
+    reach = shown_reach(radius_km)
+    query = _Query(filters, origin_lat, origin_lon, reach, (page - 1) * per_page, per_page)
     surely_inside, candidates = _candidates(query)
 
     for candidate in candidates:
         candidate.distance = _geodesic_km(origin_lat, origin_lon,
                                           candidate.latitude, candidate.longitude)
-    inside = [c for c in candidates if c.distance <= radius_km]
+    inside = [c for c in candidates if c.distance <= reach]
     total = surely_inside + sum(1 for c in inside if c.a2 > query.inner2)
     inside.sort(key=lambda c: (c.distance, c.title, c.id))
     page_rows = inside[query.offset:query.needed]
     hits = _hits(page_rows, filters, (origin_lat, origin_lon))
     return SearchResult(hits, total, page, per_page, radius_km)
+
+
+def shown_reach(radius_km: float) -> float:
+    """The largest distance shown as at most `radius_km` (« 30,0 km » for 30): just below
+    r + 0.05, which one decimal would round up."""
+    return math.nextafter(radius_km + SHOWN_HALF_STEP_KM, 0)
 
 
 # The same school–site pairs come back search after search (263 schools, a few thousand
@@ -433,7 +445,7 @@ def search_offers_naive(origin_lat: float, origin_lon: float, level: Level | Non
             if not document_matches(document, terms):
                 continue
         km = distance_km(origin_lat, origin_lon, offer.latitude, offer.longitude)
-        if km <= radius_km:
+        if km < radius_km + SHOWN_HALF_STEP_KM:
             found.append((km, offer.title, offer.id, offer, periods))
     found.sort(key=lambda item: item[:3])
     page_items = found[(page - 1) * per_page:page * per_page]

@@ -204,3 +204,40 @@
   document.addEventListener("htmx:afterSettle", sync);
   window.addEventListener("resize", sync);
 })();
+// Live character counter (issue 17, the pupil's application message): a textarea with
+// data-count-min/-max and data-count-output (the id of the polite counter) says how many
+// characters are written and how many are still needed or left. The server keeps the rule.
+(function () {
+  "use strict";
+  function update(area) {
+    var output = document.getElementById(area.dataset.countOutput);
+    if (!output) { return; }
+    var min = parseInt(area.dataset.countMin, 10) || 0;
+    var max = parseInt(area.dataset.countMax, 10) || 0;
+    var n = area.value.trim().length;
+    var text = n + (n > 1 ? " caractères" : " caractère");
+    if (n < min) {
+      var missing = min - n;
+      text += " : encore " + missing + (missing > 1 ? " caractères" : " caractère") + " au moins.";
+      output.className = "char-count char-count-short";
+    } else if (max && n > max) {
+      text += " : " + (n - max) + " de trop.";
+      output.className = "char-count char-count-short";
+    } else {
+      text += max ? " sur " + max.toLocaleString("fr-FR") + " au plus." : ".";
+      output.className = "char-count char-count-ok";
+    }
+    output.textContent = text;
+    output.hidden = false;
+  }
+  function init(root) {
+    (root || document).querySelectorAll("textarea[data-count-output]").forEach(update);
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("textarea[data-count-output]")) {
+      update(event.target);
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { init(event.target); });
+})();

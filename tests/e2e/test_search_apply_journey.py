@@ -76,11 +76,11 @@ def test_pupil_finds_the_nearest_offer_applies_company_accepts_pupil_chooses(
     assert_accessible(page, "offer page, signed-in pupil")
     page.get_by_role("link", name="Candidater à cette période").click()
     assert_accessible(page, "application form")
-    page.get_by_label("Votre message à l'entreprise").fill("Trop court")
+    page.get_by_label("Ton message à l'entreprise").fill("Trop court")
     page.get_by_role("button", name="Envoyer ma candidature").click()
     expect(page.get_by_text(re.compile("au moins 20 caractères")).first).to_be_visible()
     assert_accessible(page, "application refused")
-    page.get_by_label("Votre message à l'entreprise").fill(
+    page.get_by_label("Ton message à l'entreprise").fill(
         "Bonjour, j'aime comprendre comment les machines fabriquent les pièces et je voudrais "
         "découvrir les métiers de l'usinage."
     )

@@ -41,9 +41,11 @@ def test_pupil_search_on_a_phone_results_first_filters_folded(page, live_server,
     page.goto("/recherche")
 
     panel = page.locator("details.filters-panel")
-    summary = panel.locator("summary:has(#filtres-actifs)")
+    summary = panel.locator("summary:has(#filtres-nombre)")
+    line = page.locator("#filtres-actifs")
     expect(summary).to_be_visible()
-    expect(summary).to_contain_text("Filtres : 20 km, mes dates")
+    expect(summary).to_have_text(re.compile(r"^Filtres\b"))
+    expect(line).to_contain_text("20 km, ma semaine de stage")
     expect(page.get_by_label("Filière")).to_be_hidden()
     # The results start on the first screen, the first offer with them.
     assert results_top(page) < PHONE["height"] * 0.75
@@ -55,7 +57,8 @@ def test_pupil_search_on_a_phone_results_first_filters_folded(page, live_server,
     summary.click()
     htmx_settled(page)
     page.get_by_label("Filière").select_option(label="Santé et pharmaceutique")
-    expect(summary).to_contain_text("Filtres : 20 km, Santé et pharmaceutique, mes dates")
+    expect(line).to_contain_text("20 km, Santé et pharmaceutique, ma semaine de stage")
+    expect(summary).to_contain_text("Filtres (1)")
     expect(page.locator(".search-hit")).to_have_count(1)
     expect(page.locator(".search-hits")).to_contain_text("Fabriquer un médicament")
     expect(page).to_have_url(re.compile(r"filiere="))
@@ -68,7 +71,8 @@ def test_pupil_search_on_a_wide_screen_shows_the_filters_as_before(page, live_se
     page.set_viewport_size(WIDE)
     login(page, *PUPIL)
     page.goto("/recherche")
-    expect(page.locator("summary:has(#filtres-actifs)")).to_be_hidden()
+    expect(page.locator("summary:has(#filtres-nombre)")).to_be_hidden()
+    expect(page.locator("#filtres-actifs")).to_be_visible()
     expect(page.get_by_label("Filière")).to_be_visible()
     expect(page.get_by_label("Mot-clé")).to_be_visible()
     assert_accessible(page, "search-pupil-wide")
@@ -82,16 +86,19 @@ def test_public_search_without_javascript(browser, live_server, demo_data, viewp
     )
     page = context.new_page()
     page.goto("/offres?etablissement=0770002J&filiere=agriculture_agroalimentaire")
-    summary = page.locator("summary:has(#filtres-actifs)")
+    summary = page.locator("summary:has(#filtres-nombre)")
+    line = page.locator("#filtres-actifs")
     if viewport is PHONE:
-        expect(summary).to_contain_text("Filtres : 3e, 20 km, Agriculture et agroalimentaire")
+        expect(line).to_contain_text("3e, 20 km, Agriculture et agroalimentaire")
+        expect(summary).to_contain_text("Filtres (1)")
         expect(page.get_by_label("Mot-clé")).to_be_hidden()
         assert results_top(page) < PHONE["height"]
         summary.click()  # a native <details>: no script needed
         page.get_by_label("Mot-clé").fill("fromage")
         page.get_by_role("button", name="Rechercher").click()
         expect(page).to_have_url(re.compile(r"q=fromage"))
-        expect(page.locator("summary:has(#filtres-actifs)")).to_contain_text("« fromage »")
+        expect(page.locator("#filtres-actifs")).to_contain_text("« fromage »")
+        expect(page.locator("summary:has(#filtres-nombre)")).to_contain_text("Filtres (2)")
         # No axe here: axe-core needs the page's scripting, switched off in this context (the
         # same search page with scripts is checked by test_accessibility's crawl).
         screenshot(page, "search-public-390-nojs", full_page=False)

@@ -291,14 +291,19 @@ class RecordBuilder:
 
     def _level_parts(self, offer: OfferData, level: Level):
         """(periods, weeks, max_candidates) of one level, warning when no seat is left."""
-        periods = [p for p in offer.periods if p.level == level.value]
-        open_periods = [p for p in periods if p.seats_left > 0]
+        value = level.value
+        periods = [p for p in offer.periods if p.level == value]
+        open_periods = [p for p in periods if p.seats > p.seats_taken]
         if not open_periods:
-            self._warn(offer, f"aucune période de {level.value} avec une place libre.")
-        weeks = sorted(
-            {w for p in (open_periods or periods) for w in _iso_weeks(p.start_date, p.end_date)}
-        )
-        return periods, weeks, min(MAX_CANDIDATES, sum(p.seats_left for p in open_periods))
+            self._warn(offer, f"aucune période de {value} avec une place libre.")
+        spans = open_periods or periods
+        if len(spans) == 1:
+            # One period (most offers): its weeks are already distinct and in order.
+            weeks = list(_iso_weeks(spans[0].start_date, spans[0].end_date))
+        else:
+            weeks = sorted({w for p in spans for w in _iso_weeks(p.start_date, p.end_date)})
+        seats_left = sum(p.seats - p.seats_taken for p in open_periods)
+        return periods, weeks, min(MAX_CANDIDATES, seats_left)
 
     def _record(self, offer: OfferData, level: Level, common: dict) -> dict:
         periods, weeks, max_candidates = self._level_parts(offer, level)
@@ -514,9 +519,9 @@ class _SharedParts:
         )
         updated = common["updated_at"]
         program = offer.program
+        string = _json_string  # programme_day.title and .activities are NOT NULL
         programme_json = ",".join(
-            f'{{"day":{_json_int(day)},"title":{_json(day_title)},'
-            f'"activities":{_json(activities)}}}'
+            f'{{"day":{day:d},"title":{string(day_title)},"activities":{string(activities)}}}'
             for day, day_title, activities in program
         )
         self.tail_json = f'"programme":[{programme_json}],"updated_at":{_json(updated)}'
@@ -528,10 +533,6 @@ class _SharedParts:
 
 def _json_bool(value) -> str:
     return "true" if value is True else "false" if value is False else _compact(value)
-
-
-def _json_int(value) -> str:
-    return str(value) if type(value) is int else _compact(value)
 
 
 def _json_number(value) -> str:

@@ -342,7 +342,7 @@ def _csv_line(record: dict) -> str:
         "back\\slash",
         "control \x01\x1f and \x7f",
         "unicode \u2028 separator, « guillemets », emoji 🏭",
-        "mixed ; \" \r\n all",
+        'mixed ; " \r\n all',
     ],
 )
 def test_encoded_texts_escape_like_the_json_and_csv_modules(text):

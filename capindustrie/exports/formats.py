@@ -381,6 +381,7 @@ class RecordBuilder:
         )
         return text, line
 
+
 NATIONAL_FIELDS = (
     "remote_id",
     "title",

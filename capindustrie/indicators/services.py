@@ -12,10 +12,12 @@ Which side a filter applies to (the figures are about two populations):
 """
 
 import math
+from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy import (
     Float,
@@ -346,18 +348,45 @@ def reached_share(f: Filters) -> float | None:
 
 
 @dataclass(frozen=True)
+class ChartCounts:
+    applications_by_month: dict[str, int]  # 'YYYY-MM' of the application
+    placements_by_month: dict[str, int]  # 'YYYY-MM' of the validation
+    placements_by_epci: dict[str, int]  # the school's EPCI
+    placements_by_filiere: dict[Filiere, int]  # placements on periods of the year's offers
+
+
+@dataclass
 class ApplicationPass:
     applications: int
     applicants: int
     chosen: int  # confirmed or validated by the teacher
     placements: int
     placed_pupils: int
-    applications_by_month: dict[str, int]  # 'YYYY-MM' of the application
-    placements_by_month: dict[str, int]  # 'YYYY-MM' of the validation
-    placements_by_epci: dict[str, int]  # the school's EPCI
-    placements_by_filiere: dict[Filiere, int]  # placements on periods of the year's offers
     answer_days: tuple[float, float] | None  # the two middle values
     commute_chords2: tuple[float, float] | None  # the two middle squared chords (km²)
+    # The charts' counts: already there (SQLite's one statement) or queried when first asked
+    # for (PostgreSQL: the figures alone, as services.compute, do not pay for the charts).
+    chart_counts: Callable[[], ChartCounts]
+
+    @cached_property
+    def charts(self) -> ChartCounts:
+        return self.chart_counts()
+
+    @property
+    def applications_by_month(self) -> dict[str, int]:
+        return self.charts.applications_by_month
+
+    @property
+    def placements_by_month(self) -> dict[str, int]:
+        return self.charts.placements_by_month
+
+    @property
+    def placements_by_epci(self) -> dict[str, int]:
+        return self.charts.placements_by_epci
+
+    @property
+    def placements_by_filiere(self) -> dict[Filiere, int]:
+        return self.charts.placements_by_filiere
 
 
 _PASS_MEMO: ContextVar[dict | None] = ContextVar("indicator_application_pass", default=None)
@@ -543,10 +572,12 @@ def _application_pass_in_one_statement(f: Filters) -> ApplicationPass:
         chosen=int(totals[2] or 0),
         placements=int(totals[3] or 0),
         placed_pupils=int(totals[4] or 0),
-        applications_by_month=by_kind["applied"],
-        placements_by_month=by_kind["validated"],
-        placements_by_epci=by_kind["epci"],
-        placements_by_filiere={Filiere(k): n for k, n in by_kind["filiere"].items()},
+        chart_counts=lambda: ChartCounts(
+            applications_by_month=by_kind["applied"],
+            placements_by_month=by_kind["validated"],
+            placements_by_epci=by_kind["epci"],
+            placements_by_filiere={Filiere(k): n for k, n in by_kind["filiere"].items()},
+        ),
         answer_days=_two_middle(middles["days"]),
         commute_chords2=_two_middle(middles["c2"]),
     )
@@ -569,6 +600,19 @@ def _application_pass_by_figure(f: Filters) -> ApplicationPass:
         ).outerjoin(Placement, Placement.application_id == Application.id)
     ).one()
 
+    return ApplicationPass(
+        applications=int(app_row[0] or 0),
+        applicants=int(app_row[1] or 0),
+        chosen=int(app_row[2] or 0),
+        placements=int(app_row[3] or 0),
+        placed_pupils=int(app_row[4] or 0),
+        chart_counts=lambda: _chart_counts_by_figure(f),
+        answer_days=_answer_days_middle(f),
+        commute_chords2=_commute_middle(f),
+    )
+
+
+def _chart_counts_by_figure(f: Filters) -> ChartCounts:
     def by(statement) -> dict:
         counts: dict = {}
         for key, count in db.session.execute(statement).all():
@@ -580,12 +624,7 @@ def _application_pass_by_figure(f: Filters) -> ApplicationPass:
     validated = month_bucket(Placement.validated_at).label("m")
     by_month = by(applications_select(f, applied, func.count()).group_by(applied))
     placed_by_month = by(placements_select(f, validated, func.count()).group_by(validated))
-    return ApplicationPass(
-        applications=int(app_row[0] or 0),
-        applicants=int(app_row[1] or 0),
-        chosen=int(app_row[2] or 0),
-        placements=int(app_row[3] or 0),
-        placed_pupils=int(app_row[4] or 0),
+    return ChartCounts(
         applications_by_month={month_label(k): n for k, n in by_month.items()},
         placements_by_month={month_label(k): n for k, n in placed_by_month.items()},
         placements_by_epci=by(
@@ -601,8 +640,6 @@ def _application_pass_by_figure(f: Filters) -> ApplicationPass:
                 )
             ).items()
         },
-        answer_days=_answer_days_middle(f),
-        commute_chords2=_commute_middle(f),
     )
 
 

@@ -305,14 +305,60 @@ _LONG = (
 )
 def test_encoded_records_are_the_bytes_of_the_record_dicts(overrides):
     """The full export's fast path (encoded) writes exactly what encoding records() writes:
-    the same JSON text, the same CSV cells, the same warnings, for every fallback."""
+    the same JSON text, the same CSV line as csv.writer writes csv_row(), the same warnings,
+    for every fallback."""
     offer = offer_data(**overrides)
     reference, fast = builder(sectors={}), builder(sectors={})
     records = reference.records(offer)
-    compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    assert fast.encoded(offer) == [(compact(r), csv_row(r)) for r in records]
+    assert fast.encoded(offer) == [(_compact(r), _csv_line(r)) for r in records]
     assert fast.warnings == reference.warnings
     default_sectors = builder()
     assert default_sectors.encoded(offer) == [
-        (compact(r), csv_row(r)) for r in builder().records(offer)
+        (_compact(r), _csv_line(r)) for r in builder().records(offer)
     ]
+
+
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _csv_line(record: dict) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow(csv_row(record))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "plain",
+        "a;b",
+        'a "quoted" word',
+        '"',
+        "line\nbreak",
+        "carriage\rreturn",
+        "tab\there",
+        " leading and trailing ",
+        "back\\slash",
+        "control \x01\x1f and \x7f",
+        "unicode \u2028 separator, « guillemets », emoji 🏭",
+        'mixed ; " \r\n all',
+    ],
+)
+def test_encoded_texts_escape_like_the_json_and_csv_modules(text):
+    """Each free text of an offer (title, texts, address, programme) comes out of the fast path
+    as the json and csv modules write it, whatever characters it holds."""
+    offer = offer_data(
+        title=text or "t",
+        summary=text or None,
+        company_name=text or "c",
+        company_presentation=text,
+        company_website=text or None,
+        site_address=text,
+        meals=text or None,
+        program=[(1, text, text), (2, text + ";", "x")],
+        commune_name=text or None,
+        epci_name=text,
+    )
+    records = builder().records(offer)
+    assert builder().encoded(offer) == [(_compact(r), _csv_line(r)) for r in records]

@@ -190,7 +190,9 @@ def _lunch_break(break_start: time | None, break_end: time | None, meals: str | 
 
 
 def iso_utc(value: datetime | None) -> str | None:
-    return None if value is None else value.replace(microsecond=0).isoformat() + "Z"
+    # isoformat(timespec="seconds") drops the microseconds as replace(microsecond=0) would,
+    # without building a second datetime (two per offer in an export).
+    return None if value is None else value.isoformat(timespec="seconds") + "Z"
 
 
 class RecordBuilder:
@@ -213,6 +215,18 @@ class RecordBuilder:
         return [self._record(offer, level, common) for level in levels]
 
     def _common(self, offer: OfferData) -> dict:
+        """The values both levels' records share, as record values."""
+        common = self._shared_values(offer)
+        common["daily_hours"] = daily_hours(offer)
+        common["programme"] = [
+            {"day": day, "title": day_title, "activities": activities}
+            for day, day_title, activities in offer.program
+        ]
+        return common
+
+    def _shared_values(self, offer: OfferData) -> dict:
+        """The shared values, warning about each fallback used; the day-by-day programme and
+        the daily hours are left to the caller (encoded() formats them without dicts)."""
         title, cut = shorten(offer.title, LIMITS["title"])
         if cut:
             self._warn(
@@ -265,7 +279,6 @@ class RecordBuilder:
             "is_public": False,
             "handicap_accessible": bool(offer.pmr_access),
             "rep": bool(offer.reserved_priority_education),
-            "daily_hours": daily_hours(offer),
             "lunch_break": lunch_break(offer),
             "published_at": iso_utc(offer.published_at),
             "siret": offer.siret,
@@ -273,23 +286,24 @@ class RecordBuilder:
             "epci": (
                 {"siren": offer.epci_siren, "name": offer.epci_name} if offer.epci_siren else None
             ),
-            "programme": [
-                {"day": day, "title": day_title, "activities": activities}
-                for day, day_title, activities in offer.program
-            ],
             "updated_at": iso_utc(offer.updated_at),
         }
 
     def _level_parts(self, offer: OfferData, level: Level):
         """(periods, weeks, max_candidates) of one level, warning when no seat is left."""
-        periods = [p for p in offer.periods if p.level == level.value]
-        open_periods = [p for p in periods if p.seats_left > 0]
+        value = level.value
+        periods = [p for p in offer.periods if p.level == value]
+        open_periods = [p for p in periods if p.seats > p.seats_taken]
         if not open_periods:
-            self._warn(offer, f"aucune période de {level.value} avec une place libre.")
-        weeks = sorted(
-            {w for p in (open_periods or periods) for w in _iso_weeks(p.start_date, p.end_date)}
-        )
-        return periods, weeks, min(MAX_CANDIDATES, sum(p.seats_left for p in open_periods))
+            self._warn(offer, f"aucune période de {value} avec une place libre.")
+        spans = open_periods or periods
+        if len(spans) == 1:
+            # One period (most offers): its weeks are already distinct and in order.
+            weeks = list(_iso_weeks(spans[0].start_date, spans[0].end_date))
+        else:
+            weeks = sorted({w for p in spans for w in _iso_weeks(p.start_date, p.end_date)})
+        seats_left = sum(p.seats - p.seats_taken for p in open_periods)
+        return periods, weeks, min(MAX_CANDIDATES, seats_left)
 
     def _record(self, offer: OfferData, level: Level, common: dict) -> dict:
         periods, weeks, max_candidates = self._level_parts(offer, level)
@@ -323,54 +337,49 @@ class RecordBuilder:
         )
         return record
 
-    def encoded(self, offer: OfferData) -> list[tuple[str, list]]:
-        """The offer's records as (JSON text, CSV cells): the same bytes as encoding each dict of
-        `records()` (compact JSON, csv_row), but the parts shared by both levels are encoded
-        once per offer, and the level's own parts (ASCII dates, numbers, fixed words) are
-        formatted directly. The full export's hot path (bench/export.py)."""
+    def encoded(self, offer: OfferData) -> list[tuple[str, str]]:
+        """The offer's records as (JSON text, CSV line): the same bytes as encoding each dict of
+        `records()` (compact JSON; csv.writer with `;` and CRLF over csv_row), built without the
+        dicts. The parts both levels share are formatted once per offer (strings through the
+        json module's own C string escaper, CSV cells quoted as csv.writer quotes them); the
+        level's own parts (ASCII dates, numbers, fixed words) directly. The full export's hot
+        path (bench/export.py)."""
         levels = offer.live_levels()
         if not levels:
             return []
-        common = self._common(offer)
-        json_parts = _shared_json(common)
-        csv_parts = _shared_cells(offer, common)
-        return [self._encoded_level(offer, level, json_parts, csv_parts) for level in levels]
+        shared = _SharedParts(offer, self._shared_values(offer))
+        return [self._encoded_level(offer, level, shared) for level in levels]
 
-    def _encoded_level(self, offer, level: Level, json_parts, csv_parts) -> tuple[str, list]:
+    def _encoded_level(self, offer: OfferData, level: Level, shared) -> tuple[str, str]:
         periods, weeks, max_candidates = self._level_parts(offer, level)
-        head_json, permalink_json, middle_json, epci_json, tail_json = json_parts
-        head_cells, permalink, middle_cells, tail_cells = csv_parts
-        rid = remote_id(offer.id, level)
+        value = level.value
+        rid = f"capindustrie-{offer.id}-{value}"
         grade = GRADE_BY_LEVEL[level]
+        spans = [(p.start_date.isoformat(), p.end_date.isoformat(), p) for p in periods]
         weeks_json = ",".join(f'"{week}"' for week in weeks)
         periods_json = ",".join(
-            f'{{"start":"{p.start_date.isoformat()}","end":"{p.end_date.isoformat()}",'
-            f'"seats":{int(p.seats)},"seats_left":{int(p.seats_left)}}}'
-            for p in periods
+            f'{{"start":"{start}","end":"{end}",'
+            f'"seats":{int(p.seats)},"seats_left":{int(p.seats - p.seats_taken)}}}'
+            for start, end, p in spans
         )
         text = (
-            f'{{"remote_id":"{rid}",{head_json},"grades":["{grade}"],"weeks":[{weeks_json}],'
-            f'{permalink_json},"max_candidates":{int(max_candidates)},{middle_json},'
-            f'"level":"{level.value}","epci":{epci_json},"periods":[{periods_json}],'
-            f'{tail_json},"action":"{ACTION_UPSERT}"}}'
+            f'{{"remote_id":"{rid}",{shared.head_json},"grades":["{grade}"],'
+            f'"weeks":[{weeks_json}],{shared.permalink_json},'
+            f'"max_candidates":{int(max_candidates)},{shared.middle_json},'
+            f'"level":"{value}","epci":{shared.epci_json},"periods":[{periods_json}],'
+            f'{shared.tail_json},"action":"{ACTION_UPSERT}"}}'
         )
-        cells = [
-            rid,
-            "publication",
-            *head_cells,
-            grade,
-            ", ".join(weeks),
-            permalink,
-            max_candidates,
-            *middle_cells,
-            " | ".join(
-                f"du {p.start_date.isoformat()} au {p.end_date.isoformat()} : "
-                f"{p.seats_left} place(s) libre(s) sur {p.seats}"
-                for p in periods
-            ),
-            *tail_cells,
-        ]
-        return text, cells
+        # Dates, numbers and fixed words: nothing csv.writer would quote.
+        periods_cell = " | ".join(
+            f"du {start} au {end} : {p.seats - p.seats_taken} place(s) libre(s) sur {p.seats}"
+            for start, end, p in spans
+        )
+        line = (
+            f"{rid};publication;{shared.head_csv};{grade};{', '.join(weeks)};"
+            f"{shared.permalink_csv};{max_candidates};{shared.middle_csv};"
+            f"{periods_cell};{shared.tail_csv}\r\n"
+        )
+        return text, line
 
 
 NATIONAL_FIELDS = (
@@ -398,59 +407,149 @@ NATIONAL_FIELDS = (
 )
 OWN_FIELDS = ("siret", "filiere", "level", "epci", "periods", "programme", "updated_at", "action")
 
-# The keys of a record shared by its levels, in record order, between the level's own keys.
-_HEAD_KEYS = NATIONAL_FIELDS[1:11]  # title … sector_uuid (then grades, weeks)
-_MIDDLE_KEYS = NATIONAL_FIELDS[15:] + ("siret", "filiere")  # is_public … (then level, epci)
-_TAIL_KEYS = ("programme", "updated_at")  # after periods (then action)
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# The escaping JSONEncoder(ensure_ascii=False) applies to every string (the C function).
+_json_string = json.encoder.encode_basestring
 
 
-def _json_members(common: dict, keys) -> str:
-    """`"key":value,…` exactly as in the compact encoding of the whole record."""
-    return _compact({key: common[key] for key in keys})[1:-1]
+def _json(value) -> str:
+    """`value` exactly as the compact encoder writes it, strings and null without its
+    per-call setup."""
+    if value is None:
+        return "null"
+    if type(value) is str:
+        return _json_string(value)
+    return _compact(value)
 
 
-def _shared_json(common: dict) -> tuple[str, str, str, str, str]:
-    return (
-        _json_members(common, _HEAD_KEYS),
-        '"permalink":' + _compact(common["permalink"]),
-        _json_members(common, _MIDDLE_KEYS),
-        _compact(common["epci"]),
-        _json_members(common, _TAIL_KEYS),
+def _csv(value) -> str:
+    """One cell as csv.writer(delimiter=";", lineterminator="\\r\\n") writes it (QUOTE_MINIMAL):
+    quoted when it holds the delimiter, a quote or a line-terminator character, quotes
+    doubled; None as an empty cell."""
+    if value is None:
+        return ""
+    if type(value) is not str:
+        value = str(value)
+    if '"' in value:
+        return '"' + value.replace('"', '""') + '"'
+    if ";" in value or "\n" in value or "\r" in value:
+        return '"' + value + '"'
+    return value
+
+
+class _SharedParts:
+    """The JSON members and CSV cells the levels of one offer share, in record order, between
+    the level's own parts: head (title … sector_uuid), then grades and weeks; permalink; then
+    max_candidates; middle (is_public … filiere), then level; epci; then periods; tail
+    (programme, updated_at), then action."""
+
+    __slots__ = (
+        "head_json",
+        "permalink_json",
+        "middle_json",
+        "epci_json",
+        "tail_json",
+        "head_csv",
+        "permalink_csv",
+        "middle_csv",
+        "tail_csv",
     )
 
+    def __init__(self, offer: OfferData, common: dict):
+        coordinates = common["coordinates"]
+        if coordinates is None:
+            coordinates_json, latitude, longitude = "null", "", ""
+        else:
+            latitude, longitude = coordinates["latitude"], coordinates["longitude"]
+            coordinates_json = (
+                f'{{"latitude":{_json_number(latitude)},"longitude":{_json_number(longitude)}}}'
+            )
+            latitude, longitude = _num(latitude), _num(longitude)
+        title, description = common["title"], common["description"]
+        employer, presentation = common["employer_name"], common["employer_description"]
+        website, street = common["employer_website"], common["street"]
+        zipcode, city, sector = common["zipcode"], common["city"], common["sector_uuid"]
+        self.head_json = (
+            f'"title":{_json(title)},"description":{_json(description)},'
+            f'"employer_name":{_json(employer)},"employer_description":{_json(presentation)},'
+            f'"employer_website":{_json(website)},"coordinates":{coordinates_json},'
+            f'"street":{_json(street)},"zipcode":{_json(zipcode)},"city":{_json(city)},'
+            f'"sector_uuid":{_json(sector)}'
+        )
+        self.head_csv = ";".join(
+            (
+                _csv(title),
+                _csv(description),
+                _csv(employer),
+                _csv(presentation),
+                _csv(website),
+                _csv(latitude),
+                _csv(longitude),
+                _csv(street),
+                _csv(zipcode),
+                _csv(city),
+                _csv(sector),
+            )
+        )
+        permalink = common["permalink"]
+        self.permalink_json = '"permalink":' + _json(permalink)
+        self.permalink_csv = _csv(permalink)
+        public, accessible, rep = common["is_public"], common["handicap_accessible"], common["rep"]
+        lunch, published = common["lunch_break"], common["published_at"]
+        siret, filiere = common["siret"], common["filiere"]
+        self.middle_json = (
+            f'"is_public":{_json_bool(public)},"handicap_accessible":{_json_bool(accessible)},'
+            f'"rep":{_json_bool(rep)},"daily_hours":{_hours_json(offer.day_start, offer.day_end)},'
+            f'"lunch_break":{_json(lunch)},"published_at":{_json(published)},'
+            f'"siret":{_json(siret)},"filiere":{_json(filiere)}'
+        )
+        epci = common["epci"]
+        self.epci_json = _compact(epci) if epci is not None else "null"
+        self.middle_csv = ";".join(
+            (
+                _yes_no(public),
+                _yes_no(accessible),
+                _yes_no(rep),
+                _csv(_hours_cell(offer.day_start, offer.day_end)),
+                _csv(lunch),
+                _csv(published),
+                _csv(siret),
+                _csv(filiere),
+                _csv(epci["name"] if epci is not None else None),
+            )
+        )
+        updated = common["updated_at"]
+        program = offer.program
+        string = _json_string  # programme_day.title and .activities are NOT NULL
+        programme_json = ",".join(
+            f'{{"day":{day:d},"title":{string(day_title)},"activities":{string(activities)}}}'
+            for day, day_title, activities in program
+        )
+        self.tail_json = f'"programme":[{programme_json}],"updated_at":{_json(updated)}'
+        programme_cell = " | ".join(
+            f"Jour {day} — {day_title} : {activities}" for day, day_title, activities in program
+        )
+        self.tail_csv = _csv(programme_cell) + ";" + _csv(updated)
 
-def _shared_cells(offer: OfferData, common: dict) -> tuple[list, str, list, list]:
-    """The CSV cells shared by the levels, as csv_row() writes them (None as "")."""
-    coordinates = common["coordinates"] or {}
-    epci = common["epci"] or {}
-    head = [
-        common["title"],
-        common["description"],
-        common["employer_name"],
-        common["employer_description"],
-        common["employer_website"],
-        _num(coordinates.get("latitude")),
-        _num(coordinates.get("longitude")),
-        common["street"],
-        common["zipcode"],
-        common["city"],
-        common["sector_uuid"],
-    ]
-    middle = [
-        _yes_no(common["is_public"]),
-        _yes_no(common["handicap_accessible"]),
-        _yes_no(common["rep"]),
-        _hours_cell(offer.day_start, offer.day_end),
-        common["lunch_break"],
-        common["published_at"],
-        common["siret"],
-        common["filiere"],
-        epci.get("name"),
-    ]
-    tail = [_programme(common["programme"]), common["updated_at"]]
-    blank = _blank
-    return blank(head), common["permalink"] or "", blank(middle), blank(tail)
+
+def _json_bool(value) -> str:
+    return "true" if value is True else "false" if value is False else _compact(value)
+
+
+def _json_number(value) -> str:
+    # float.__repr__ is what the encoder writes for finite floats (NaN and infinities aside).
+    if type(value) is float and value - value == 0.0:
+        return repr(value)
+    return _compact(value)
+
+
+@lru_cache(maxsize=1024)
+def _hours_json(day_start: time | None, day_end: time | None) -> str:
+    # Cached: most offers share a handful of working hours.
+    if day_start is None or day_end is None:
+        return "null"
+    hours = [_clock(day_start), _clock(day_end)]
+    return _compact({day: hours for day in WEEKDAYS})
 
 
 @lru_cache(maxsize=1024)
@@ -459,10 +558,6 @@ def _hours_cell(day_start: time | None, day_end: time | None) -> str:
     if day_start is None or day_end is None:
         return ""
     return _hours({day: [_clock(day_start), _clock(day_end)] for day in WEEKDAYS})
-
-
-def _blank(cells: list) -> list:
-    return ["" if value is None else value for value in cells]
 
 
 def deletion_record(offer_id: int, level: Level | str) -> dict:

@@ -366,12 +366,14 @@ class _Writers:
         self.first = True
 
     def write(self, record: dict) -> None:
-        self.write_encoded([(_encode(record), formats.csv_row(record))])
+        self.csv_writer.writerow(formats.csv_row(record))
+        self.json_parts.append(_encode(record))
 
-    def write_encoded(self, encoded: list[tuple[str, list]]) -> None:
-        """Records as RecordBuilder.encoded() gives them: (JSON text, CSV cells)."""
-        self.csv_writer.writerows(cells for _, cells in encoded)
-        self.json_parts.extend(text for text, _ in encoded)
+    def write_encoded(self, encoded: list[tuple[str, str]]) -> None:
+        """Records as RecordBuilder.encoded() gives them: (JSON text, CSV line)."""
+        for text, line in encoded:
+            self.json_parts.append(text)
+            self.csv_lines.append(line)
 
     def flush(self) -> None:
         if self.csv_lines:

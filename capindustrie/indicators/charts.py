@@ -1,18 +1,18 @@
 """Charts as server-rendered SVG bar charts, each with its numbers beside the bars (and the
 same numbers in a table for screen readers): monthly applications and placements, placements
-by filière and by EPCI."""
+by filière and by EPCI. Their counts come from the dashboard's one pass over the applications
+(services.application_pass), shared with the figures within a request."""
 
 from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import escape
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from capindustrie.extensions import db
 from capindustrie.indicators.filters import Filters
-from capindustrie.indicators.services import applications_select, placements_select
-from capindustrie.indicators.sql import month_key
-from capindustrie.models import FILIERE_LABELS, Application, Commune, Epci, Offer, Placement, School
+from capindustrie.indicators.services import application_pass
+from capindustrie.models import FILIERE_LABELS, Epci
 
 MONTHS = (
     "sept.",
@@ -49,28 +49,15 @@ def _months(f: Filters) -> list[str]:
 
 
 def monthly_chart(f: Filters) -> Chart:
-    applications = dict(
-        db.session.execute(
-            applications_select(
-                f, month_key(Application.created_at).label("m"), func.count()
-            ).group_by("m")
-        ).all()
-    )
-    placements = dict(
-        db.session.execute(
-            placements_select(
-                f, month_key(Placement.validated_at).label("m"), func.count()
-            ).group_by("m")
-        ).all()
-    )
+    passed = application_pass(f)
     keys = _months(f)
     labels = [f"{MONTHS[i]} {key[:4]}" for i, key in enumerate(keys)]
     chart = Chart(
         "Candidatures et stages validés par mois",
         labels,
         [
-            ("Candidatures", [applications.get(k, 0) for k in keys]),
-            ("Stages validés", [placements.get(k, 0) for k in keys]),
+            ("Candidatures", [passed.applications_by_month.get(k, 0) for k in keys]),
+            ("Stages validés", [passed.placements_by_month.get(k, 0) for k in keys]),
         ],
     )
     chart.svg = bar_svg(chart)
@@ -78,13 +65,7 @@ def monthly_chart(f: Filters) -> Chart:
 
 
 def filiere_chart(f: Filters) -> Chart:
-    counts = dict(
-        db.session.execute(
-            placements_select(f, Offer.filiere, func.count(), with_offer=True).group_by(
-                Offer.filiere
-            )
-        ).all()
-    )
+    counts = application_pass(f).placements_by_filiere
     chart = Chart(
         "Stages validés par filière",
         [label for label in FILIERE_LABELS.values()],
@@ -95,13 +76,7 @@ def filiere_chart(f: Filters) -> Chart:
 
 
 def epci_chart(f: Filters) -> Chart:
-    counts = dict(
-        db.session.execute(
-            placements_select(f, Commune.epci_siren, func.count())
-            .join(Commune, Commune.insee == School.commune_insee)
-            .group_by(Commune.epci_siren)
-        ).all()
-    )
+    counts = application_pass(f).placements_by_epci
     epcis = db.session.execute(select(Epci.siren, Epci.name).order_by(Epci.name)).all()
     chart = Chart(
         "Stages validés par EPCI de l'établissement",

@@ -59,14 +59,21 @@ def dashboard():
     f, error = _filters_or_error(now)
     if error:
         return error
-    board = services.dashboard(f, now)
+    # The figures and the charts read the applications in one shared pass.
+    with services.shared_application_pass():
+        board = services.dashboard(f, now)
+        monthly, by_filiere, by_epci = (
+            charts.monthly_chart(f),
+            charts.filiere_chart(f),
+            charts.epci_chart(f),
+        )
     return render_template(
         "indicators/dashboard.html",
         board=board,
         figures=services.FIGURES,
-        monthly=charts.monthly_chart(f),
-        by_filiere=charts.filiere_chart(f),
-        by_epci=charts.epci_chart(f),
+        monthly=monthly,
+        by_filiere=by_filiere,
+        by_epci=by_epci,
         feedback=feedback.figures(f),
         feedback_previous=feedback.figures(f.previous()) if board.previous is not None else None,
         feedback_figures=feedback.FEEDBACK_FIGURES,

@@ -12,15 +12,41 @@ Which side a filter applies to (the figures are about two populations):
 """
 
 import math
+from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
-from sqlalchemy import case, distinct, func, literal, select
+from sqlalchemy import (
+    Float,
+    String,
+    and_,
+    case,
+    cast,
+    distinct,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 
 from capindustrie.extensions import db
 from capindustrie.geo.distance import estimate_travel_minutes
 from capindustrie.indicators.filters import Filters
-from capindustrie.indicators.sql import chord2, days_between, middle_values, school_points_table
+from capindustrie.indicators.sql import (
+    chord2,
+    days_between,
+    dialect,
+    middle_values,
+    month_bucket,
+    month_label,
+    school_points_table,
+)
 from capindustrie.models import (
     Application,
     ApplicationStatus,
@@ -32,6 +58,7 @@ from capindustrie.models import (
     EventAudience,
     EventSession,
     EventStatus,
+    Filiere,
     Offer,
     Placement,
     Pupil,
@@ -175,13 +202,18 @@ def applications_select(f: Filters, *columns, with_offer: bool = False):
         .join(School, School.id == SchoolClass.school_id)
         .where(*school_conditions(f))
     )
-    if with_offer or f.filiere is not None or f.campaign_start is not None or f.level:
+    if with_offer or _filters_need_offer(f):
         statement = (
             statement.join(Period, Period.id == Application.period_id)
             .join(Offer, Offer.id == Period.offer_id)
             .where(*period_conditions(f, with_epci=False))
         )
     return statement
+
+
+def _filters_need_offer(f: Filters) -> bool:
+    """Whether applications_select joins the period and offer for the filters themselves."""
+    return bool(f.filiere is not None or f.campaign_start is not None or f.level)
 
 
 def placements_select(f: Filters, *columns, with_offer: bool = False):
@@ -274,18 +306,7 @@ def compute(f: Filters, now: datetime) -> dict[str, float | int | None]:
         .where(*period_conditions(f, with_epci=True))
     )
     pupils = _count(pupils_select(f))
-    # One pass over the applications, their placements joined (at most one each).
-    app_row = db.session.execute(
-        applications_select(
-            f,
-            func.count(Application.id),
-            func.count(distinct(Application.pupil_id)),
-            func.coalesce(func.sum(case((Application.status.in_(CHOSEN), 1), else_=0)), 0),
-            func.count(Placement.id),
-            func.count(distinct(Placement.pupil_id)),
-        ).outerjoin(Placement, Placement.application_id == Application.id)
-    ).one()
-    placed = (app_row[3], app_row[4])
+    passed = application_pass(f)
     seats = int(offers_row[1])
     values: dict[str, float | int | None] = {
         "companies_registered": _count(companies_registered_select(f, Company.id)),
@@ -293,16 +314,16 @@ def compute(f: Filters, now: datetime) -> dict[str, float | int | None]:
         "offers": offers_row[0] or 0,
         "seats": seats,
         "pupils": pupils,
-        "applicants": app_row[1] or 0,
-        "applications": app_row[0] or 0,
-        "confirmed": int(app_row[2] or 0),
-        "validated": placed[0] or 0,
+        "applicants": passed.applicants,
+        "applications": passed.applications,
+        "confirmed": passed.chosen,
+        "validated": passed.placements,
         "fill_rate": (fill_placements or 0) / seats if seats else None,
-        "placed_share": (placed[1] or 0) / pupils if pupils else None,
-        "answer_days": _median_answer_days(f),
+        "placed_share": passed.placed_pupils / pupils if pupils else None,
+        "answer_days": _mean_or_none(passed.answer_days),
         "reached_share": reached_share(f),
     }
-    values.update(_median_commute(f))
+    values.update(_commute_figures(passed.commute_chords2))
     values.update(_events(f, now))
     return values
 
@@ -313,8 +334,88 @@ def reached_share(f: Filters) -> float | None:
     return share(f)
 
 
-def _median_answer_days(f: Filters) -> float | None:
-    first_answer = (
+# The applications in one pass -------------------------------------------------------------------
+#
+# The dashboard's application figures (counts, distinct pupils, the two medians) and its three
+# charts (by month, filière and EPCI) all read the same join of the filtered applications to
+# their pupil, class, school, placement and period: seven scans of that join per page when each
+# figure and chart ran its own query, the figures once more for the charts. A dashboard
+# request now computes them once and shares them between the figures and the charts
+# (shared_application_pass; nothing outlives the request). On SQLite the join is one common
+# table expression (materialised, as it is read more than once) and each figure a small
+# aggregate over it, in one UNION ALL statement: one scan instead of seven. On PostgreSQL
+# each figure keeps its own statement, which is faster there (see _application_pass_by_figure).
+
+
+@dataclass(frozen=True)
+class ChartCounts:
+    applications_by_month: dict[str, int]  # 'YYYY-MM' of the application
+    placements_by_month: dict[str, int]  # 'YYYY-MM' of the validation
+    placements_by_epci: dict[str, int]  # the school's EPCI
+    placements_by_filiere: dict[Filiere, int]  # placements on periods of the year's offers
+
+
+@dataclass
+class ApplicationPass:
+    applications: int
+    applicants: int
+    chosen: int  # confirmed or validated by the teacher
+    placements: int
+    placed_pupils: int
+    answer_days: tuple[float, float] | None  # the two middle values
+    commute_chords2: tuple[float, float] | None  # the two middle squared chords (km²)
+    # The charts' counts: already there (SQLite's one statement) or queried when first asked
+    # for (PostgreSQL: the figures alone, as services.compute, do not pay for the charts).
+    chart_counts: Callable[[], ChartCounts]
+
+    @cached_property
+    def charts(self) -> ChartCounts:
+        return self.chart_counts()
+
+    @property
+    def applications_by_month(self) -> dict[str, int]:
+        return self.charts.applications_by_month
+
+    @property
+    def placements_by_month(self) -> dict[str, int]:
+        return self.charts.placements_by_month
+
+    @property
+    def placements_by_epci(self) -> dict[str, int]:
+        return self.charts.placements_by_epci
+
+    @property
+    def placements_by_filiere(self) -> dict[Filiere, int]:
+        return self.charts.placements_by_filiere
+
+
+_PASS_MEMO: ContextVar[dict | None] = ContextVar("indicator_application_pass", default=None)
+
+
+@contextmanager
+def shared_application_pass():
+    """Within this block (one dashboard request), the figures and the charts of the same
+    filters share one application pass. Outside it every call runs its own query: nothing is
+    cached across requests, so there is nothing to invalidate."""
+    token = _PASS_MEMO.set({})
+    try:
+        yield
+    finally:
+        _PASS_MEMO.reset(token)
+
+
+def application_pass(f: Filters) -> ApplicationPass:
+    memo = _PASS_MEMO.get()
+    if memo is not None and f in memo:
+        return memo[f]
+    result = _run_application_pass(f)
+    if memo is not None:
+        memo[f] = result
+    return result
+
+
+def _first_answers():
+    return (
         select(
             ApplicationTransition.application_id.label("application_id"),
             func.min(ApplicationTransition.created_at).label("answered_at"),
@@ -326,6 +427,224 @@ def _median_answer_days(f: Filters) -> float | None:
         .group_by(ApplicationTransition.application_id)
         .subquery()
     )
+
+
+def _application_facts(f: Filters):
+    """One row per filtered application (as applications_select), with what every figure and
+    chart needs; its placement, school commune and first answer left-joined (at most one row
+    each, so the rows stay one per application)."""
+    from capindustrie.models import Period
+
+    first_answer = _first_answers()
+    placed_in_year = and_(
+        Placement.id.is_not(None),
+        Offer.published_at.is_not(None),
+        Period.start_date >= f.start,
+        Period.start_date < f.end,
+    )
+    commuted = and_(placed_in_year, Offer.site_x_km.is_not(None))
+    statement = applications_select(
+        f,
+        Application.id.label("application_id"),
+        Application.pupil_id.label("pupil_id"),
+        case((Application.status.in_(CHOSEN), 1), else_=0).label("chosen"),
+        Application.created_at.label("applied_at"),
+        Placement.id.label("placement_id"),
+        Placement.pupil_id.label("placed_pupil_id"),
+        Placement.validated_at.label("validated_at"),
+        Commune.epci_siren.label("epci"),
+        # The filière chart and the commute medians count the placements on periods of the
+        # year's published offers (placements_select with_offer), the other figures all.
+        cast(case((placed_in_year, Offer.filiere)), String).label("filiere"),
+        School.id.label("school_id"),
+        case((commuted, Offer.site_x_km)).label("site_x"),
+        Offer.site_y_km.label("site_y"),
+        Offer.site_z_km.label("site_z"),
+        days_between(Application.created_at, first_answer.c.answered_at).label("days"),
+    )
+    if not _filters_need_offer(f):
+        statement = statement.join(Period, Period.id == Application.period_id).join(
+            Offer, Offer.id == Period.offer_id
+        )
+    return (
+        statement.outerjoin(Placement, Placement.application_id == Application.id)
+        .outerjoin(Commune, Commune.insee == School.commune_insee)
+        .outerjoin(first_answer, first_answer.c.application_id == Application.id)
+        .cte("application_facts")
+    )
+
+
+def _run_application_pass(f: Filters) -> ApplicationPass:
+    if dialect() == "postgresql":
+        return _application_pass_by_figure(f)
+    return _application_pass_in_one_statement(f)
+
+
+def _application_pass_in_one_statement(f: Filters) -> ApplicationPass:
+    """SQLite: one materialised pass for all the figures. SQLite runs each join as nested
+    index look-ups, so one scan of the join instead of seven is what saves the work (about
+    half of the dashboard's CPU time, bench/indicators.py)."""
+    facts_table = _application_facts(f)
+    facts = facts_table.c
+    point = school_points_table()
+    no_key, no_value, zero = cast(null(), String), cast(null(), Float), literal_column("0")
+
+    def kind(name: str):
+        return literal_column(f"'{name}'")
+
+    def grouped(name: str, key, counted, *conditions):
+        # Grouped in a subquery, the key cast to text once per group (the keys of the
+        # branches are months, EPCIs and filières: one text column for the union).
+        groups = (
+            select(key.label("k"), func.count(counted).label("n"))
+            .where(*conditions)
+            .group_by(key)
+            .subquery()
+        )
+        return select(
+            kind(name), cast(groups.c.k, String), groups.c.n, zero, zero, zero, zero, no_value
+        )
+
+    def middle(name: str, value, *joins):
+        # The value is labelled in its own subquery first: ranked by that one column. (A sum
+        # given to over(order_by=…) would be taken as a list of sort keys, one per term.)
+        valued = select(value.label("v")).select_from(facts_table)
+        for table, on in joins:
+            valued = valued.join(table, on)
+        valued = valued.where(value.is_not(None)).subquery()
+        ranked = select(
+            valued.c.v,
+            func.row_number().over(order_by=valued.c.v).label("rn"),
+            func.count().over().label("n"),
+        ).subquery()
+        return select(kind(name), no_key, ranked.c.rn, zero, zero, zero, zero, ranked.c.v).where(
+            or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
+        )
+
+    branches = (
+        select(
+            kind("total"),
+            no_key,
+            func.count(facts.application_id),
+            func.count(distinct(facts.pupil_id)),
+            func.coalesce(func.sum(facts.chosen), 0),
+            func.count(facts.placement_id),
+            func.count(distinct(facts.placed_pupil_id)),
+            no_value,
+        ),
+        # Months are found in the two small groupings, not for every row of the common
+        # table (PostgreSQL's to_char costs microseconds a call).
+        grouped("applied", month_bucket(facts.applied_at), facts.application_id),
+        grouped(
+            "validated",
+            month_bucket(facts.validated_at),
+            facts.placement_id,
+            facts.placement_id.is_not(None),
+        ),
+        grouped("epci", facts.epci, facts.placement_id, facts.placement_id.is_not(None)),
+        grouped("filiere", facts.filiere, facts.placement_id, facts.filiere.is_not(None)),
+        middle("days", facts.days),
+        # The school points are joined to the placements alone (an inner join, as the
+        # commute median always was): left-joined to every application, SQLite scanned
+        # the 263 points once per application.
+        middle(
+            "c2",
+            chord2(point, facts.site_x, facts.site_y, facts.site_z),
+            (point, point.c.school_id == facts.school_id),
+        ),
+    )
+    rows = db.session.execute(union_all(*branches)).all()
+    totals = (0, 0, 0, 0, 0)
+    by_kind: dict[str, dict] = {"applied": {}, "validated": {}, "epci": {}, "filiere": {}}
+    middles: dict[str, list[tuple[int, float]]] = {"days": [], "c2": []}
+    for name, key, first, *others, value in rows:
+        if name == "total":
+            totals = (first, *others)
+        elif name in middles:
+            middles[name].append((first, value))
+        elif key is not None:
+            if name in ("applied", "validated"):
+                key = month_label(key)
+            by_kind[name][key] = by_kind[name].get(key, 0) + first
+    return ApplicationPass(
+        applications=int(totals[0] or 0),
+        applicants=int(totals[1] or 0),
+        chosen=int(totals[2] or 0),
+        placements=int(totals[3] or 0),
+        placed_pupils=int(totals[4] or 0),
+        chart_counts=lambda: ChartCounts(
+            applications_by_month=by_kind["applied"],
+            placements_by_month=by_kind["validated"],
+            placements_by_epci=by_kind["epci"],
+            placements_by_filiere={Filiere(k): n for k, n in by_kind["filiere"].items()},
+        ),
+        answer_days=_two_middle(middles["days"]),
+        commute_chords2=_two_middle(middles["c2"]),
+    )
+
+
+def _application_pass_by_figure(f: Filters) -> ApplicationPass:
+    """PostgreSQL: one statement per figure. PostgreSQL hash-joins each figure's own rows
+    quickly (the placements' figures read 15,000 rows, not 40,000); the materialised common
+    table of the SQLite way, wide and read seven times, spilled to disk and cost it twice as
+    much (bench/indicators.py, EXPLAIN ANALYZE). The charts still share the result within a
+    request."""
+    app_row = db.session.execute(
+        applications_select(
+            f,
+            func.count(Application.id),
+            func.count(distinct(Application.pupil_id)),
+            func.coalesce(func.sum(case((Application.status.in_(CHOSEN), 1), else_=0)), 0),
+            func.count(Placement.id),
+            func.count(distinct(Placement.pupil_id)),
+        ).outerjoin(Placement, Placement.application_id == Application.id)
+    ).one()
+
+    return ApplicationPass(
+        applications=int(app_row[0] or 0),
+        applicants=int(app_row[1] or 0),
+        chosen=int(app_row[2] or 0),
+        placements=int(app_row[3] or 0),
+        placed_pupils=int(app_row[4] or 0),
+        chart_counts=lambda: _chart_counts_by_figure(f),
+        answer_days=_answer_days_middle(f),
+        commute_chords2=_commute_middle(f),
+    )
+
+
+def _chart_counts_by_figure(f: Filters) -> ChartCounts:
+    def by(statement) -> dict:
+        counts: dict = {}
+        for key, count in db.session.execute(statement).all():
+            if key is not None:
+                counts[key] = counts.get(key, 0) + count
+        return counts
+
+    applied = month_bucket(Application.created_at).label("m")
+    validated = month_bucket(Placement.validated_at).label("m")
+    by_month = by(applications_select(f, applied, func.count()).group_by(applied))
+    placed_by_month = by(placements_select(f, validated, func.count()).group_by(validated))
+    return ChartCounts(
+        applications_by_month={month_label(k): n for k, n in by_month.items()},
+        placements_by_month={month_label(k): n for k, n in placed_by_month.items()},
+        placements_by_epci=by(
+            placements_select(f, Commune.epci_siren, func.count())
+            .join(Commune, Commune.insee == School.commune_insee)
+            .group_by(Commune.epci_siren)
+        ),
+        placements_by_filiere={
+            Filiere(k): n
+            for k, n in by(
+                placements_select(f, Offer.filiere, func.count(), with_offer=True).group_by(
+                    Offer.filiere
+                )
+            ).items()
+        },
+    )
+
+
+def _answer_days_middle(f: Filters) -> tuple[float, float] | None:
+    first_answer = _first_answers()
     days = (
         applications_select(
             f, days_between(Application.created_at, first_answer.c.answered_at).label("days")
@@ -333,17 +652,10 @@ def _median_answer_days(f: Filters) -> float | None:
         .join(first_answer, first_answer.c.application_id == Application.id)
         .subquery()
     )
-    middle = middle_values(days.c.days)
-    return None if middle is None else (middle[0] + middle[1]) / 2
+    return middle_values(days.c.days)
 
 
-def _median_commute(f: Filters) -> dict:
-    """Median straight-line distance and estimated travel time of the validated placements.
-
-    SQL ranks the squared chords (a monotone function of the distance) and returns the middle
-    two; the estimate is monotone in the distance, so the median time is the mean of theirs.
-    The travel model used is walk/bus on the distance (the train leg needs station look-ups
-    per pair, left out here: a conservative estimate)."""
+def _commute_middle(f: Filters) -> tuple[float, float] | None:
     point = school_points_table()
     chord = chord2(point, Offer.site_x_km, Offer.site_y_km, Offer.site_z_km)
     chords = (
@@ -352,7 +664,26 @@ def _median_commute(f: Filters) -> dict:
         .where(Offer.site_x_km.is_not(None))
         .subquery()
     )
-    middle = middle_values(chords.c.c2)
+    return middle_values(chords.c.c2)
+
+
+def _two_middle(ranked: list[tuple[int, float]]) -> tuple[float, float] | None:
+    if not ranked:
+        return None
+    ranked.sort()
+    return float(ranked[0][1]), float(ranked[-1][1])
+
+
+def _mean_or_none(middle: tuple[float, float] | None) -> float | None:
+    return None if middle is None else (middle[0] + middle[1]) / 2
+
+
+def _commute_figures(middle: tuple[float, float] | None) -> dict:
+    """Median straight-line distance and estimated travel time of the validated placements,
+    from the two middle squared chords (a monotone function of the distance); the estimate is
+    monotone in the distance, so the median time is the mean of theirs. The travel model used
+    is walk/bus on the distance (the train leg needs station look-ups per pair, left out here:
+    a conservative estimate)."""
     if middle is None:
         return {"distance_km": None, "travel_minutes": None}
     low, high = (math.sqrt(max(0.0, v)) for v in middle)

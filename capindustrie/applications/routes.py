@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from capindustrie.applications import bp, proposals, services, states
+from capindustrie.applications import bp, confirm, proposals, services, states
 from capindustrie.applications.forms import (
     AcceptAllForm,
     ActionForm,
@@ -19,6 +19,7 @@ from capindustrie.applications.forms import (
 )
 from capindustrie.applications.states import S, TransitionError
 from capindustrie.authz import get_for_user_or_404, owned_select, role_required
+from capindustrie.confirmations import render_confirmation
 from capindustrie.extensions import db
 from capindustrie.htmx import is_fragment_request, redirect_to, render
 from capindustrie.models import Application, Offer, Role, utcnow
@@ -80,6 +81,58 @@ def new(period_id: int):
         "success",
     )
     return redirect_to("applications.detail", application_id=application.id)
+
+
+# Confirmations (issue 17): a GET of an action's URL asks first and states the consequence.
+
+
+@bp.get("/candidatures/<int:application_id>/retirer")
+@role_required(Role.PUPIL)
+def confirm_withdraw(application_id: int):
+    application = get_for_user_or_404(Application, application_id)
+    if not states.can(application, S.WITHDRAWN, current_user):
+        return _no_longer_possible(application)
+    return render_confirmation(
+        confirm.withdraw(
+            application,
+            url_for("applications.withdraw", application_id=application.id),
+            _pupil_card_url(application),
+        )
+    )
+
+
+@bp.get("/candidatures/<int:application_id>/choisir")
+@role_required(Role.PUPIL)
+def confirm_choose(application_id: int):
+    application = get_for_user_or_404(Application, application_id)
+    if not states.can(application, S.CONFIRMED, current_user):
+        return _no_longer_possible(application)
+    return render_confirmation(
+        confirm.choose(
+            application,
+            url_for("applications.choose", application_id=application.id),
+            _pupil_card_url(application),
+        )
+    )
+
+
+def _pupil_card_url(application: Application) -> str:
+    return url_for("applications.pupil_dashboard", _anchor=f"candidature-{application.id}")
+
+
+def _no_longer_possible(application: Application):
+    flash(
+        "Cette action n'est plus possible : la candidature a changé d'état. Voici sa situation "
+        "actuelle.",
+        "info",
+    )
+    if current_user.role == Role.PUPIL:
+        return redirect_to("applications.pupil_dashboard", _anchor=f"candidature-{application.id}")
+    return redirect_to(
+        "applications.company_list",
+        offre=application.period.offer_id,
+        _anchor=f"candidature-{application.id}",
+    )
 
 
 @bp.post("/candidatures/<int:application_id>/retirer")
@@ -200,6 +253,33 @@ def _actor_label(transition) -> str:
 @role_required(Role.COMPANY)
 def company_list():
     return _render_company()
+
+
+@bp.get("/entreprise/candidatures/<int:application_id>/accepter")
+@role_required(Role.COMPANY)
+def confirm_accept(application_id: int):
+    return _confirm_answer(application_id, confirm.accept, "applications.accept")
+
+
+@bp.get("/entreprise/candidatures/<int:application_id>/refuser")
+@role_required(Role.COMPANY)
+def confirm_refuse(application_id: int):
+    return _confirm_answer(application_id, confirm.refuse, "applications.refuse")
+
+
+def _confirm_answer(application_id: int, build, endpoint: str):
+    application = get_for_user_or_404(Application, application_id)
+    if application.status != S.SUBMITTED:
+        return _no_longer_possible(application)
+    form = AnswerForm(formdata=None, prefix=f"answer-{application.id}")
+    cancel = url_for(
+        "applications.company_list",
+        offre=application.period.offer_id,
+        _anchor=f"candidature-{application.id}",
+    )
+    return render_confirmation(
+        build(application, form, url_for(endpoint, application_id=application.id), cancel)
+    )
 
 
 @bp.post("/entreprise/candidatures/<int:application_id>/accepter")

@@ -278,18 +278,7 @@ def choose(application: Application, pupil_user: User, now: datetime) -> list[Ap
     pupil for an overlapping period. Returns the withdrawn ones."""
     _lock_and_reload(application)
     transition(application, S.CONFIRMED, pupil_user, None, now)
-    period = application.period
-    others = db.session.scalars(
-        select(Application)
-        .join(Period)
-        .where(
-            Application.pupil_id == application.pupil_id,
-            Application.id != application.id,
-            Application.status.in_([S.SUBMITTED, S.PROPOSED, S.ACCEPTED]),
-            _overlaps(period.start_date, period.end_date),
-        )
-        .order_by(Application.id)
-    ).all()
+    others = withdrawn_by_choice(application)
     for other in others:
         # A proposal holds its seat like an acceptance: the company learns it is free again.
         was_accepted = other.status in (S.ACCEPTED, S.PROPOSED)
@@ -297,6 +286,34 @@ def choose(application: Application, pupil_user: User, now: datetime) -> list[Ap
         _notify_company_withdrawn(other, was_accepted, automatic=True)
     _notify_chosen(application)
     return others
+
+
+def withdrawn_by_choice(application: Application) -> list[Application]:
+    """The pupil's other waiting applications that choosing `application` withdraws (those
+    overlapping its period): what choose() withdraws, and what its confirmation announces."""
+    period = application.period
+    return list(
+        db.session.scalars(
+            select(Application)
+            .join(Period)
+            .where(
+                Application.pupil_id == application.pupil_id,
+                Application.id != application.id,
+                Application.status.in_([S.SUBMITTED, S.PROPOSED, S.ACCEPTED]),
+                _overlaps(period.start_date, period.end_date),
+            )
+            .options(selectinload(Application.period).selectinload(Period.offer)
+                     .selectinload(Offer.company))
+            .order_by(Application.id)
+        )
+    )
+
+
+def period_words(period: Period) -> str:
+    """« la semaine du lundi 11 janvier 2027 » for a week, else « la période du … au … »."""
+    if (period.end_date - period.start_date).days < 7:
+        return f"la semaine du {french_date(period.start_date)}"
+    return f"la période {period_dates(period)}"
 
 
 # --- Company's answers ---------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 """The company space over HTTP: dashboard actions, profile, colleagues, invitation links."""
 
-from flask import abort, current_app, flash, request
+from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from capindustrie.auth.session import start_session
 from capindustrie.authz import get_for_user_or_404, role_required
 from capindustrie.companies import bp, services
+from capindustrie.confirmations import Confirmation, render_confirmation
 from capindustrie.companies.forms import (
     AcceptInvitationForm,
     ActionForm,
@@ -32,6 +33,37 @@ from capindustrie.urls import public_url
 @role_required(Role.COMPANY)
 def dashboard():
     return _render_dashboard()
+
+
+@bp.get("/entreprise/offres/<int:offer_id>/fermer")
+@role_required(Role.COMPANY)
+def confirm_close_offer(offer_id: int):
+    """Closing asks first (issue 17): what the company will no longer receive."""
+    offer = get_for_user_or_404(Offer, offer_id)
+    cancel = url_for("companies.dashboard", _anchor=f"offre-{offer.id}")
+    if offer.status != OfferStatus.PUBLISHED:
+        flash("Cette offre n'est pas publiée : il n'y a rien à fermer.", "info")
+        return redirect_to("companies.dashboard", _anchor=f"offre-{offer.id}")
+    pending = sum(c.pending for c in services.application_counts([offer]).values())
+    consequences = [
+        "Ne plus recevoir de candidatures : les élèves ne pourront plus candidater à cette "
+        "offre, qui n'apparaîtra plus dans leur recherche.",
+        f"{plural(pending, 'candidature déjà reçue attend', 'candidatures déjà reçues attendent')}"
+        " votre réponse : elles restent à traiter." if pending
+        else "Aucune candidature n'attend votre réponse.",
+        "Vous pourrez la rouvrir depuis « Mes offres ».",
+    ]
+    return render_confirmation(
+        Confirmation(
+            title=f"Fermer l'offre « {offer.title} » ?",
+            consequences=consequences,
+            action_url=url_for("companies.close_offer", offer_id=offer.id),
+            button="Fermer l'offre",
+            cancel_url=cancel,
+            danger=True,
+            hx_target="closest tr",
+        )
+    )
 
 
 @bp.post("/entreprise/offres/<int:offer_id>/fermer")

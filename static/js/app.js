@@ -203,4 +203,36 @@
   document.addEventListener("DOMContentLoaded", sync);
   document.addEventListener("htmx:afterSettle", sync);
   window.addEventListener("resize", sync);
+// === ux-adults (issue 17): confirmations ===========================================================
+// A confirmation panel (templates/partials/_confirm_panel.html) swapped by htmx in place of its
+// link (templates/partials/_confirm.html): « Annuler » or Escape put the link back and focus it,
+// instead of following the cancel link (the page without JavaScript). app.js focuses the panel's
+// heading after the swap (data-swap-heading).
+(function () {
+  "use strict";
+  var originals = typeof WeakMap === "function" ? new WeakMap() : null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var box = event.detail && event.detail.target;
+    if (originals && box && box.matches && box.matches(".confirm-action") && !originals.has(box)) {
+      originals.set(box, box.innerHTML);
+    }
+  });
+  function restore(box) {
+    if (!originals || !box || !originals.has(box)) { return false; }
+    box.innerHTML = originals.get(box);
+    originals.delete(box);
+    if (window.htmx) { window.htmx.process(box); }
+    var opener = box.querySelector("a, button");
+    if (opener) { opener.focus(); }
+    return true;
+  }
+  document.addEventListener("click", function (event) {
+    var cancel = event.target.closest("[data-confirm-cancel]");
+    if (cancel && restore(cancel.closest(".confirm-action"))) { event.preventDefault(); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var panel = event.target.closest && event.target.closest(".confirm-action .confirm-panel");
+    if (panel) { restore(panel.closest(".confirm-action")); }
+  });
 })();

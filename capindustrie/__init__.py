@@ -184,6 +184,11 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(legal.bp)
 
+    # « À traiter » (issue 17): the menu's counts and the landing pages' worklists.
+    from capindustrie import worklist
+
+    app.register_blueprint(worklist.bp)
+
 
 def _register_template_helpers(app: Flask) -> None:
     from capindustrie import filters

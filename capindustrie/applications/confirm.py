@@ -7,7 +7,7 @@ from flask import current_app
 
 from capindustrie.applications import services
 from capindustrie.applications.states import S
-from capindustrie.confirmations import ConfirmField, Confirmation
+from capindustrie.confirmations import Confirmation, ConfirmField
 from capindustrie.models import Application
 from capindustrie.text import elide, plural, plural_word
 

@@ -24,6 +24,8 @@ from capindustrie.extensions import db
 from capindustrie.htmx import is_fragment_request, redirect_to, render
 from capindustrie.models import Application, Offer, Role, utcnow
 from capindustrie.text import plural, plural_word
+from capindustrie.worklist import services as worklist
+from capindustrie.worklist.helpers import remember_badge
 
 # --- Pupil ---------------------------------------------------------------------------------------
 
@@ -353,6 +355,10 @@ def _render_company(
     }
     if answer_form is not None and focus is not None and focus.status == S.SUBMITTED:
         answer_forms[focus.id] = answer_form
+    work = None
+    if focus is None:
+        work = worklist.company_work(current_user.company_id)
+        remember_badge(work.applications.count)
     return render(
         "applications/company_list.html",
         # The card fragment answers an action on one application; a plain htmx GET gets the page.
@@ -368,6 +374,9 @@ def _render_company(
         labels=states.LABELS,
         short_name=services.pupil_short_name,
         statuses=S,
+        work=work,
+        expires_on=lambda waiting: worklist.expires_on(waiting, current_app.config),
+        chosen_elsewhere=services.chosen_elsewhere(shown),
     )
 
 

@@ -7,7 +7,6 @@ from sqlalchemy.exc import IntegrityError
 from capindustrie.auth.session import start_session
 from capindustrie.authz import get_for_user_or_404, role_required
 from capindustrie.companies import bp, services
-from capindustrie.confirmations import Confirmation, render_confirmation
 from capindustrie.companies.forms import (
     AcceptInvitationForm,
     ActionForm,
@@ -16,6 +15,7 @@ from capindustrie.companies.forms import (
     ProfileForm,
     SeatsForm,
 )
+from capindustrie.confirmations import Confirmation, render_confirmation
 from capindustrie.demand.routes import dashboard_context as demand_context
 from capindustrie.errors import render_error
 from capindustrie.extensions import db, limiter
@@ -25,6 +25,8 @@ from capindustrie.models import Offer, OfferStatus, Role, utcnow
 from capindustrie.offers.lifecycle import STATUS_LABELS, TransitionError
 from capindustrie.text import plural
 from capindustrie.urls import public_url
+from capindustrie.worklist import services as worklist
+from capindustrie.worklist.helpers import remember_badge
 
 # --- Dashboard ---------------------------------------------------------------------------------
 
@@ -173,6 +175,8 @@ def _render_dashboard(
     }
     duplicates = {o.id: DuplicateForm(formdata=None, prefix=f"duplicate-{o.id}") for o in offers}
     today = utcnow().date()
+    work = worklist.company_work(company.id)
+    remember_badge(work.applications.count)
     return render(
         "companies/dashboard.html",
         # The row fragment answers an action on one offer; a plain htmx GET gets the page.
@@ -188,6 +192,8 @@ def _render_dashboard(
             {"offer_id": focus.id, "kind": message[0], "text": message[1]} if message else None
         ),
         status_labels=STATUS_LABELS,
+        work=work,
+        expires_on=lambda waiting: worklist.expires_on(waiting, current_app.config),
         locked_periods={
             p.id for o in offers for p in o.periods if services.seats_locked_reason(p, today)
         },

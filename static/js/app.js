@@ -203,6 +203,7 @@
   document.addEventListener("DOMContentLoaded", sync);
   document.addEventListener("htmx:afterSettle", sync);
   window.addEventListener("resize", sync);
+})();
 // === ux-adults (issue 17): confirmations ===========================================================
 // A confirmation panel (templates/partials/_confirm_panel.html) swapped by htmx in place of its
 // link (templates/partials/_confirm.html): « Annuler » or Escape put the link back and focus it,
@@ -236,3 +237,18 @@
     if (panel) { restore(panel.closest(".confirm-action")); }
   });
 })();
+// The header menu (base.html, issue 17): a <details> folded under « Menu » on phones, open from
+// its data-open-from width, as CSS shows it there; this covers browsers without ::details-content.
+(function () {
+  "use strict";
+  if (!window.matchMedia) { return; }
+  function sync() {
+    document.querySelectorAll("details[data-open-from]").forEach(function (menu) {
+      menu.open = window.matchMedia("(min-width: " + menu.dataset.openFrom + ")").matches;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", sync);
+  var query = window.matchMedia("(min-width: 36rem)");
+  if (query.addEventListener) { query.addEventListener("change", sync); }
+})();
+// === end ux-adults ================================================================================

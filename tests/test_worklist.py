@@ -36,8 +36,9 @@ LATER_WEEK = date(2027, 1, 11)
 
 @pytest.fixture(autouse=True)
 def frozen_clock():
-    with time_machine.travel(datetime(2026, 11, 25, 9, tzinfo=__import__("datetime").UTC),
-                             tick=False):
+    with time_machine.travel(
+        datetime(2026, 11, 25, 9, tzinfo=__import__("datetime").UTC), tick=False
+    ):
         yield
 
 
@@ -65,7 +66,7 @@ def section(response, heading_id: str) -> str:
 
 def menu_badge(response) -> str | None:
     html = response.get_data(as_text=True)
-    nav = html[html.index('aria-label="Menu principal"'):html.index("</nav>")]
+    nav = html[html.index('aria-label="Menu principal"') : html.index("</nav>")]
     found = re.search(r'<summary[^>]*>Menu <span class="menu-badge">(\d+)', nav)
     return found.group(1) if found else None
 
@@ -129,7 +130,7 @@ def test_company_applications_page_shows_pending_first(client, company_data):
     # application: it comes first; within an offer the pending cards come before the others.
     offers = re.findall(r'<h2 id="offre-\d+">([^<]+)</h2>', html)
     assert offers == ["Découvrir la maintenance industrielle", "Atelier soudure"]
-    first = html[html.index('<h2 id="offre-'):html.index("Atelier soudure</h2>")]
+    first = html[html.index('<h2 id="offre-') : html.index("Atelier soudure</h2>")]
     cards = re.findall(r"badge-application-(\w+)", first)
     assert cards == ["submitted", "submitted", "refused"]
 
@@ -160,8 +161,10 @@ def test_company_sees_that_a_pupil_already_chose_another_internship(client, app,
     assert waiting.status == S.SUBMITTED
     login(client, user)
     text = page_text(client.get(url_for("applications.company_list")))
-    assert "Inès M. a déjà choisi un autre stage, du lundi 18 janvier 2027 au vendredi 22 " \
-           "janvier 2027" in text
+    assert (
+        "Inès M. a déjà choisi un autre stage, du lundi 18 janvier 2027 au vendredi 22 "
+        "janvier 2027" in text
+    )
     assert "Ailleurs SA" not in text  # only the dates, never the other company
 
 
@@ -171,8 +174,7 @@ def test_company_sees_that_a_pupil_already_chose_another_internship(client, app,
 @pytest.fixture
 def teacher_data(app, teacher):
     near = f.school_class(teacher, name="3e A", start=CLASS_WEEK[0], end=CLASS_WEEK[1])
-    far = f.school_class(teacher, name="3e B", start=LATER_WEEK,
-                         end=LATER_WEEK + timedelta(days=4))
+    far = f.school_class(teacher, name="3e B", start=LATER_WEEK, end=LATER_WEEK + timedelta(days=4))
     in_week = published_period(start=CLASS_WEEK[0])
     other_week = published_period(start=LATER_WEEK)
     application_in(f.pupil(near, first_name="Léa"), in_week, S.CONFIRMED)  # to validate
@@ -191,15 +193,25 @@ def teacher_data(app, teacher):
 
 def test_teacher_work_counts_per_class(app, teacher, teacher_data):
     near, far = teacher_data
-    work = {w.school_class.name: w for w in
-            worklist.teacher_work(teacher, [near, far], date(2026, 11, 25))}
-    assert (work["3e A"].to_validate, work["3e A"].without_application,
-            work["3e A"].outside_week) == (1, 2, 1)
-    assert (work["3e B"].to_validate, work["3e B"].without_application,
-            work["3e B"].outside_week) == (0, None, 0)
+    work = {
+        w.school_class.name: w
+        for w in worklist.teacher_work(teacher, [near, far], date(2026, 11, 25))
+    }
+    assert (
+        work["3e A"].to_validate,
+        work["3e A"].without_application,
+        work["3e A"].outside_week,
+    ) == (1, 2, 1)
+    assert (
+        work["3e B"].to_validate,
+        work["3e B"].without_application,
+        work["3e B"].outside_week,
+    ) == (0, None, 0)
     # Three weeks before 3e B's week (21 December), its pupils without anything count too.
-    later = {w.school_class.name: w for w in
-             worklist.teacher_work(teacher, [near, far], date(2026, 12, 21))}
+    later = {
+        w.school_class.name: w
+        for w in worklist.teacher_work(teacher, [near, far], date(2026, 12, 21))
+    }
     assert later["3e B"].without_application == 1
 
 
@@ -209,8 +221,9 @@ def test_teacher_landing_page_lists_what_waits(teacher_client, teacher_data):
     text = section(response, "a-traiter")
     assert "3e A" in text
     assert "1 stage choisi attend votre validation" in text
-    assert "2 élèves n'ont encore aucune candidature, stage à partir du lundi 14 décembre 2026" \
-        in text
+    assert (
+        "2 élèves n'ont encore aucune candidature, stage à partir du lundi 14 décembre 2026" in text
+    )
     assert "1 candidature porte sur des dates hors de la semaine de stage de la classe" in text
     assert "3e B" not in text  # nothing waits there yet
     html = response.get_data(as_text=True)
@@ -219,11 +232,9 @@ def test_teacher_landing_page_lists_what_waits(teacher_client, teacher_data):
     assert menu_badge(response) == "1"
 
 
-def test_class_follow_up_points_out_the_application_outside_the_week(teacher_client,
-                                                                     teacher_data):
+def test_class_follow_up_points_out_the_application_outside_the_week(teacher_client, teacher_data):
     near, _ = teacher_data
-    text = page_text(teacher_client.get(url_for("placements.class_dashboard",
-                                                class_id=near.id)))
+    text = page_text(teacher_client.get(url_for("placements.class_dashboard", class_id=near.id)))
     assert text.count("hors de la semaine de stage de la classe") == 1
 
 

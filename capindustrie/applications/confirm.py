@@ -21,8 +21,7 @@ def choose(application: Application, action_url: str, cancel_url: str) -> Confir
     period = application.period
     others = services.withdrawn_by_choice(application)
     consequences = [
-        f"Tu choisis le stage {_offer_words(application)}, "
-        f"{services.period_dates(period)}."
+        f"Tu choisis le stage {_offer_words(application)}, {services.period_dates(period)}."
     ]
     if others:
         count = len(others)
@@ -98,9 +97,14 @@ def accept(application: Application, form, action_url: str, cancel_url: str) -> 
         button="Oui, accepter",
         cancel_url=cancel_url,
         form=form,
-        fields=[ConfirmField(form.message, hint="Facultatif, au plus 1 000 caractères. "
-                             "L'élève le lit sur son tableau de bord.",
-                             extra={"rows": 3, "maxlength": 1000})],
+        fields=[
+            ConfirmField(
+                form.message,
+                hint="Facultatif, au plus 1 000 caractères. "
+                "L'élève le lit sur son tableau de bord.",
+                extra={"rows": 3, "maxlength": 1000},
+            )
+        ],
         hx_target="closest .application-card",
     )
 
@@ -118,9 +122,14 @@ def refuse(application: Application, form, action_url: str, cancel_url: str) -> 
         button="Oui, refuser",
         cancel_url=cancel_url,
         form=form,
-        fields=[ConfirmField(form.message, hint="Facultatif, au plus 1 000 caractères. Un mot "
-                             "d'explication aide l'élève à chercher ailleurs.",
-                             extra={"rows": 3, "maxlength": 1000})],
+        fields=[
+            ConfirmField(
+                form.message,
+                hint="Facultatif, au plus 1 000 caractères. Un mot "
+                "d'explication aide l'élève à chercher ailleurs.",
+                extra={"rows": 3, "maxlength": 1000},
+            )
+        ],
         danger=True,
         hx_target="closest .application-card",
     )

@@ -23,7 +23,7 @@ from capindustrie.filters import french_date
 from capindustrie.htmx import is_fragment_request, redirect_to, render
 from capindustrie.models import Offer, OfferStatus, Role, utcnow
 from capindustrie.offers.lifecycle import STATUS_LABELS, TransitionError
-from capindustrie.text import plural
+from capindustrie.text import plural, plural_word
 from capindustrie.urls import public_url
 from capindustrie.worklist import services as worklist
 from capindustrie.worklist.helpers import remember_badge
@@ -51,7 +51,8 @@ def confirm_close_offer(offer_id: int):
         "Ne plus recevoir de candidatures : les élèves ne pourront plus candidater à cette "
         "offre, qui n'apparaîtra plus dans leur recherche.",
         f"{plural(pending, 'candidature déjà reçue attend', 'candidatures déjà reçues attendent')}"
-        " votre réponse : elles restent à traiter." if pending
+        f" votre réponse : {plural_word(pending, 'elle reste', 'elles restent')} à traiter."
+        if pending
         else "Aucune candidature n'attend votre réponse.",
         "Vous pourrez la rouvrir depuis « Mes offres ».",
     ]

@@ -91,7 +91,8 @@ def test_teacher_sends_company_answers_pupil_confirms(page, live_server, watch):
     page.context.clear_cookies()
     login(page, "ines.adam", f.PASSWORD)
     page.goto("/candidatures")
-    page.get_by_role("button", name="Je choisis ce stage").click()
+    page.get_by_role("link", name="Je choisis ce stage").click()
+    page.get_by_role("button", name="Oui, je choisis ce stage").click()
     expect(page.get_by_text("Choisie — en attente du professeur").first).to_be_visible()
 
     with live_server.app.app_context():

@@ -280,3 +280,38 @@ def test_another_companys_offer_close_confirmation_is_not_found(client, waiting)
     login(client, f.user(Role.COMPANY))
     offer_id = waiting.period.offer_id
     assert client.get(f"/entreprise/offres/{offer_id}/fermer").status_code == 404
+
+
+# --- Company: teachers' proposals ----------------------------------------------------------------
+
+
+@pytest.fixture
+def proposal(app, pupil, teacher):
+    from capindustrie.applications import proposals
+
+    application = proposals._create(pupil, published_period(), teacher, datetime(2026, 11, 24, 9))
+    db.session.commit()
+    return application
+
+
+def test_proposal_answers_ask_first(client, proposal):
+    company_client(client, proposal)
+    accept = f"/entreprise/propositions/{proposal.id}/accepter"
+    decline = f"/entreprise/propositions/{proposal.id}/refuser"
+    page = client.get(accept)
+    assert "Accepter la proposition pour Inès M. ?" in words(page)
+    assert f'action="{accept}"' in post_form(page)
+    panel = client.get(decline, headers=HX).get_data(as_text=True)
+    assert "Refuser la proposition pour Inès M. ?" in unescape(panel)
+    assert f'hx-post="{decline}" hx-target="#company-proposals"' in panel
+    listing = client.get("/entreprise/propositions").get_data(as_text=True)
+    assert f'href="{accept}"' in listing and f'action="{accept}"' not in listing
+    assert client.post(decline, headers=HX).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Application, proposal.id).status == S.REFUSED
+    assert client.get(accept).status_code == 303  # answered: nothing left to confirm
+
+
+def test_another_companys_proposal_confirmation_is_not_found(client, proposal):
+    login(client, f.user(Role.COMPANY))
+    assert client.get(f"/entreprise/propositions/{proposal.id}/accepter").status_code == 404

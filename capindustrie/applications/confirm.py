@@ -133,3 +133,39 @@ def refuse(application: Application, form, action_url: str, cancel_url: str) -> 
         danger=True,
         hx_target="closest .application-card",
     )
+
+
+def accept_proposal(application: Application, action_url: str, cancel_url: str) -> Confirmation:
+    name = services.pupil_short_name(application.pupil)
+    days = current_app.config["ACCEPTANCE_EXPIRY_DAYS"]
+    return Confirmation(
+        title=f"Accepter la proposition pour {name} ?",
+        consequences=[
+            f"La place de la période {services.period_dates(application.period)} lui reste "
+            "réservée.",
+            f"{name} aura {plural(days, 'jour')} pour confirmer son choix ; son professeur "
+            "principal est prévenu.",
+            "Votre réponse est définitive.",
+        ],
+        action_url=action_url,
+        button="Oui, accepter",
+        cancel_url=cancel_url,
+        hx_target="#company-proposals",
+    )
+
+
+def decline_proposal(application: Application, action_url: str, cancel_url: str) -> Confirmation:
+    name = services.pupil_short_name(application.pupil)
+    return Confirmation(
+        title=f"Refuser la proposition pour {name} ?",
+        consequences=[
+            "La place réservée par la proposition redevient libre ; le professeur principal "
+            "est prévenu et pourra proposer un autre stage.",
+            "Votre réponse est définitive.",
+        ],
+        action_url=action_url,
+        button="Oui, refuser",
+        cancel_url=cancel_url,
+        danger=True,
+        hx_target="#company-proposals",
+    )

@@ -408,6 +408,32 @@ def company_proposals():
     return _render_proposals()
 
 
+@bp.get("/entreprise/propositions/<int:application_id>/accepter")
+@role_required(Role.COMPANY)
+def confirm_accept_proposal(application_id: int):
+    return _confirm_proposal(application_id, confirm.accept_proposal, "accept_proposal")
+
+
+@bp.get("/entreprise/propositions/<int:application_id>/refuser")
+@role_required(Role.COMPANY)
+def confirm_decline_proposal(application_id: int):
+    return _confirm_proposal(application_id, confirm.decline_proposal, "decline_proposal")
+
+
+def _confirm_proposal(application_id: int, build, endpoint: str):
+    application = get_for_user_or_404(Application, application_id)
+    if application.status != S.PROPOSED or application.period.start_date <= utcnow().date():
+        flash("Cette proposition ne peut plus recevoir de réponse : voici la liste à jour.", "info")
+        return redirect_to("applications.company_proposals")
+    return render_confirmation(
+        build(
+            application,
+            url_for(f"applications.{endpoint}", application_id=application.id),
+            url_for("applications.company_proposals", _anchor=f"proposition-{application.id}"),
+        )
+    )
+
+
 @bp.post("/entreprise/propositions/<int:application_id>/accepter")
 @role_required(Role.COMPANY)
 def accept_proposal(application_id: int):

@@ -322,3 +322,25 @@ def test_company_menu_badge_is_one_query_whatever_the_number_of_offers(client, a
     assert large == small
     assert small[1] == 1
     assert menu_badge(client.get(url)) == "7"
+
+
+def test_staff_work_counts_reported_offers_once_each(client, staff_data):
+    from capindustrie.models import OfferReport, ReportReason
+
+    reported = f.complete_offer(status=OfferStatus.PUBLISHED, title="Offre signalée")
+    for days in (2, 1):
+        db.session.add(
+            OfferReport(
+                offer_id=reported.id,
+                reason=ReportReason.MISLEADING,
+                created_at=NOW - timedelta(days=days),
+            )
+        )
+    db.session.commit()
+    work = worklist.staff_work()
+    assert work.reports.count == 1 and work.reports.oldest == NOW - timedelta(days=2)
+    login(client, staff_data)
+    response = client.get(url_for("moderation.queue"))
+    text = section(response, "a-traiter")
+    assert "1 offre signalée à examiner, le plus ancien signalement depuis 2 jours" in text
+    assert menu_badge(response) == "4"

@@ -15,7 +15,7 @@ from capindustrie.applications.states import S
 from capindustrie.extensions import db
 from capindustrie.models import Application, CompanyStatus, Offer, OfferStatus, Role
 from tests import factories as f
-from tests.e2e.helpers import htmx_settled, login, screenshot
+from tests.e2e.helpers import assert_accessible, htmx_settled, login, screenshot
 from tests.placement_helpers import application_in, company_user_of, published_period
 
 PHONE = {"width": 390, "height": 844}
@@ -101,6 +101,7 @@ def test_company_sees_what_waits_and_its_main_action_on_arrival(page, live_serve
     expect(candidatures).to_be_visible()
     assert page.evaluate(NO_SIDEWAYS)
     screenshot(page, "adults-company-dashboard-390", full_page=False)
+    assert_accessible(page, "company dashboard, menu open")
     assert watch.console_errors == [] and watch.csp_violations() == []
 
 
@@ -111,6 +112,7 @@ def test_teacher_sees_what_waits_on_arrival(page, live_server, season, watch):
     within_first_screen(page, work.get_by_role("link", name=re.compile("1 stage choisi attend")))
     expect(work).to_contain_text("1 élève n'a encore aucune candidature")
     screenshot(page, "adults-teacher-classes-390", full_page=False)
+    assert_accessible(page, "teacher classes")
     # The follow-up table reads as cards, its actions visible without sideways scroll.
     work.get_by_role("link", name=re.compile("1 stage choisi attend")).click()
     validate = page.get_by_role("button", name="Valider le stage")
@@ -131,6 +133,7 @@ def test_staff_sees_moderation_waiting_with_its_age_on_arrival(page, live_server
     expect(work).to_contain_text("la plus ancienne depuis 3 jours")
     expect(work).to_contain_text("1 entreprise à valider")
     screenshot(page, "adults-staff-queue-390", full_page=False)
+    assert_accessible(page, "moderation queue")
     assert watch.console_errors == [] and watch.csp_violations() == []
 
 
@@ -155,6 +158,7 @@ def test_choose_confirmation_panel_takes_the_focus_and_gives_it_back(
     )
     assert "/choisir" not in page.url  # swapped in place, no navigation
     screenshot(page, "adults-confirm-choose-390", full_page=False)
+    assert_accessible(page, "choose confirmation panel")
     # « Annuler » puts the button back and focuses it; nothing changed.
     panel.get_by_role("link", name="Annuler").click()
     expect(panel).to_have_count(0)
@@ -184,6 +188,7 @@ def test_close_offer_confirmation_panel_then_the_row_answers(page, live_server, 
     )
     assert page.evaluate(NO_SIDEWAYS)
     screenshot(page, "adults-confirm-close-390", full_page=False)
+    assert_accessible(page, "close confirmation panel")
     # Escape cancels too, focus back on the button.
     page.keyboard.press("Escape")
     expect(row.locator(".confirm-panel")).to_have_count(0)

@@ -190,6 +190,10 @@ def _register_blueprints(app: Flask) -> None:
     from capindustrie import feedback
 
     app.register_blueprint(feedback.bp)
+    # « À traiter » (issue 17): the menu's counts and the landing pages' worklists.
+    from capindustrie import worklist
+
+    app.register_blueprint(worklist.bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -139,8 +139,8 @@ def test_queue_lists_submitted_offers_oldest_first_and_pending_companies(staff_c
     assert "Offre déjà publiée" not in html
     assert "Chaudronnerie en attente" in html and pending.siret in html
     assert "Usine déjà validée" not in html
-    assert "<strong>2</strong> offres à modérer" in html
-    assert "<strong>1</strong> entreprise à valider" in html
+    assert "<strong>2 offres à modérer</strong>" in html
+    assert "<strong>1 entreprise à valider</strong>" in html
     assert "CA du Pays de Meaux" in html
     assert "lundi 2 novembre 2026" in html  # the submission date, from the transition log
 

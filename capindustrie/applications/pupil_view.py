@@ -31,10 +31,11 @@ def applied_offer_ids(pupil: Pupil, offer_ids: Iterable[int]) -> set[int]:
 
 
 def outside_internship_dates(klass: SchoolClass, start: date, end: date) -> bool:
-    """True when the period does not overlap the class's internship dates (when known)."""
+    """True when the period does not lie within the class's internship dates (when known):
+    the teacher's validation rule (placements.services.internship_dates_problem), said early."""
     if klass.internship_start is None or klass.internship_end is None:
         return False
-    return end < klass.internship_start or start > klass.internship_end
+    return not (klass.internship_start <= start and end <= klass.internship_end)
 
 
 def outside_warning(klass: SchoolClass, period: Period, you: str = "tu") -> str | None:

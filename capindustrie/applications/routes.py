@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from capindustrie.applications import bp, proposals, pupil_view, services, states
+from capindustrie.applications import bp, confirm, proposals, pupil_view, services, states
 from capindustrie.applications.forms import (
     AcceptAllForm,
     ActionForm,
@@ -19,10 +19,13 @@ from capindustrie.applications.forms import (
 )
 from capindustrie.applications.states import S, TransitionError
 from capindustrie.authz import get_for_user_or_404, owned_select, role_required
+from capindustrie.confirmations import render_confirmation
 from capindustrie.extensions import db
 from capindustrie.htmx import is_fragment_request, redirect_to, render
 from capindustrie.models import Application, Offer, Role, utcnow
 from capindustrie.text import plural, plural_word
+from capindustrie.worklist import services as worklist
+from capindustrie.worklist.helpers import remember_badge
 
 # --- Pupil ---------------------------------------------------------------------------------------
 
@@ -80,6 +83,58 @@ def new(period_id: int):
         "success",
     )
     return redirect_to("applications.detail", application_id=application.id)
+
+
+# Confirmations (issue 17): a GET of an action's URL asks first and states the consequence.
+
+
+@bp.get("/candidatures/<int:application_id>/retirer")
+@role_required(Role.PUPIL)
+def confirm_withdraw(application_id: int):
+    application = get_for_user_or_404(Application, application_id)
+    if not states.can(application, S.WITHDRAWN, current_user):
+        return _no_longer_possible(application)
+    return render_confirmation(
+        confirm.withdraw(
+            application,
+            url_for("applications.withdraw", application_id=application.id),
+            _pupil_card_url(application),
+        )
+    )
+
+
+@bp.get("/candidatures/<int:application_id>/choisir")
+@role_required(Role.PUPIL)
+def confirm_choose(application_id: int):
+    application = get_for_user_or_404(Application, application_id)
+    if not states.can(application, S.CONFIRMED, current_user):
+        return _no_longer_possible(application)
+    return render_confirmation(
+        confirm.choose(
+            application,
+            url_for("applications.choose", application_id=application.id),
+            _pupil_card_url(application),
+        )
+    )
+
+
+def _pupil_card_url(application: Application) -> str:
+    return url_for("applications.pupil_dashboard", _anchor=f"candidature-{application.id}")
+
+
+def _no_longer_possible(application: Application):
+    flash(
+        "Cette action n'est plus possible : la candidature a changé d'état. Voici sa situation "
+        "actuelle.",
+        "info",
+    )
+    if current_user.role == Role.PUPIL:
+        return redirect_to("applications.pupil_dashboard", _anchor=f"candidature-{application.id}")
+    return redirect_to(
+        "applications.company_list",
+        offre=application.period.offer_id,
+        _anchor=f"candidature-{application.id}",
+    )
 
 
 @bp.post("/candidatures/<int:application_id>/retirer")
@@ -205,6 +260,33 @@ def company_list():
     return _render_company()
 
 
+@bp.get("/entreprise/candidatures/<int:application_id>/accepter")
+@role_required(Role.COMPANY)
+def confirm_accept(application_id: int):
+    return _confirm_answer(application_id, confirm.accept, "applications.accept")
+
+
+@bp.get("/entreprise/candidatures/<int:application_id>/refuser")
+@role_required(Role.COMPANY)
+def confirm_refuse(application_id: int):
+    return _confirm_answer(application_id, confirm.refuse, "applications.refuse")
+
+
+def _confirm_answer(application_id: int, build, endpoint: str):
+    application = get_for_user_or_404(Application, application_id)
+    if application.status != S.SUBMITTED:
+        return _no_longer_possible(application)
+    form = AnswerForm(formdata=None, prefix=f"answer-{application.id}")
+    cancel = url_for(
+        "applications.company_list",
+        offre=application.period.offer_id,
+        _anchor=f"candidature-{application.id}",
+    )
+    return render_confirmation(
+        build(application, form, url_for(endpoint, application_id=application.id), cancel)
+    )
+
+
 @bp.post("/entreprise/candidatures/<int:application_id>/accepter")
 @role_required(Role.COMPANY)
 def accept(application_id: int):
@@ -276,6 +358,10 @@ def _render_company(
     }
     if answer_form is not None and focus is not None and focus.status == S.SUBMITTED:
         answer_forms[focus.id] = answer_form
+    work = None
+    if focus is None:
+        work = worklist.company_work(current_user.company_id)
+        remember_badge(work.applications.count)
     return render(
         "applications/company_list.html",
         # The card fragment answers an action on one application; a plain htmx GET gets the page.
@@ -291,6 +377,9 @@ def _render_company(
         labels=states.LABELS,
         short_name=services.pupil_short_name,
         statuses=S,
+        work=work,
+        expires_on=lambda waiting: worklist.expires_on(waiting, current_app.config),
+        chosen_elsewhere=services.chosen_elsewhere(shown),
     )
 
 
@@ -320,6 +409,32 @@ def _pupil_period_states(offer: Offer):
 @role_required(Role.COMPANY)
 def company_proposals():
     return _render_proposals()
+
+
+@bp.get("/entreprise/propositions/<int:application_id>/accepter")
+@role_required(Role.COMPANY)
+def confirm_accept_proposal(application_id: int):
+    return _confirm_proposal(application_id, confirm.accept_proposal, "accept_proposal")
+
+
+@bp.get("/entreprise/propositions/<int:application_id>/refuser")
+@role_required(Role.COMPANY)
+def confirm_decline_proposal(application_id: int):
+    return _confirm_proposal(application_id, confirm.decline_proposal, "decline_proposal")
+
+
+def _confirm_proposal(application_id: int, build, endpoint: str):
+    application = get_for_user_or_404(Application, application_id)
+    if application.status != S.PROPOSED or application.period.start_date <= utcnow().date():
+        flash("Cette proposition ne peut plus recevoir de réponse : voici la liste à jour.", "info")
+        return redirect_to("applications.company_proposals")
+    return render_confirmation(
+        build(
+            application,
+            url_for(f"applications.{endpoint}", application_id=application.id),
+            url_for("applications.company_proposals", _anchor=f"proposition-{application.id}"),
+        )
+    )
 
 
 @bp.post("/entreprise/propositions/<int:application_id>/accepter")

@@ -278,18 +278,7 @@ def choose(application: Application, pupil_user: User, now: datetime) -> list[Ap
     pupil for an overlapping period. Returns the withdrawn ones."""
     _lock_and_reload(application)
     transition(application, S.CONFIRMED, pupil_user, None, now)
-    period = application.period
-    others = db.session.scalars(
-        select(Application)
-        .join(Period)
-        .where(
-            Application.pupil_id == application.pupil_id,
-            Application.id != application.id,
-            Application.status.in_([S.SUBMITTED, S.PROPOSED, S.ACCEPTED]),
-            _overlaps(period.start_date, period.end_date),
-        )
-        .order_by(Application.id)
-    ).all()
+    others = withdrawn_by_choice(application)
     for other in others:
         # A proposal holds its seat like an acceptance: the company learns it is free again.
         was_accepted = other.status in (S.ACCEPTED, S.PROPOSED)
@@ -297,6 +286,34 @@ def choose(application: Application, pupil_user: User, now: datetime) -> list[Ap
         _notify_company_withdrawn(other, was_accepted, automatic=True)
     _notify_chosen(application)
     return others
+
+
+def withdrawn_by_choice(application: Application) -> list[Application]:
+    """The pupil's other waiting applications that choosing `application` withdraws (those
+    overlapping its period): what choose() withdraws, and what its confirmation announces."""
+    period = application.period
+    return list(
+        db.session.scalars(
+            select(Application)
+            .join(Period)
+            .where(
+                Application.pupil_id == application.pupil_id,
+                Application.id != application.id,
+                Application.status.in_([S.SUBMITTED, S.PROPOSED, S.ACCEPTED]),
+                _overlaps(period.start_date, period.end_date),
+            )
+            .options(selectinload(Application.period).selectinload(Period.offer)
+                     .selectinload(Offer.company))
+            .order_by(Application.id)
+        )
+    )
+
+
+def period_words(period: Period) -> str:
+    """« la semaine du lundi 11 janvier 2027 » for a week, else « la période du … au … »."""
+    if (period.end_date - period.start_date).days < 7:
+        return f"la semaine du {french_date(period.start_date)}"
+    return f"la période {period_dates(period)}"
 
 
 # --- Company's answers ---------------------------------------------------------------------------
@@ -402,7 +419,49 @@ def company_applications(statement, offer_id: int | None = None,
         if not offer_group.periods or offer_group.periods[-1].period.id != period.id:
             offer_group.periods.append(PeriodGroup(period))
         offer_group.periods[-1].applications.append(application)
-    return groups
+    return _waiting_first(groups)
+
+
+def _oldest_waiting(applications: list[Application]) -> tuple:
+    """Sort key: what waits for the company's answer first, the oldest (soonest to expire)
+    first; then everything else, in its previous order."""
+    waiting = [a.status_changed_at for a in applications if a.status == S.SUBMITTED]
+    return (0, min(waiting)) if waiting else (1, datetime.min)
+
+
+def _waiting_first(groups: list[OfferGroup]) -> list[OfferGroup]:
+    """Pending first on the company's page (issue 17): the offers, and within each offer the
+    periods, with applications awaiting an answer come first, the soonest to expire first
+    (sorted() is stable: the rest keeps its order)."""
+    for group in groups:
+        group.periods.sort(key=lambda pg: _oldest_waiting(pg.applications))
+    return sorted(
+        groups,
+        key=lambda g: _oldest_waiting([a for pg in g.periods for a in pg.applications]),
+    )
+
+
+def chosen_elsewhere(applications: list[Application]) -> dict[int, list[Period]]:
+    """For the company (issue 17): a pupil whose application still waits may already have
+    chosen (or had validated) an internship on other dates — choose() withdraws only the
+    overlapping ones. Application id -> those other periods (dates only, never the other
+    company), in one query."""
+    waiting = [a for a in applications if a.status in (S.SUBMITTED, S.ACCEPTED)]
+    if not waiting:
+        return {}
+    rows = db.session.execute(
+        select(Application.pupil_id, Period)
+        .join(Period, Application.period_id == Period.id)
+        .where(
+            Application.pupil_id.in_({a.pupil_id for a in waiting}),
+            Application.status.in_(CHOSEN),
+        )
+        .order_by(Period.start_date)
+    ).all()
+    chosen: dict[int, list[Period]] = {}
+    for pupil_id, period in rows:
+        chosen.setdefault(pupil_id, []).append(period)
+    return {a.id: chosen[a.pupil_id] for a in waiting if a.pupil_id in chosen}
 
 
 def pupil_applications(pupil: Pupil) -> list[Application]:

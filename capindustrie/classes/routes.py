@@ -30,6 +30,8 @@ from capindustrie.htmx import redirect_to
 from capindustrie.models import Level, Pupil, Role, SchoolClass, User, utcnow
 from capindustrie.offers.rules import school_year_label, school_year_of, troisieme_span
 from capindustrie.text import elide, plural, search_key
+from capindustrie.worklist import services as worklist
+from capindustrie.worklist.helpers import remember_badge
 
 SLIPS_EXPIRED = (
     "Les fiches de connexion se téléchargent dans les 15 minutes qui suivent la création des "
@@ -76,10 +78,14 @@ def _secret() -> str:
 @bp.get("/")
 @role_required(Role.TEACHER)
 def index():
+    classes = services.teacher_classes(current_user)
+    work = worklist.teacher_work(current_user, [k for k, _ in classes], _today())
+    remember_badge(sum(item.to_validate for item in work))
     return render_template(
         "classes/index.html",
-        classes=services.teacher_classes(current_user),
+        classes=classes,
         year_label=school_year_label,
+        work=work,
     )
 
 

@@ -1,6 +1,6 @@
 """The company space over HTTP: dashboard actions, profile, colleagues, invitation links."""
 
-from flask import abort, current_app, flash, request
+from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -15,6 +15,7 @@ from capindustrie.companies.forms import (
     ProfileForm,
     SeatsForm,
 )
+from capindustrie.confirmations import Confirmation, render_confirmation
 from capindustrie.demand.routes import dashboard_context as demand_context
 from capindustrie.errors import render_error
 from capindustrie.extensions import db, limiter
@@ -22,8 +23,10 @@ from capindustrie.filters import french_date
 from capindustrie.htmx import is_fragment_request, redirect_to, render
 from capindustrie.models import Offer, OfferStatus, Role, utcnow
 from capindustrie.offers.lifecycle import STATUS_LABELS, TransitionError
-from capindustrie.text import plural
+from capindustrie.text import plural, plural_word
 from capindustrie.urls import public_url
+from capindustrie.worklist import services as worklist
+from capindustrie.worklist.helpers import remember_badge
 
 # --- Dashboard ---------------------------------------------------------------------------------
 
@@ -32,6 +35,38 @@ from capindustrie.urls import public_url
 @role_required(Role.COMPANY)
 def dashboard():
     return _render_dashboard()
+
+
+@bp.get("/entreprise/offres/<int:offer_id>/fermer")
+@role_required(Role.COMPANY)
+def confirm_close_offer(offer_id: int):
+    """Closing asks first (issue 17): what the company will no longer receive."""
+    offer = get_for_user_or_404(Offer, offer_id)
+    cancel = url_for("companies.dashboard", _anchor=f"offre-{offer.id}")
+    if offer.status != OfferStatus.PUBLISHED:
+        flash("Cette offre n'est pas publiée : il n'y a rien à fermer.", "info")
+        return redirect_to("companies.dashboard", _anchor=f"offre-{offer.id}")
+    pending = sum(c.pending for c in services.application_counts([offer]).values())
+    consequences = [
+        "Ne plus recevoir de candidatures : les élèves ne pourront plus candidater à cette "
+        "offre, qui n'apparaîtra plus dans leur recherche.",
+        f"{plural(pending, 'candidature déjà reçue attend', 'candidatures déjà reçues attendent')}"
+        f" votre réponse : {plural_word(pending, 'elle reste', 'elles restent')} à traiter."
+        if pending
+        else "Aucune candidature n'attend votre réponse.",
+        "Vous pourrez la rouvrir depuis « Mes offres ».",
+    ]
+    return render_confirmation(
+        Confirmation(
+            title=f"Fermer l'offre « {offer.title} » ?",
+            consequences=consequences,
+            action_url=url_for("companies.close_offer", offer_id=offer.id),
+            button="Fermer l'offre",
+            cancel_url=cancel,
+            danger=True,
+            hx_target="closest tr",
+        )
+    )
 
 
 @bp.post("/entreprise/offres/<int:offer_id>/fermer")
@@ -141,6 +176,8 @@ def _render_dashboard(
     }
     duplicates = {o.id: DuplicateForm(formdata=None, prefix=f"duplicate-{o.id}") for o in offers}
     today = utcnow().date()
+    work = worklist.company_work(company.id)
+    remember_badge(work.applications.count)
     return render(
         "companies/dashboard.html",
         # The row fragment answers an action on one offer; a plain htmx GET gets the page.
@@ -156,6 +193,8 @@ def _render_dashboard(
             {"offer_id": focus.id, "kind": message[0], "text": message[1]} if message else None
         ),
         status_labels=STATUS_LABELS,
+        work=work,
+        expires_on=lambda waiting: worklist.expires_on(waiting, current_app.config),
         locked_periods={
             p.id for o in offers for p in o.periods if services.seats_locked_reason(p, today)
         },

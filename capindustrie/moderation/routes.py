@@ -15,12 +15,14 @@ from capindustrie.extensions import db
 from capindustrie.headers import attachment
 from capindustrie.htmx import redirect_to, render
 from capindustrie.inputs import page_number
-from capindustrie.models import Company, CompanyStatus, Filiere, Offer, OfferStatus, Role
+from capindustrie.models import Company, CompanyStatus, Filiere, Offer, OfferStatus, Role, utcnow
 from capindustrie.moderation import bp, changes, checks, export, services
 from capindustrie.moderation.forms import DecisionForm, OfferFilterForm, ReasonForm
 from capindustrie.offers.lifecycle import STATUS_LABELS, TransitionError
 from capindustrie.offers.wizard import LAST_STEP
 from capindustrie.urls import public_url
+from capindustrie.worklist import services as worklist
+from capindustrie.worklist.helpers import remember_badge
 
 PER_PAGE = 25
 
@@ -28,19 +30,17 @@ PER_PAGE = 25
 @bp.get("/")
 @role_required(Role.STAFF)
 def queue():
+    work = worklist.staff_work()
+    remember_badge(work.total)
     return render_template(
         "moderation/queue.html",
         offers=services.submitted_offers(),
         companies=services.pending_companies(),
         status_labels=STATUS_LABELS,
-        reported_offers=_reported_offers_count(),
+        work=work,
+        now=utcnow(),
+        waiting_since=worklist.waiting_since,
     )
-
-
-def _reported_offers_count() -> int:
-    from capindustrie.reports.services import open_count
-
-    return open_count()
 
 
 @bp.get("/offres")

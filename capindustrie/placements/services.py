@@ -303,11 +303,11 @@ def level_problem(klass: SchoolClass, period: Period) -> str | None:
 
 def internship_dates_problem(klass: SchoolClass, period: Period) -> str | None:
     """A placement lies within the class's internship dates, when the class has them."""
+    from capindustrie.applications.pupil_view import outside_internship_dates
+
+    if not outside_internship_dates(klass, period.start_date, period.end_date):
+        return None
     start, end = klass.internship_start, klass.internship_end
-    if start is None or end is None:
-        return None
-    if start <= period.start_date and period.end_date <= end:
-        return None
     return (
         f"Ce stage a lieu {_range_fr(period.start_date, period.end_date)}, en dehors des dates "
         f"de stage de la classe {klass.name} ({_range_fr(start, end)}) : il ne peut pas être "

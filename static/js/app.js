@@ -241,3 +241,51 @@
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSettle", function (event) { init(event.target); });
 })();
+// === ux-adults (issue 17): confirmations ===========================================================
+// A confirmation panel (templates/partials/_confirm_panel.html) swapped by htmx in place of its
+// link (templates/partials/_confirm.html): « Annuler » or Escape put the link back and focus it,
+// instead of following the cancel link (the page without JavaScript). app.js focuses the panel's
+// heading after the swap (data-swap-heading).
+(function () {
+  "use strict";
+  var originals = typeof WeakMap === "function" ? new WeakMap() : null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var box = event.detail && event.detail.target;
+    if (originals && box && box.matches && box.matches(".confirm-action") && !originals.has(box)) {
+      originals.set(box, box.innerHTML);
+    }
+  });
+  function restore(box) {
+    if (!originals || !box || !originals.has(box)) { return false; }
+    box.innerHTML = originals.get(box);
+    originals.delete(box);
+    if (window.htmx) { window.htmx.process(box); }
+    var opener = box.querySelector("a, button");
+    if (opener) { opener.focus(); }
+    return true;
+  }
+  document.addEventListener("click", function (event) {
+    var cancel = event.target.closest("[data-confirm-cancel]");
+    if (cancel && restore(cancel.closest(".confirm-action"))) { event.preventDefault(); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var panel = event.target.closest && event.target.closest(".confirm-action .confirm-panel");
+    if (panel) { restore(panel.closest(".confirm-action")); }
+  });
+})();
+// The header menu (base.html, issue 17): a <details> folded under « Menu » on phones, open from
+// its data-open-from width, as CSS shows it there; this covers browsers without ::details-content.
+(function () {
+  "use strict";
+  if (!window.matchMedia) { return; }
+  function sync() {
+    document.querySelectorAll("details[data-open-from]").forEach(function (menu) {
+      menu.open = window.matchMedia("(min-width: " + menu.dataset.openFrom + ")").matches;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", sync);
+  var query = window.matchMedia("(min-width: 36rem)");
+  if (query.addEventListener) { query.addEventListener("change", sync); }
+})();
+// === end ux-adults ================================================================================

@@ -66,7 +66,10 @@ def test_company_accepts_pupil_chooses_teacher_validates_and_prints(
     page.goto("/entreprise/candidatures")
     card = page.locator(f"#candidature-{application_id}")
     expect(card).to_contain_text("Léa D.")
-    card.get_by_role("button", name="Accepter").click()
+    # Accepting asks first (issue 17): the confirmation panel states the consequence.
+    card.get_by_role("link", name=re.compile("^Accepter")).click()
+    expect(card.locator(".confirm-panel")).to_contain_text("lui sera réservée")
+    card.get_by_role("button", name="Oui, accepter").click()
     expect(page.locator(f"#candidature-{application_id}")).to_contain_text(
         "Acceptée par l'entreprise"
     )
@@ -75,7 +78,8 @@ def test_company_accepts_pupil_chooses_teacher_validates_and_prints(
     page.context.clear_cookies()
     login(page, "lea.durand", f.PASSWORD)
     page.goto("/candidatures")
-    page.get_by_role("button", name="Je choisis ce stage").click()
+    page.get_by_role("link", name="Je choisis ce stage").click()
+    page.get_by_role("button", name="Oui, je choisis ce stage").click()
     expect(page.get_by_text("Choisie — en attente du professeur").first).to_be_visible()
 
     # The teacher sees it first on the class dashboard and validates it.

@@ -2,6 +2,7 @@
 placement, removes one, sends the others; the company accepts two and declines one; a pupil
 confirms the internship."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -77,11 +78,17 @@ def test_teacher_sends_company_answers_pupil_confirms(page, live_server, watch):
     login(page, "rh@usinage.example", f.PASSWORD)
     page.goto("/entreprise/propositions")
     expect(page.get_by_role("heading", name="4 propositions en attente de réponse")).to_be_visible()
-    page.locator(f"#proposition-{ines_app}").get_by_role("button", name="Accepter").click()
+    card = page.locator(f"#proposition-{ines_app}")
+    card.get_by_role("link", name=re.compile("^Accepter")).click()
+    card.get_by_role("button", name="Oui, accepter").click()
     expect(page.get_by_role("heading", name="3 propositions en attente de réponse")).to_be_visible()
-    page.locator(f"#proposition-{hugo_app}").get_by_role("button", name="Accepter").click()
+    card = page.locator(f"#proposition-{hugo_app}")
+    card.get_by_role("link", name=re.compile("^Accepter")).click()
+    card.get_by_role("button", name="Oui, accepter").click()
     expect(page.get_by_role("heading", name="2 propositions en attente de réponse")).to_be_visible()
-    page.locator(f"#proposition-{lea_app}").get_by_role("button", name="Refuser").click()
+    card = page.locator(f"#proposition-{lea_app}")
+    card.get_by_role("link", name=re.compile("^Refuser")).click()
+    card.get_by_role("button", name="Oui, refuser").click()
     expect(page.get_by_role("heading", name="1 proposition en attente de réponse")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("la place est de nouveau libre")
     assert_accessible(page, "company-proposals")
@@ -91,7 +98,8 @@ def test_teacher_sends_company_answers_pupil_confirms(page, live_server, watch):
     page.context.clear_cookies()
     login(page, "ines.adam", f.PASSWORD)
     page.goto("/candidatures")
-    page.get_by_role("button", name="Je choisis ce stage").click()
+    page.get_by_role("link", name="Je choisis ce stage").click()
+    page.get_by_role("button", name="Oui, je choisis ce stage").click()
     expect(page.get_by_text("Choisie — en attente du professeur").first).to_be_visible()
 
     with live_server.app.app_context():

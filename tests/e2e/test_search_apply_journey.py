@@ -94,7 +94,8 @@ def test_pupil_finds_the_nearest_offer_applies_company_accepts_pupil_chooses(
     expect(page.get_by_text("Léa D.").first).to_be_visible()
     expect(page.get_by_text("Durand")).to_have_count(0)  # the last name never reaches the company
     assert_accessible(page, "company applications")
-    page.get_by_role("button", name="Accepter").click()
+    page.get_by_role("link", name=re.compile("^Accepter")).click()
+    page.get_by_role("button", name="Oui, accepter").click()
     expect(
         page.locator("article, .application-card, [id^=candidature-]")
         .filter(has_text="Léa D.")
@@ -105,7 +106,8 @@ def test_pupil_finds_the_nearest_offer_applies_company_accepts_pupil_chooses(
     page.context.clear_cookies()
     login(page, pupil_login, f.PASSWORD)
     page.goto("/candidatures")
-    page.get_by_role("button", name="Je choisis ce stage").click()
+    page.get_by_role("link", name="Je choisis ce stage").click()
+    page.get_by_role("button", name="Oui, je choisis ce stage").click()
     expect(page.get_by_text(re.compile("en attente du professeur")).first).to_be_visible()
     assert_accessible(page, "pupil-dashboard-confirmed")
     screenshot(page, "pupil-dashboard-confirmed")

@@ -18,3 +18,23 @@ class PlainText:
         problem = plain_text_problem(field.data, self.max_length)
         if problem:
             raise ValidationError(problem)
+
+
+def in_french(field_class, message: str):
+    """The field, with WTForms' English parsing and choice errors replaced by `message`."""
+
+    class French(field_class):
+        def process_formdata(self, valuelist):
+            try:
+                super().process_formdata(valuelist)
+            except ValueError as exc:
+                raise ValueError(message) from exc
+
+        def pre_validate(self, form):
+            try:
+                super().pre_validate(form)
+            except ValidationError as exc:
+                raise ValidationError(message) from exc
+
+    French.__name__ = field_class.__name__  # the field macro reads f.type
+    return French

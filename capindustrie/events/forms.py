@@ -33,7 +33,7 @@ from capindustrie.events.rules import (
     DEFAULT_NAMES_DAYS,
     KIND_LABELS,
 )
-from capindustrie.formfields import REQUIRED, PlainText
+from capindustrie.formfields import REQUIRED, PlainText, in_french
 from capindustrie.forms import BaseForm, SubForm
 
 SESSION_ROWS = 3
@@ -43,31 +43,11 @@ NUMBER_ERROR = "Indiquez un nombre entier, par exemple 5."
 CHOICE_ERROR = "Choix inconnu : choisissez dans la liste."
 
 
-def _in_french(field_class, message: str):
-    """The field, with WTForms' English parsing and choice errors replaced by `message`."""
-
-    class French(field_class):
-        def process_formdata(self, valuelist):
-            try:
-                super().process_formdata(valuelist)
-            except ValueError as exc:
-                raise ValueError(message) from exc
-
-        def pre_validate(self, form):
-            try:
-                super().pre_validate(form)
-            except ValidationError as exc:
-                raise ValidationError(message) from exc
-
-    French.__name__ = field_class.__name__  # the field macro reads f.type
-    return French
-
-
-IntegerField = _in_french(IntegerField, NUMBER_ERROR)
-DateField = _in_french(DateField, DATE_ERROR)
-TimeField = _in_french(TimeField, TIME_ERROR)
-SelectField = _in_french(SelectField, CHOICE_ERROR)
-RadioField = _in_french(RadioField, CHOICE_ERROR)
+IntegerField = in_french(IntegerField, NUMBER_ERROR)
+DateField = in_french(DateField, DATE_ERROR)
+TimeField = in_french(TimeField, TIME_ERROR)
+SelectField = in_french(SelectField, CHOICE_ERROR)
+RadioField = in_french(RadioField, CHOICE_ERROR)
 
 
 def _strip(value):
@@ -174,7 +154,7 @@ class GroupSizeForm(BaseForm):
     adults = IntegerField("Adultes accompagnateurs", validators=[InputRequired(REQUIRED)])
 
 
-class MultiCheckboxField(_in_french(SelectMultipleField, "Cochez des élèves de la liste.")):
+class MultiCheckboxField(in_french(SelectMultipleField, "Cochez des élèves de la liste.")):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 

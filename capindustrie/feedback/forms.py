@@ -5,9 +5,9 @@ from wtforms import DateField as _DateField
 from wtforms import RadioField as _RadioField
 from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional
 
-from capindustrie.formfields import PlainText
+from capindustrie.formfields import PlainText, in_french
 from capindustrie.forms import BaseForm
 from capindustrie.models.feedback import (
     MAX_LIKED_LENGTH,
@@ -23,29 +23,9 @@ COMPANY_CHOICE_ERROR = "Choisissez une des réponses proposées."
 DATE_ERROR = "Indiquez une date valide (jj/mm/aaaa)."
 
 
-def _with_message(field_class, message: str):
-    """The field, with WTForms' English parsing and choice errors replaced by `message`."""
-
-    class French(field_class):
-        def process_formdata(self, valuelist):
-            try:
-                super().process_formdata(valuelist)
-            except ValueError as exc:
-                raise ValueError(message) from exc
-
-        def pre_validate(self, form):
-            try:
-                super().pre_validate(form)
-            except ValidationError as exc:
-                raise ValidationError(message) from exc
-
-    French.__name__ = field_class.__name__  # the field macro reads f.type
-    return French
-
-
-PupilRadio = _with_message(_RadioField, PUPIL_CHOICE_ERROR)
-CompanyRadio = _with_message(_RadioField, COMPANY_CHOICE_ERROR)
-DateField = _with_message(_DateField, DATE_ERROR)
+PupilRadio = in_french(_RadioField, PUPIL_CHOICE_ERROR)
+CompanyRadio = in_french(_RadioField, COMPANY_CHOICE_ERROR)
+DateField = in_french(_DateField, DATE_ERROR)
 
 
 def _strip(value):

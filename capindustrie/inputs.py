@@ -17,9 +17,27 @@ MAX_LIST_PAGE = 100_000
 PAGE_INVALID = "Numéro de page invalide : il doit s'agir d'un nombre entier à partir de 1."
 
 
+def digits_up_to(limit: int) -> str:
+    """A regular expression matching the decimal numbers from 0 to `limit` (leading zeros
+    allowed up to the limit's length), and nothing longer or larger."""
+    text = str(limit)
+    options = [f"[0-9]{{1,{len(text) - 1}}}"] if len(text) > 1 else []
+    for position, digit in enumerate(text):
+        if digit != "0":
+            below = f"[0-{int(digit) - 1}]" if digit != "1" else "0"
+            options.append(text[:position] + below + f"[0-9]{{{len(text) - position - 1}}}")
+    options.append(text)
+    return "(?:" + "|".join(options) + ")"
+
+
 class BoundedIntegerConverter(IntegerConverter):
     """`<int:…>` for the whole app: a number above the id columns' range is a 404, as an
-    unknown id is, instead of a database error."""
+    unknown id is, instead of a database error. The bound is in the pattern itself, not only
+    in the conversion: a path that no rule's pattern matches is a 404 for every method, whereas
+    a number refused after matching let Werkzeug answer 405 when another method's rule (a
+    confirmation page's GET beside its POST) had the same path."""
+
+    regex = digits_up_to(DB_INT_MAX)
 
     def __init__(
         self,

@@ -538,7 +538,7 @@ def test_temporary_password_must_be_changed_first(client):
     response = login(client, "tom.petit")
     assert response.status_code == 303 and response.headers["Location"] == "/mot-de-passe"
     form = page(client.get("/mot-de-passe"))
-    assert "Votre mot de passe est provisoire" in form
+    assert "Ton mot de passe est provisoire" in form  # a pupil: « tu »
     assert 'name="current_password"' not in form  # the temporary one was just typed
 
     changed = client.post("/mot-de-passe", data={"password": NEW_PASSWORD,

@@ -76,7 +76,7 @@ def test_a_seat_taken_changes_the_validator(client, offer):
 
     assert again.status_code == 200
     assert again.headers["ETag"] != first.headers["ETag"]
-    assert "3 places disponibles" in again.get_data(as_text=True)
+    assert "3 places libres" in again.get_data(as_text=True)
 
 
 def test_anonymous_offer_page_and_school_suggestions_are_shared_cacheable(client, offer):

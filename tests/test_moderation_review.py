@@ -178,7 +178,7 @@ def apply(offer, statuses):
 
 
 def row_of(html: str, title: str) -> str:
-    match = re.search(r"<tr>\s*<td><a [^>]*>" + re.escape(title) + r"</a>.*?</tr>", html, re.S)
+    match = re.search(r"<tr>\s*<td[^>]*><a [^>]*>" + re.escape(title) + r"</a>.*?</tr>", html, re.S)
     assert match, title
     return " ".join(re.sub(r"<[^>]+>", " ", match.group(0)).split())
 

@@ -573,6 +573,13 @@ def checkout(revision: str, workdir: Path) -> Path:
     return target
 
 
+# gunicorn.conf.py recycles a worker after ~5,000 requests (a guard against slow leaks): at
+# several hundred requests a second that is a restart every few seconds of measurement, whose
+# import time lands in the latencies and whose lost CPU counters read as negative. The
+# benchmark measures the steady state, so recycling is off here.
+STEADY = ("--max-requests", "0")
+
+
 def main() -> int:
     global LOAD_BEFORE
     args = parse_args()
@@ -619,8 +626,8 @@ def main() -> int:
                 servers.insert(0, (args.baseline[:10], baseline))
             try:
                 if baseline is not None:
-                    baseline.start_gunicorn(app_dir=checkout(args.baseline, workdir))
-                stack.start_gunicorn()
+                    baseline.start_gunicorn(*STEADY, app_dir=checkout(args.baseline, workdir))
+                stack.start_gunicorn(*STEADY)
                 rows = run_rows(servers, args, paths, stack.redis.pid, workdir)
             finally:
                 if baseline is not None:

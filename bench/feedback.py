@@ -17,11 +17,8 @@ answer for 80 %, a recruitment for 3 %. Timed (milliseconds):
 
 import argparse
 import datetime as dt
-import os
 import random
-import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -31,7 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import indicators as year_data  # noqa: E402
-from bench.common import cpu_model, engine_label, fresh_database, p95  # noqa: E402
 from capindustrie.extensions import db  # noqa: E402
 from capindustrie.indicators import feedback, services  # noqa: E402
 from capindustrie.indicators.filters import Filters  # noqa: E402
@@ -186,32 +182,7 @@ def measure(app, rnd: random.Random, args) -> list[tuple]:
 
 
 def main() -> None:
-    args = parse_args()
-    print(
-        f"{dt.date.today():%Y-%m-%d} — {cpu_model()}, {os.cpu_count()} cores, load average "
-        f"{os.getloadavg()[0]:.1f}",
-        flush=True,
-    )
-    results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        urls = [] if args.skip_sqlite else [fresh_database(None, Path(tmp), 0)]
-        if args.database_url:
-            urls.append(fresh_database(args.database_url, Path(tmp), 0))
-        for url in urls:
-            rnd = random.Random(args.seed)
-            app = year_data.build(url, rnd)
-            engine = engine_label(app)
-            print(f"{engine}: measuring…", flush=True)
-            results += [(engine, *row) for row in measure(app, rnd, args)]
-    print(f"\nload average at the end {os.getloadavg()[0]:.1f}\n")
-    print("| engine | what | median ms | p95 ms | CPU median ms | runs | notes |")
-    print("|---|---|---:|---:|---:|---:|---|")
-    for engine, what, times, note in results:
-        cpu = statistics.median(year_data.CPU[id(times)])
-        print(
-            f"| {engine} | {what} | {statistics.median(times):.1f} | {p95(times):.1f} | "
-            f"{cpu:.1f} | {len(times)} | {note} |"
-        )
+    year_data.run(parse_args(), measure)
 
 
 if __name__ == "__main__":

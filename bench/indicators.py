@@ -610,7 +610,12 @@ def measure(app, rnd: random.Random, args) -> list[tuple]:
 
 
 def main() -> None:
-    args = parse_args()
+    run(parse_args(), measure)
+
+
+def run(args, measure_rows) -> None:
+    """Build the synthetic year on each engine, take `measure_rows(app, rnd, args)`'s timings
+    and print them as one table (bench/feedback.py runs its own measurements through here)."""
     print(
         f"{dt.date.today():%Y-%m-%d} — {cpu_model()}, {os.cpu_count()} cores, load average "
         f"{os.getloadavg()[0]:.1f}",
@@ -626,7 +631,7 @@ def main() -> None:
             app = build(url, rnd)
             engine = engine_label(app)
             print(f"{engine}: measuring…", flush=True)
-            results += [(engine, *row) for row in measure(app, rnd, args)]
+            results += [(engine, *row) for row in measure_rows(app, rnd, args)]
     print(f"\nload average at the end {os.getloadavg()[0]:.1f}\n")
     print("| engine | what | median ms | p95 ms | CPU median ms | runs | notes |")
     print("|---|---|---:|---:|---:|---:|---|")

@@ -45,7 +45,34 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-class _QuietHandler(WSGIRequestHandler):
+_responses = threading.local()
+
+
+def _remember_response(app):
+    """Keep each thread's response iterable so that the handler below can close it."""
+
+    def remembering_app(environ, start_response):
+        _responses.current = app(environ, start_response)
+        return _responses.current
+
+    return remembering_app
+
+
+class _ClosingHandler(WSGIRequestHandler):
+    """werkzeug's server skips closing the response when the browser resets the connection
+    mid-file (it reads the dead socket before closing): the static file it was sending is then
+    garbage-collected open and pytest, rightly strict about ResourceWarning, fails whichever test
+    runs at that moment. Close it here whatever happened."""
+
+    def run_wsgi(self):
+        _responses.current = None
+        try:
+            super().run_wsgi()
+        finally:
+            response, _responses.current = _responses.current, None
+            if hasattr(response, "close"):
+                response.close()
+
     def log_request(self, *args, **kwargs):
         pass
 
@@ -63,7 +90,9 @@ def live_server(make_app):
         WTF_CSRF_ENABLED=True,
         SESSION_COOKIE_SECURE=False,
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    server = make_server(
+        "127.0.0.1", 0, _remember_response(app), threaded=True, request_handler=_ClosingHandler
+    )
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:

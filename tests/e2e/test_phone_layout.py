@@ -64,8 +64,9 @@ def accounts(live_server):
         f.pupil(klass, first_name="Marie-Clémentine", last_name="De La Tour-Montmorency-Laval")
         # The company the pupil crawl's Léa was accepted by: its dashboard has real work.
         accepted = db.session.scalar(
-            select(Application).where(Application.pupil_id == pupils[0].id,
-                                      Application.status == S.ACCEPTED)
+            select(Application).where(
+                Application.pupil_id == pupils[0].id, Application.status == S.ACCEPTED
+            )
         )
         company = accepted.period.offer.company
         draft = f.complete_offer(company, title="Brouillon d'une offre de maintenance préventive")

@@ -1,6 +1,10 @@
 """The home page in a real Chromium: French, keyboard-usable, htmx loaded locally, CSP clean."""
 
+import gc
 import re
+import socket
+import struct
+import time
 
 from playwright.sync_api import expect
 
@@ -73,3 +77,18 @@ def test_csp_watcher_does_catch_an_inline_script(page, watch):
     assert page.evaluate("window.__inline_ran === undefined")
     assert any("script-src" in v for v in watch.csp_violations())
     assert watch.console_errors, "Chromium logs a CSP refusal as a console error"
+
+
+def test_live_server_closes_static_files_when_the_browser_drops_the_connection(live_server):
+    # A browser that navigates away resets the connection mid-font; a file left open there failed
+    # an unrelated test through pytest's ResourceWarning check (a CI run was lost to it).
+    host, port = live_server.url.removeprefix("http://").split(":")
+    font = "/static/fonts/source-sans-3/source-sans-3-latin-700-normal.woff2"
+    for attempt in range(60):
+        connection = socket.create_connection((host, int(port)))
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        connection.sendall(f"GET {font} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        time.sleep(0.002 * (attempt % 5))
+        connection.close()  # linger 0: a reset, as a browser's abandoned request
+    time.sleep(0.5)
+    gc.collect()  # an unclosed file would raise its ResourceWarning here, failing this test

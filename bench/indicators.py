@@ -7,7 +7,9 @@ executemany, explicit ids) on top of the real migrations and reference data: 1,2
 (20,000 pupils with their accounts) spread over the 263 schools, 40,000 applications (with the
 company's answer recorded as a transition), 15,000 validated placements (at most one a pupil,
 never more than a period's seats), 200 events with a session each and two class
-registrations with attendance and satisfaction.
+registrations with attendance and satisfaction; and the answers after the internship (a
+pupil answer for 70 % of the placements, a company answer for 80 %, a recruitment for 3 %),
+whose figures are on the dashboard page too.
 
 Timed (milliseconds, each several times):
 - `dashboard page`: GET /agents/indicateurs as staff through the test client (every figure,
@@ -61,6 +63,7 @@ from capindustrie.models import (  # noqa: E402
     ApplicationTransition,
     Commune,
     Company,
+    CompanyFeedback,
     CompanyStatus,
     Epci,
     Event,
@@ -75,7 +78,11 @@ from capindustrie.models import (  # noqa: E402
     OfferStatus,
     Period,
     Placement,
+    ProgrammeFollowed,
     Pupil,
+    PupilFeedback,
+    Recruitment,
+    RecruitmentKind,
     Registration,
     RegistrationStatus,
     Role,
@@ -113,6 +120,8 @@ def parse_args() -> argparse.Namespace:
 
 # Data ------------------------------------------------------------------------------------------
 
+ANSWERED = dt.datetime(2027, 2, 1, 10)
+
 
 def build(url: str, rnd: random.Random):
     from flask_migrate import upgrade
@@ -126,11 +135,13 @@ def build(url: str, rnd: random.Random):
         load_reference_data()
         migrated = time.perf_counter()
         insert_year(rnd)
+        answers = insert_answers(rnd)
         with db.engine.begin() as conn:
             conn.execute(sa.text("ANALYZE"))
         print(
             f"  migrations + reference data {migrated - started:.1f} s, synthetic year "
-            f"inserted and analysed {time.perf_counter() - migrated:.1f} s",
+            f"inserted and analysed {time.perf_counter() - migrated:.1f} s; feedback answers "
+            f"{answers}",
             flush=True,
         )
     return app
@@ -286,19 +297,23 @@ def insert_year(rnd: random.Random) -> None:
                 "message": "Bonjour",
                 "created_at": applied,
                 "status_changed_at": applied,
+                "answer_days": None,
             }
         )
         if status in (S.REFUSED, S.CONFIRMED, S.VALIDATED):
             offer = offers[period["offer_id"] - 1]
+            answered = applied + dt.timedelta(hours=rnd.randint(2, 24 * 12))
             transitions.append(
                 {
                     "application_id": app_id,
                     "actor_id": company_users[offer["company_id"]],
                     "from_status": S.SUBMITTED,
                     "to_status": S.REFUSED if status == S.REFUSED else S.ACCEPTED,
-                    "created_at": applied + dt.timedelta(hours=rnd.randint(2, 24 * 12)),
+                    "created_at": answered,
                 }
             )
+            # As states.transition keeps it (the naive way below reads the transitions).
+            applications[-1]["answer_days"] = (answered - applied).total_seconds() / 86400
         if status == S.VALIDATED:
             placed_pupils.add(pupil["id"])
             placements.append(
@@ -407,6 +422,49 @@ def insert_year(rnd: random.Random) -> None:
         f"{len(events)} events",
         flush=True,
     )
+
+
+def insert_answers(rnd: random.Random) -> dict:
+    placement_ids = list(db.session.scalars(sa.select(Placement.id).order_by(Placement.id)))
+    pupils, companies, recruitments = [], [], []
+    for placement_id in placement_ids:
+        if rnd.random() < 0.7:
+            before = rnd.randint(1, 5)
+            pupils.append(
+                {
+                    "placement_id": placement_id,
+                    "desire_before": before,
+                    "desire_after": min(5, max(1, before + rnd.choice((-1, 0, 1, 1, 2)))),
+                    "programme_followed": rnd.choice(list(ProgrammeFollowed)).value,
+                    "liked": "L'atelier et les robots.",
+                    "first_answered_at": ANSWERED,
+                    "updated_at": ANSWERED,
+                }
+            )
+        if rnd.random() < 0.8:
+            companies.append(
+                {
+                    "placement_id": placement_id,
+                    "satisfaction": rnd.randint(2, 5),
+                    "would_host_again": rnd.random() < 0.85,
+                    "first_answered_at": ANSWERED,
+                    "updated_at": ANSWERED,
+                }
+            )
+        if rnd.random() < 0.03:
+            recruitments.append(
+                {
+                    "placement_id": placement_id,
+                    "kind": rnd.choice(list(RecruitmentKind)).value,
+                    "started_on": dt.date(2027, 7, 5),
+                    "recorded_at": ANSWERED,
+                }
+            )
+    db.session.execute(sa.insert(PupilFeedback), pupils)
+    db.session.execute(sa.insert(CompanyFeedback), companies)
+    db.session.execute(sa.insert(Recruitment), recruitments)
+    db.session.commit()
+    return {"pupil": len(pupils), "company": len(companies), "recruitments": len(recruitments)}
 
 
 # The naive way ---------------------------------------------------------------------------------

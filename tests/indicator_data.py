@@ -26,6 +26,7 @@ Events: E1 (Melun, published) session 20 Jan 2027: class B 2 pupils, 2 present, 
 
 from datetime import date, datetime, time
 
+from capindustrie.applications.states import COMPANY_ANSWERS
 from capindustrie.extensions import db
 from capindustrie.models import (
     Application,
@@ -111,6 +112,8 @@ def _apply(pupil, period, status, created, answer=None, answered_by=None, valida
                 created_at=when,
             )
         )
+        if answered_by is not None and to_status in COMPANY_ANSWERS:
+            application.note_company_answer(when)  # as states.transition does
     if status in (S.ACCEPTED, S.CONFIRMED, S.VALIDATED):
         period.seats_taken += 1
     if validated is not None:

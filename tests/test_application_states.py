@@ -233,3 +233,27 @@ def test_actor_kinds():
     for role, kind in [(Role.PUPIL, "pupil"), (Role.COMPANY, "company"),
                        (Role.TEACHER, "teacher"), (Role.STAFF, "staff")]:
         assert states.actor_kind(User(role=role)) == kind
+
+
+def test_the_company_s_first_answer_keeps_its_delay_for_the_indicators(app):
+    """answer_days (the median answer time's input) is set by the company's first answer, in
+    days from the application, and no later step changes it; a timer's expiry is no answer."""
+    cast = Cast()
+    applied = NOW - timedelta(days=3)
+    answered = make_application(factories.pupil(cast.klass, first_name="Inès"), cast.period,
+                                changed_at=applied)
+    expired = make_application(factories.pupil(cast.klass, first_name="Hugo"), cast.period,
+                               changed_at=applied)
+    db.session.commit()
+
+    transition(answered, ApplicationStatus.ACCEPTED, cast.company_user, None, NOW)
+    transition(expired, ApplicationStatus.EXPIRED, None, None, NOW)
+    db.session.commit()
+    assert answered.answer_days == 3.0
+    assert expired.answer_days is None
+
+    transition(answered, ApplicationStatus.CONFIRMED, answered.pupil.user, None,
+               NOW + timedelta(days=2))
+    db.session.commit()
+    db.session.expire_all()
+    assert answered.answer_days == 3.0

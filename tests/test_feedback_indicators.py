@@ -107,6 +107,12 @@ def data(app):
                 kind=RecruitmentKind.SUMMER_JOB,
                 started_on=date(2027, 7, 5),
             ),
+            # p1 came back twice: counted twice, and its answers still once each.
+            Recruitment(
+                placement_id=placements["p1"].id,
+                kind=RecruitmentKind.APPRENTICESHIP,
+                started_on=date(2027, 9, 1),
+            ),
             Recruitment(
                 placement_id=placements["p4"].id,
                 kind=RecruitmentKind.APPRENTICESHIP,
@@ -130,7 +136,7 @@ def test_every_feedback_figure_of_the_year(data):
         "company_answers": 7,
         "company_satisfaction": pytest.approx(26 / 7),  # 5+4+4+3+5+4+1
         "host_again_share": pytest.approx(5 / 7),  # all but p3 and q2
-        "recruitments": 2,
+        "recruitments": 3,
     }
     # Scores 1…5: before 1 (p1 q1), 2 (p2 p4), 3 (p3 q2), 4 (p5); after 2 (p5), 3 (p3),
     # 4 (p1 p2 q2), 5 (p4 q1).
@@ -143,7 +149,7 @@ def test_every_feedback_figure_of_the_year(data):
 def test_small_counts_are_masked_and_thin_averages_withheld(data):
     board = feedback.figures(Filters(2026))
 
-    assert board.shown("recruitments") == "< 5"  # 2 recruitments could name a pupil
+    assert board.shown("recruitments") == "< 5"  # 3 recruitments could name a pupil
     # Every score was given by 0 or 1–4 pupils: 0 shows, 1–4 do not.
     assert board.distribution_shown() == [
         (1, "< 5", 0),

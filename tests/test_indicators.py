@@ -14,7 +14,7 @@ from capindustrie.indicators import coverage, services
 from capindustrie.indicators.filters import FilterError, Filters, parse_filters
 from capindustrie.indicators.privacy import MASKED, masked_count, masked_sort_key
 from capindustrie.indicators.territory import by_epci, by_school
-from capindustrie.models import Commune, Filiere, Level, Role
+from capindustrie.models import Application, Commune, Filiere, Level, Role, User
 from tests import factories as f
 from tests import indicator_data
 from tests.factories import login
@@ -317,3 +317,53 @@ def test_every_page_footer_leads_to_the_public_key_figures(client):
     home = client.get("/").get_data(as_text=True)
     assert 'href="/chiffres"' in home
     assert client.get("/chiffres").status_code == 200
+
+
+def test_migration_0016_fills_the_answer_delay_of_existing_applications(tmp_path):
+    """Applications answered before answer_days existed get it from their transition log: the
+    company's first answer counts, a timer's expiry does not."""
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+
+    from capindustrie import create_app
+    from capindustrie.refdata.services import load_reference_data
+    from tests.conftest import base_config
+
+    app = create_app(base_config(f"sqlite:///{tmp_path / 'old.sqlite3'}"))
+    with app.app_context():
+        upgrade()
+        load_reference_data()
+        indicator_data.build()
+        answered, unanswered = db.session.scalars(
+            sa.select(Application.id).order_by(Application.id).limit(2)
+        )
+        company_user = db.session.scalar(sa.select(User.id).where(User.role == Role.COMPANY))
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM application_transition"))
+        db.session.remove()
+        downgrade(revision="0012")
+        with db.engine.begin() as conn:
+            rows = [
+                (answered, company_user, "accepted", "+3.5 days"),  # the first answer
+                (answered, company_user, "refused", "+7 days"),
+                (unanswered, None, "expired", "+2 days"),  # a timer: no answer
+            ]
+            for application_id, actor, status, delay in rows:
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO application_transition (application_id, actor_id, "
+                        "to_status, created_at) SELECT id, :actor, :to, "
+                        "strftime('%Y-%m-%d %H:%M:%f', created_at, :delay) "
+                        "FROM application WHERE id = :a"
+                    ),
+                    {"a": application_id, "actor": actor, "to": status, "delay": delay},
+                )
+        db.session.remove()
+
+        upgrade()
+
+        days = dict(db.session.execute(sa.text("SELECT id, answer_days FROM application")).all())
+        assert days[answered] == pytest.approx(3.5)
+        assert days[unanswered] is None
+        db.session.remove()
+        db.engine.dispose()

@@ -65,6 +65,8 @@ SEAT_HOLDING = frozenset({S.PROPOSED, S.ACCEPTED, S.CONFIRMED, S.VALIDATED})
 ACTIVE = frozenset({S.SUBMITTED, S.ACCEPTED, S.CONFIRMED})
 # The pupil has chosen this internship: nothing else may overlap it.
 CHOSEN = frozenset({S.CONFIRMED, S.VALIDATED})
+# The company's answers (when given by someone: a timer's expiry is no answer).
+COMPANY_ANSWERS = frozenset({S.ACCEPTED, S.REFUSED})
 
 LABELS = {
     S.SUBMITTED: "Envoyée",
@@ -103,8 +105,7 @@ NEXT_STEPS = {
         "autre offre."
     ),
     S.PROPOSED: (
-        "Ton professeur te propose ce stage : l'entreprise doit répondre avant le "
-        "{deadline}."
+        "Ton professeur te propose ce stage : l'entreprise doit répondre avant le {deadline}."
     ),
 }
 
@@ -178,6 +179,8 @@ def transition(
         created_at=now,
     )
     db.session.add(record)
+    if to_status in COMPANY_ANSWERS and actor is not None:
+        application.note_company_answer(now)
     if takes_seat:
         lifecycle.close_if_full(period.offer, now)
     elif frees_seat:
@@ -214,8 +217,12 @@ def _free_seat(period: Period) -> None:
     db.session.refresh(period, ["seats_taken"])
 
 
-def _compare_and_set(application: Application, from_status: ApplicationStatus,
-                     to_status: ApplicationStatus, now: datetime) -> None:
+def _compare_and_set(
+    application: Application,
+    from_status: ApplicationStatus,
+    to_status: ApplicationStatus,
+    now: datetime,
+) -> None:
     """Change the status only if nobody changed it since it was read (a double click, the
     timer and the pupil at the same moment); each waiting state gets its own reminder."""
     result = db.session.execute(

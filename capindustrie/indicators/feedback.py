@@ -12,7 +12,7 @@ average or a share is shown only when it rests on at least 5 answers (below, the
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import case, distinct, func, literal, select
+from sqlalchemy import case, func, literal, select
 
 from capindustrie.extensions import db
 from capindustrie.indicators.filters import Filters, year_label
@@ -136,7 +136,9 @@ def _scope(f: Filters):
 
 
 def figures(f: Filters) -> FeedbackBoard:
-    scope = _scope(f)
+    """One pass over the dashboard's placements for these filters, their answers left-joined
+    (one of each kind at most per placement) and their recruitments counted beforehand: the
+    placements' join is read once, not once per kind of answer."""
     before_counts = [
         func.coalesce(func.sum(case((PupilFeedback.desire_before == s, 1), else_=0)), 0)
         for s in SCORES
@@ -145,8 +147,14 @@ def figures(f: Filters) -> FeedbackBoard:
         func.coalesce(func.sum(case((PupilFeedback.desire_after == s, 1), else_=0)), 0)
         for s in SCORES
     ]
-    pupils = db.session.execute(
-        select(
+    recruited = (
+        select(Recruitment.placement_id, func.count(Recruitment.id).label("n"))
+        .group_by(Recruitment.placement_id)
+        .subquery()
+    )
+    row = db.session.execute(
+        placements_select(
+            f,
             func.count(PupilFeedback.id),
             func.avg(PupilFeedback.desire_before * literal(1.0)),
             func.avg(PupilFeedback.desire_after * literal(1.0)),
@@ -164,18 +172,16 @@ def figures(f: Filters) -> FeedbackBoard:
             ),
             *before_counts,
             *after_counts,
-        ).where(PupilFeedback.placement_id.in_(scope))
-    ).one()
-    companies = db.session.execute(
-        select(
             func.count(CompanyFeedback.id),
             func.avg(CompanyFeedback.satisfaction * literal(1.0)),
             func.coalesce(func.sum(case((CompanyFeedback.would_host_again, 1), else_=0)), 0),
-        ).where(CompanyFeedback.placement_id.in_(scope))
+            func.coalesce(func.sum(recruited.c.n), 0),
+        )
+        .outerjoin(PupilFeedback, PupilFeedback.placement_id == Placement.id)
+        .outerjoin(CompanyFeedback, CompanyFeedback.placement_id == Placement.id)
+        .outerjoin(recruited, recruited.c.placement_id == Placement.id)
     ).one()
-    recruitments = db.session.scalar(
-        select(func.count(distinct(Recruitment.id))).where(Recruitment.placement_id.in_(scope))
-    )
+    pupils, companies, recruitments = row[:15], row[15:18], row[18]
     answered, host_answers = pupils[0] or 0, companies[0] or 0
     values = {
         "pupil_answers": answered,

@@ -31,11 +31,12 @@ def month_key(moment):
 
 def month_bucket(moment):
     """The month of a timestamp, cheaply: PostgreSQL's date_trunc (a timestamp; to_char costs
-    several times more per row), SQLite's 'YYYY-MM'. month_label() gives the 'YYYY-MM' of
-    either."""
+    several times more per row), SQLite's first seven characters of the stored ISO text
+    (strftime parses every value: a fifth of the dashboard's statement). month_label() gives
+    the 'YYYY-MM' of either."""
     if dialect() == "postgresql":
         return func.date_trunc("month", moment)
-    return func.strftime("%Y-%m", moment)
+    return func.substr(moment, 1, 7)
 
 
 def month_label(bucket) -> str:

@@ -41,6 +41,9 @@ class Application(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     reminder_sent_at: Mapped[datetime | None]
+    # Days from the application to the company's first answer (accepted or refused by someone,
+    # not a timer's expiry); NULL until then. For the indicators' median answer time.
+    answer_days: Mapped[float | None] = mapped_column(sa.Float)
 
     pupil: Mapped[Pupil] = relationship()
     period: Mapped[Period] = relationship()
@@ -49,6 +52,12 @@ class Application(Base):
         cascade="all, delete-orphan",
         order_by="ApplicationTransition.id",
     )
+
+    def note_company_answer(self, at: datetime) -> None:
+        """Keep the first answer's delay; later answers (a refusal after an acceptance) do not
+        change it."""
+        if self.answer_days is None:
+            self.answer_days = (at - self.created_at).total_seconds() / 86400
 
 
 class ApplicationTransition(Base):

@@ -7,14 +7,24 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from capindustrie.extensions import db
-from capindustrie.geo.distance import distance_km, estimate_travel_minutes
+from capindustrie.geo.distance import TravelMode, distance_km, estimate_travel_minutes
 from capindustrie.indicators import coverage, services
 from capindustrie.indicators.filters import FilterError, Filters, parse_filters
 from capindustrie.indicators.privacy import MASKED, masked_count, masked_sort_key
 from capindustrie.indicators.territory import by_epci, by_school
-from capindustrie.models import Application, Commune, Filiere, Level, Role, User
+from capindustrie.models import (
+    Application,
+    Commune,
+    Filiere,
+    Level,
+    OfferStatus,
+    Role,
+    School,
+    User,
+)
 from tests import factories as f
 from tests import indicator_data
 from tests.factories import login
@@ -367,3 +377,47 @@ def test_migration_0016_fills_the_answer_delay_of_existing_applications(tmp_path
         assert days[unanswered] is None
         db.session.remove()
         db.engine.dispose()
+
+
+def test_coverage_in_45_minutes_counts_the_train_as_the_search_does(app):
+    """The collège of Souppes is 400 m from its station on line R; an offer 100 m from the
+    Nemours station, 10.7 km away (beyond the bus's 7 km), is reached in 45 minutes by train,
+    and the search shows it so; an offer 1.9 km from that station is not (nor by bus). Each count equals
+    the search's own estimate for the pair."""
+    from capindustrie.geo.transit import stations
+
+    nemours = next(s for s in stations() if s.name == "Nemours-Saint-Pierre")
+    school = db.session.scalar(select(School).where(School.uai == "0770048J"))
+    origin = (school.latitude, school.longitude)
+
+    def offer_near_nemours(north_km: float, seats: int, reserved=False):
+        offer = f.complete_offer(
+            f.company(),
+            status=OfferStatus.PUBLISHED,
+            commune_insee="77333",
+            periods=((date(2027, 1, 11), date(2027, 1, 15), seats),),
+        )
+        offer.latitude = nemours.latitude + north_km / 111.195
+        offer.longitude = nemours.longitude
+        offer.reserved_priority_education = reserved
+        return offer
+
+    near = offer_near_nemours(0.1, 3)
+    offer_near_nemours(0.1, 5, reserved=True)  # for REP/REP+ only: Souppes is not
+    far = offer_near_nemours(-1.9, 7)
+    db.session.commit()
+
+    def estimate(offer):
+        km = distance_km(*origin, offer.latitude, offer.longitude)
+        return km, estimate_travel_minutes(km, origin, (offer.latitude, offer.longitude))
+
+    km, by_train = estimate(near)
+    assert km > coverage.travel_limit_km() and km < 20
+    assert (by_train.mode, by_train.minutes <= 45) == (TravelMode.TRAIN, True)
+    assert estimate(far)[1].minutes > 45
+
+    today = date(2026, 12, 1)
+    row = next(r for r in coverage.coverage(today) if r.uai == "0770048J")
+    # The far one lies 1.9 km south of the station, towards Souppes: within 10 km.
+    assert (row.seats_10km, row.seats_20km, row.seats_45min) == (7, 3 + 7, 3)
+    assert coverage.coverage_naive(today) == coverage.coverage(today)

@@ -150,18 +150,36 @@ def _bus_minutes(km: float) -> float:
     return BUS_FIXED_MIN + km * DETOUR_FACTOR / BUS_SPEED_KMH * 60
 
 
+def rail_trip_minutes(start_km: float, rail_km: float, end_km: float) -> float:
+    """A train trip, unrounded: the walk to the station, the wait, the ride, the last walk."""
+    return (
+        _walk_minutes(start_km) + TRAIN_WAIT_MIN
+        + rail_km * RAIL_DETOUR_FACTOR / TRAIN_SPEED_KMH * 60 + _walk_minutes(end_km)
+    )
+
+
+def within_minutes(minutes: float, limit: int) -> bool:
+    """Whether an unrounded time is shown as at most `limit` minutes (it is rounded up)."""
+    return _round_up(minutes) <= limit
+
+
 def _train_minutes(origin: tuple[float, float], destination: tuple[float, float]) -> float | None:
     from capindustrie.geo.transit import direct_rail_pairs
 
     best = None
     for start, start_km, end, end_km in direct_rail_pairs(origin, destination):
         rail_km = haversine_km(start.latitude, start.longitude, end.latitude, end.longitude)
-        minutes = (
-            _walk_minutes(start_km) + TRAIN_WAIT_MIN
-            + rail_km * RAIL_DETOUR_FACTOR / TRAIN_SPEED_KMH * 60 + _walk_minutes(end_km)
-        )
+        minutes = rail_trip_minutes(start_km, rail_km, end_km)
         best = minutes if best is None else min(best, minutes)
     return best
+
+
+def train_within(
+    origin: tuple[float, float], destination: tuple[float, float], limit: int
+) -> bool:
+    """Whether the train leg alone is estimated at most `limit` minutes."""
+    minutes = _train_minutes(origin, destination)
+    return minutes is not None and within_minutes(minutes, limit)
 
 
 def estimate_travel_minutes(

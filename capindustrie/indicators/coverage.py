@@ -7,17 +7,23 @@ earth-centred coordinates, as the search does) to the open seats of published of
 latitude/longitude box of 20 km, and sums the seats by squared chord — the chord is shorter than
 the geodesic by less than 6e-6 (0.06 m at 10 km), so it decides « within r km » exactly enough.
 
-« 45 minutes » uses the search's travel model (capindustrie/geo/distance.py) without its train
-leg: walking or bus, monotone in the distance, so « ≤ 45 min » is « ≤ D km » with D found by
-bisection from the model itself (about 7 km). Rail legs need station look-ups for each pair of
-school and offer; leaving them out makes the figure a floor, never an overstatement.
+« 45 minutes » is the search's travel model (capindustrie/geo/distance.py), train included:
+- walking or bus is monotone in the distance, so « ≤ 45 min » there is « ≤ D km » with D found
+  by bisection from the model itself (about 7 km), summed in the SQL query;
+- the train (a station within 2 km of each end, on the same line) adds, in Python after the
+  query, the offers beyond D km that a school reaches by a direct line: from each station near
+  the school, along its line, the open offers near each station whose whole trip (walk, wait,
+  ride, walk) the model rounds to 45 minutes or less. The trip is computed by the model's own
+  function (`rail_trip_minutes`), so an offer counts exactly when the search would show it at
+  45 minutes or less.
 
 Open seats: published offers, periods of the school's level (collège → 3e, lycée → 2nde) not yet
 over, seats minus seats taken; offers reserved to priority education count only for REP/REP+.
 """
 
 import math
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from xml.sax.saxutils import escape
@@ -25,7 +31,23 @@ from xml.sax.saxutils import escape
 from sqlalchemy import and_, case, func, literal, or_, select
 
 from capindustrie.extensions import db
-from capindustrie.geo.distance import bounding_box, distance_km, estimate_travel_minutes
+from capindustrie.geo.distance import (
+    bounding_box,
+    distance_km,
+    earth_centred_km,
+    estimate_travel_minutes,
+    haversine_km,
+    rail_trip_minutes,
+    train_within,
+    within_minutes,
+)
+from capindustrie.geo.transit import (
+    KM_PER_DEGREE,
+    STATION_WALK_MAX_KM,
+    Station,
+    stations,
+    stations_near,
+)
 from capindustrie.indicators.sql import chord2, school_points_table
 from capindustrie.models import (
     Commune,
@@ -186,16 +208,125 @@ def coverage(today: date) -> list[SchoolCoverage]:
         .outerjoin(seats, and_(seats.c.offer_id == Offer.id, seats.c.level == school_level))
         .group_by(*school_columns)
     )
+    by_train = _RailReach(_open_offers(today))
     rows = [
-        SchoolCoverage(*row[:9], int(row[9]), int(row[10]), int(row[11]))
+        SchoolCoverage(*row[:9], int(row[9]), int(row[10]), int(row[11]) + by_train.seats(row))
         for row in db.session.execute(statement)
     ]
     rows.sort(key=lambda r: (r.seats_10km, r.seats_20km, r.seats_45min, r.name, r.uai))
     return rows
 
 
+@dataclass
+class _OpenOffer:
+    id: int
+    latitude: float
+    longitude: float
+    point: tuple[float, float, float]  # earth-centred km, as stored for the SQL chord
+    reserved: bool
+    seats: dict[str, int] = field(default_factory=dict)  # open seats by level
+
+
+def _open_offers(today: date) -> list[_OpenOffer]:
+    seats = _open_seats(today)
+    offers: dict[int, _OpenOffer] = {}
+    for row in db.session.execute(
+        select(
+            Offer.id,
+            Offer.latitude,
+            Offer.longitude,
+            Offer.site_x_km,
+            Offer.site_y_km,
+            Offer.site_z_km,
+            Offer.reserved_priority_education,
+            seats.c.level,
+            seats.c.seats,
+        )
+        .join(seats, seats.c.offer_id == Offer.id)
+        .where(Offer.latitude.is_not(None), Offer.site_x_km.is_not(None))
+    ):
+        offer = offers.setdefault(
+            row[0], _OpenOffer(row[0], row[1], row[2], (row[3], row[4], row[5]), bool(row[6]))
+        )
+        offer.seats[str(row[7])] = offer.seats.get(str(row[7]), 0) + int(row[8])
+    return list(offers.values())
+
+
+class _RailReach:
+    """The open seats a school reaches by train within 45 minutes and not by bus (beyond the
+    bus's D km, which the SQL query already counted)."""
+
+    # Cells of the walking distance to a station: a station's offers are in its 3 × 3 cells.
+    CELL_LAT = STATION_WALK_MAX_KM / KM_PER_DEGREE
+    CELL_LON = CELL_LAT / 0.65  # as transit.stations_near: never too narrow in the 77
+
+    def __init__(self, offers: list[_OpenOffer]):
+        self._cells: dict[tuple[int, int], list[_OpenOffer]] = defaultdict(list)
+        for offer in offers:
+            self._cells[self._cell(offer.latitude, offer.longitude)].append(offer)
+        self._lines: dict[str, list[Station]] = defaultdict(list)
+        for station in stations():
+            self._lines[station.line_id].append(station)
+        self._near: dict[Station, list[tuple[float, _OpenOffer]]] = {}
+
+    def _cell(self, latitude: float, longitude: float) -> tuple[int, int]:
+        return math.floor(latitude / self.CELL_LAT), math.floor(longitude / self.CELL_LON)
+
+    def _offers_near(self, station: Station) -> list[tuple[float, _OpenOffer]]:
+        """Open offers within walking distance of the station, nearest first (the distance
+        computed as transit.stations_near computes it from the offer's side)."""
+        if station not in self._near:
+            row, column = self._cell(station.latitude, station.longitude)
+            near = []
+            for cell in ((row + i, column + j) for i in (-1, 0, 1) for j in (-1, 0, 1)):
+                for offer in self._cells.get(cell, ()):
+                    km = haversine_km(
+                        offer.latitude, offer.longitude, station.latitude, station.longitude
+                    )
+                    if km <= STATION_WALK_MAX_KM:
+                        near.append((km, offer))
+            near.sort(key=lambda pair: pair[0])
+            self._near[station] = near
+        return self._near[station]
+
+    def _reachable(self, latitude: float, longitude: float) -> dict[int, _OpenOffer]:
+        reached: dict[int, _OpenOffer] = {}
+        for start, start_km in stations_near(latitude, longitude):
+            for end in self._lines[start.line_id]:
+                if end.name == start.name:
+                    continue
+                rail_km = haversine_km(start.latitude, start.longitude, end.latitude, end.longitude)
+                if not within_minutes(rail_trip_minutes(start_km, rail_km, 0.0), TRAVEL_LIMIT_MIN):
+                    continue  # even an offer at the station is too far
+                for end_km, offer in self._offers_near(end):
+                    trip = rail_trip_minutes(start_km, rail_km, end_km)
+                    if not within_minutes(trip, TRAVEL_LIMIT_MIN):
+                        break  # nearest first: the next ones are farther still
+                    reached[offer.id] = offer
+        return reached
+
+    def seats(self, school_row) -> int:
+        latitude, longitude = school_row[7], school_row[8]
+        level, priority = level_of(school_row[3]).value, school_row[6]
+        here = earth_centred_km(latitude, longitude)
+        by_bus = travel_limit_km() * travel_limit_km()
+        total = 0
+        for offer in self._reachable(latitude, longitude).values():
+            if offer.reserved and priority is None:
+                continue
+            x, y, z = offer.point
+            # The SQL query's own test (same operations): already counted by bus.
+            if (here[0] - x) * (here[0] - x) + (here[1] - y) * (here[1] - y) + (here[2] - z) * (
+                here[2] - z
+            ) <= by_bus:
+                continue
+            total += offer.seats.get(level, 0)
+        return total
+
+
 def coverage_naive(today: date) -> list[SchoolCoverage]:
-    """The naive way, for the benchmark: one query per school and a geodesic per offer."""
+    """The naive way, for the benchmark: one query per school, a geodesic per offer and the
+    search's own train estimate for each pair."""
     limit = travel_limit_km()
     result = []
     schools = db.session.execute(
@@ -226,9 +357,12 @@ def coverage_naive(today: date) -> list[SchoolCoverage]:
             if reserved and school.priority_education is None:
                 continue
             km = distance_km(school.latitude, school.longitude, lat, lon)
-            for i, limit_km in enumerate((RADII_KM[0], RADII_KM[1], limit)):
+            for i, limit_km in enumerate(RADII_KM):
                 if km <= limit_km:
                     totals[i] += left
+            origin = (school.latitude, school.longitude)
+            if km <= limit or train_within(origin, (lat, lon), TRAVEL_LIMIT_MIN):
+                totals[2] += left
         result.append(
             SchoolCoverage(
                 school.id,

@@ -18,7 +18,8 @@ from capindustrie.htmx import render
 class Confirmation:
     """What the person confirms. `consequences`: the sentences saying what will happen;
     `fields`: form fields to fill with the confirmation (an optional message);
-    `hx_target`: where htmx swaps the POST's answer (None: the POST is a plain submission)."""
+    `hx_target`: where htmx swaps the POST's answer (None: the POST is a plain submission);
+    `error`: why the last POST did nothing (a rule, not a field: shown above the form)."""
 
     title: str
     consequences: list[str]
@@ -30,6 +31,7 @@ class Confirmation:
     danger: bool = False
     hx_target: str | None = None
     hx_swap: str = "outerHTML"
+    error: str | None = None
 
 
 @dataclass

@@ -82,7 +82,8 @@ def test_every_pupil_with_their_situation_most_urgent_first(client, teacher, kla
     confirmed = db.session.scalar(
         db.select(Application).where(Application.pupil_id == p["confirmed"].id)
     )
-    assert f'action="/candidatures/{confirmed.id}/valider"' in html
+    # Validation is a link to its confirmation (issue 17), refusal a form with its reason.
+    assert f'href="/candidatures/{confirmed.id}/valider"' in html
     assert f'action="/candidatures/{confirmed.id}/refuser"' in html
     assert html.count("Valider le stage") == 1
     assert html.count("Refuser le stage") == 1

@@ -170,3 +170,48 @@ def test_an_event_that_has_ended_cannot_be_cancelled(client, teacher, klass):
     assert response.status_code == 422 and "terminé" in response.get_data(as_text=True)
     db.session.refresh(first)
     assert first.status == R.CONFIRMED
+
+
+# --- The shared confirmation (issue 17) ----------------------------------------------------------
+
+
+def test_cancelling_uses_the_shared_confirmation_with_and_without_htmx(client, teacher, klass):
+    session, first, second = _two_groups(teacher, klass)
+    login(client, factories.user(Role.STAFF))
+    url = f"/evenements/gestion/{session.event_id}/annuler"
+
+    manage = client.get("/evenements/gestion").get_data(as_text=True)
+    assert f'hx-get="{url}"' in manage and 'class="confirm-action"' in manage
+
+    page = html.unescape(client.get(url).get_data(as_text=True))
+    assert '<section class="confirm-panel confirm-panel-danger"' in page
+    assert '<h1 class="confirm-title"' in page and "Annuler « " in page
+    assert 'name="reason"' in page and 'name="csrf_token"' in page
+    assert "Annuler l'événement et prévenir les inscrits" in page
+    assert 'href="/evenements/gestion"' in page and "data-confirm-cancel" in page
+
+    panel = client.get(url, headers={"HX-Request": "true"})
+    fragment = panel.get_data(as_text=True)
+    assert panel.status_code == 200 and "<html" not in fragment
+    assert fragment.lstrip().startswith('<section class="confirm-panel')
+    assert "1 inscription confirmée (26 personnes)" in html.unescape(fragment)
+    db.session.refresh(session.event)
+    assert session.event.status == EventStatus.PUBLISHED  # asking changes nothing
+
+
+def test_a_refused_cancellation_answers_the_confirmation_with_its_message(client, teacher, klass):
+    session, first, second = _two_groups(teacher, klass)
+    login(client, factories.user(Role.STAFF))
+    url = f"/evenements/gestion/{session.event_id}/annuler"
+
+    short = client.post(url, data={"reason": "Non"})
+    text = html.unescape(short.get_data(as_text=True))
+    assert short.status_code == 422 and "confirm-panel" in text
+    assert "Le motif doit faire au moins 10 caractères." in text
+
+    reason = "La salle est inondée : l'événement ne peut pas avoir lieu."
+    assert client.post(url, data={"reason": reason}).status_code == 303
+    again = client.post(url, data={"reason": reason})
+    text = html.unescape(again.get_data(as_text=True))
+    assert again.status_code == 422 and "confirm-panel" in text
+    assert "Seul un événement publié ou en attente peut être annulé." in text

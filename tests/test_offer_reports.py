@@ -233,6 +233,13 @@ def decide(staff, offer, decision, message=STAFF_MESSAGE, **kwargs):
     )
 
 
+def hide(staff, offer, message=STAFF_MESSAGE, **kwargs):
+    """The confirmation's POST (« Retirer l'offre »): the decision form asks first."""
+    return staff.post(
+        f"/moderation/signalements/{offer.id}/retirer", data={"message": message}, **kwargs
+    )
+
+
 def audit_entries(action):
     return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
 
@@ -243,7 +250,13 @@ def test_hiding_an_offer_takes_it_out_of_search_and_tells_everyone(app, world):
     assert offer.id in search_ids(offer)
     staff = signed_in(app, world["staff"])
 
-    response = decide(staff, offer, "hidden")
+    # The decision form asks first (issue 17), the message carried over to the confirmation.
+    asked = decide(staff, offer, "hidden")
+    assert asked.status_code == 200 and "confirm-panel" in text(asked)
+    assert STAFF_MESSAGE.replace("'", "&#39;") in text(asked)
+    assert offer.status == OfferStatus.PUBLISHED and count(AuditEntry) == 0
+
+    response = hide(staff, offer)
 
     assert (
         response.status_code == 303 and response.headers["Location"] == "/moderation/signalements"
@@ -350,6 +363,8 @@ def test_only_staff_reach_the_reports(app, world, role):
     assert client.get("/moderation/signalements").status_code == 403
     assert client.get(f"/moderation/signalements/{offer.id}").status_code == 403
     assert decide(client, offer, "hidden").status_code == 403
+    assert client.get(f"/moderation/signalements/{offer.id}/retirer").status_code == 403
+    assert hide(client, offer).status_code == 403
     db.session.expire_all()
     assert offer.status == OfferStatus.PUBLISHED and count(AuditEntry) == 0
     anonymous = app.test_client().get("/moderation/signalements")
@@ -363,7 +378,7 @@ def test_the_company_never_learns_who_reported(app, world):
     decide(staff, offer, "fix_requested")
     decide_again = signed_in(app, world["pupil"])
     report(decide_again, offer, "inappropriate", "Encore un problème.")
-    decide(staff, offer, "hidden")
+    hide(staff, offer)
 
     company = signed_in(app, world["company_user"])
     from capindustrie.offers.wizard import LAST_STEP

@@ -350,3 +350,96 @@ def test_without_csrf_token_nothing_happens(client, teacher, klass, period):
 
     assert client.post(f"/candidatures/{application.id}/valider", csrf=False).status_code == 400
     assert snapshot(application) == before
+
+
+# --- Confirmation before validating (issue 17) ---------------------------------------------------
+
+
+def test_validation_asks_first_without_javascript(client, teacher, klass, period):
+    application = confirmed_application(klass, period, first_name="Inès", last_name="Benali")
+    before = snapshot(application)
+    login(client, teacher)
+
+    response = client.get(f"/candidatures/{application.id}/valider")
+    html = response.get_data(as_text=True).replace("&#39;", "'")
+
+    assert response.status_code == 200 and "<html" in html
+    assert (
+        "Valider le stage d'Inès chez Mécanique de la Brie du lundi 11 janvier 2027 au "
+        "vendredi 15 janvier 2027 ?" in html
+    )
+    assert "la convention de stage s'établit" in html
+    # The POST form of the no-JS page: CSRF token, the same URL, Confirmer and Annuler.
+    assert f'action="/candidatures/{application.id}/valider"' in html
+    assert 'name="csrf_token"' in html
+    assert "Confirmer la validation" in html
+    assert f'href="/classes/{klass.id}/suivi#eleve-{application.pupil_id}"' in html
+    assert snapshot(application) == before  # asking changes nothing
+
+    confirmed = client.post(f"/candidatures/{application.id}/valider")
+    assert confirmed.status_code == 303
+    assert db.session.get(Application, application.id).status == S.VALIDATED
+
+
+def test_validation_asks_first_with_htmx(client, teacher, klass, period):
+    application = confirmed_application(klass, period, first_name="Léa")
+    login(client, teacher)
+
+    response = client.get(f"/candidatures/{application.id}/valider", headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+
+    assert response.status_code == 200 and "<html" not in html
+    assert html.lstrip().startswith('<section class="confirm-panel"')
+    assert f'hx-post="/candidatures/{application.id}/valider"' in html
+    assert 'hx-target="closest tr"' in html and "data-confirm-cancel" in html
+    assert db.session.get(Application, application.id).status == S.CONFIRMED
+
+
+def test_the_dashboard_opens_the_confirmation_not_the_validation(client, teacher, klass, period):
+    application = confirmed_application(klass, period)
+    login(client, teacher)
+
+    html = client.get(f"/classes/{klass.id}/suivi").get_data(as_text=True)
+
+    assert f'hx-get="/candidatures/{application.id}/valider"' in html
+    assert f'hx-post="/candidatures/{application.id}/valider"' not in html
+
+
+def test_confirmation_of_a_decided_application_says_so(client, teacher, klass, period):
+    application = application_in(f.pupil(klass), period, S.VALIDATED)
+    db.session.commit()
+    login(client, teacher)
+
+    response = client.get(f"/candidatures/{application.id}/valider")
+
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(
+        f"/classes/{klass.id}/suivi#eleve-{application.pupil_id}"
+    )
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "n&#39;attend plus votre validation" in page
+
+
+def test_confirmation_of_another_teachers_pupil_is_not_found(client, klass, period):
+    application = confirmed_application(klass, period)
+    stranger = f.user(Role.TEACHER)
+    f.school_class(stranger, name="3e C")
+    login(client, stranger)
+
+    response = client.get(f"/candidatures/{application.id}/valider")
+
+    assert response.status_code == 404
+    assert "Durand" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", [Role.PUPIL, Role.COMPANY, Role.STAFF])
+def test_confirmation_is_for_teachers_only(client, klass, period, company_user, role):
+    application = confirmed_application(klass, period)
+    user = {
+        Role.PUPIL: application.pupil.user,
+        Role.COMPANY: company_user,
+        Role.STAFF: f.user(Role.STAFF),
+    }[role]
+    login(client, user)
+
+    assert client.get(f"/candidatures/{application.id}/valider").status_code == 403

@@ -111,6 +111,8 @@ def deadline(application: Application, config) -> datetime | None:
 
 
 def next_step_for(application: Application, config) -> str:
+    if application.status == S.WITHDRAWN and closed_as_unavailable(application):
+        return OFFER_UNAVAILABLE_NEXT_STEP
     due = deadline(application, config)
     return next_step(application.status, french_date(due) if due else None)
 
@@ -286,6 +288,105 @@ def choose(application: Application, pupil_user: User, now: datetime) -> list[Ap
         _notify_company_withdrawn(other, was_accepted, automatic=True)
     _notify_chosen(application)
     return others
+
+
+# --- The offer is no longer available (taken down by staff after reports) -----------------------
+# The state machine has no « offer gone » state: the closest existing path is the system's
+# withdrawal (submitted/accepted/proposed → withdrawn, actor « automatique »), the one choose()
+# uses for overlapping applications. It frees the held seats. Chosen and validated internships
+# (confirmed, validated) are not touched: staff are told to contact the school instead.
+
+WAITING_ON_OFFER = (S.SUBMITTED, S.ACCEPTED, S.PROPOSED)
+CHOSEN_ON_OFFER = (S.CONFIRMED, S.VALIDATED)
+OFFER_UNAVAILABLE_MESSAGE = (
+    "Retirée automatiquement : l'offre n'est plus disponible (retirée par le Département)."
+)
+OFFER_UNAVAILABLE_NEXT_STEP = (
+    "Cette offre n'est plus disponible : elle a été retirée de Cap Industrie. Ta candidature "
+    "est close ; tu peux candidater à d'autres offres."
+)
+
+
+def applications_on_offer(offer: Offer, statuses) -> list[Application]:
+    return list(
+        db.session.scalars(
+            select(Application)
+            .join(Period)
+            .where(Period.offer_id == offer.id, Application.status.in_(list(statuses)))
+            .order_by(Application.id)
+        )
+    )
+
+
+def closed_as_unavailable(application: Application) -> bool:
+    transitions = application.transitions
+    return bool(transitions) and transitions[-1].message == OFFER_UNAVAILABLE_MESSAGE
+
+
+def close_for_unavailable_offer(offer: Offer, now: datetime) -> list[Application]:
+    """Withdraw (as the system) every application still waiting on `offer`, tell each pupil
+    once (« tu ») and their teachers once; returns the closed applications. Idempotent: a
+    second call finds nothing waiting. The caller takes the offer down first (so a freed seat
+    does not reopen it) and commits."""
+    waiting = applications_on_offer(offer, WAITING_ON_OFFER)
+    # One lock order for every pupil (see lock_pupil), then read each application again.
+    for pupil_id in sorted({a.pupil_id for a in waiting}):
+        lock_pupil(pupil_id)
+    closed = []
+    for application in waiting:
+        db.session.refresh(application)
+        if application.status not in WAITING_ON_OFFER:
+            continue
+        transition(application, S.WITHDRAWN, None, OFFER_UNAVAILABLE_MESSAGE, now)
+        closed.append(application)
+    _notify_offer_unavailable(offer, closed)
+    return closed
+
+
+def _notify_offer_unavailable(offer: Offer, closed: list[Application]) -> None:
+    by_pupil: dict[int, list[Application]] = {}
+    for application in closed:
+        by_pupil.setdefault(application.pupil_id, []).append(application)
+    by_teacher: dict[str, list[Pupil]] = {}
+    for applications in by_pupil.values():
+        pupil = applications[0].pupil
+        _mail_pupil_offer_unavailable(pupil, offer, applications)
+        for address in teacher_recipients(pupil):
+            by_teacher.setdefault(address, []).append(pupil)
+    for address, pupils in by_teacher.items():
+        names = "\n".join(
+            f"- {pupil_short_name(p)} ({p.school_class.name})"
+            for p in sorted(pupils, key=lambda p: (p.school_class.name, p.user.last_name))
+        )
+        queue_email(
+            address,
+            f"Offre retirée : {offer.title}",
+            f"Bonjour,\n\nL'offre « {offer.title} » ({offer.company.name}) n'est plus "
+            "disponible : le Département l'a retirée de Cap Industrie. Les candidatures en "
+            "attente de ces élèves de votre classe sont closes ; ils peuvent candidater à "
+            f"d'autres offres :\n{names}",
+        )
+
+
+def _mail_pupil_offer_unavailable(
+    pupil: Pupil, offer: Offer, applications: list[Application]
+) -> None:
+    """Pupils have no e-mail as a rule: their dashboard says it; one who gave an address gets
+    one message, however many of their applications were closed."""
+    user = pupil.user
+    if not (user.email and user.active):
+        return
+    periods = "\n".join(f"- {period_dates(a.period)}" for a in applications)
+    queue_email(
+        user.email,
+        f"L'offre « {offer.title} » n'est plus disponible",
+        f"Bonjour {user.first_name},\n\n"
+        f"L'offre de stage « {offer.title} » ({offer.company.name}) à laquelle tu avais "
+        "candidaté n'est plus disponible : elle a été retirée de Cap Industrie. Ta "
+        f"candidature est close :\n{periods}\n\n"
+        "Tu peux candidater à d'autres offres dès maintenant :\n"
+        f"{external_url('applications.pupil_dashboard')}",
+    )
 
 
 def withdrawn_by_choice(application: Application) -> list[Application]:

@@ -9,10 +9,18 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    StopValidation,
+    ValidationError,
+)
 
 from capindustrie.auth import services
 from capindustrie.auth.passwords import password_problem, verify_password
+from capindustrie.auth.wording import Words, words_for
 from capindustrie.extensions import db
 from capindustrie.forms import BaseForm
 from capindustrie.inputs import parse_id
@@ -70,14 +78,30 @@ def _new_password_fields(label: str = "Mot de passe"):
     return password, confirm
 
 
+def required_said(key: str):
+    """DataRequired whose message is the form's reader's (`form.words`, « tu » or « vous »),
+    chosen when the form is built for its user."""
+
+    def check(form, field):
+        if not field.data or (isinstance(field.data, str) and not field.data.strip()):
+            field.errors[:] = []
+            raise StopValidation(getattr(form.words, key))
+
+    check.field_flags = {"required": True}
+    return check
+
+
 class NewPasswordMixin:
     """Checks the password policy, with the person's own words refused in the password."""
+
+    # Adults by default; forms built for a signed-in user set their own (auth/wording.py).
+    words: Words = words_for(None)
 
     def password_context(self) -> tuple[str, ...]:
         return ()
 
     def validate_password(self, field):
-        problem = password_problem(field.data or "", *self.password_context())
+        problem = password_problem(field.data or "", *self.password_context(), tu=self.words.tu)
         if problem:
             raise ValidationError(problem)
 
@@ -188,14 +212,25 @@ class LoginForm(BaseForm):
 
 
 class ChangePasswordForm(NewPasswordMixin, BaseForm):
+    """Every message in the words of its user: « tu » for a pupil (issue 17)."""
+
     current_password = PasswordField(
-        "Mot de passe actuel", validators=[_required("votre mot de passe actuel")]
+        "Mot de passe actuel", validators=[required_said("current_required")]
     )
-    password, password_confirm = _new_password_fields("Nouveau mot de passe")
+    password = PasswordField("Nouveau mot de passe", validators=[required_said("new_required")])
+    password_confirm = PasswordField(
+        "Confirmez le mot de passe",
+        validators=[
+            required_said("again_required"),
+            EqualTo("password", message=CONFIRM_MESSAGE),
+        ],
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.words = words_for(user)
+        self.password_confirm.label.text = self.words.confirm_label
         if user is not None and user.must_change_password:
             # A temporary password was just typed to log in: asking it again helps no one.
             del self.current_password
@@ -213,7 +248,7 @@ class ChangePasswordForm(NewPasswordMixin, BaseForm):
     def validate_password(self, field):
         super().validate_password(field)
         if self.user is not None and verify_password(self.user.password_hash, field.data or ""):
-            raise ValidationError("Choisissez un mot de passe différent de l'actuel.")
+            raise ValidationError(self.words.same_as_current)
 
 
 class ResetRequestForm(BaseForm):

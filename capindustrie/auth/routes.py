@@ -18,6 +18,7 @@ from capindustrie.auth.forms import (
 )
 from capindustrie.auth.session import start_session, stop_session
 from capindustrie.auth.throttle import LoginThrottled, ThrottlePolicy
+from capindustrie.auth.wording import words_for
 from capindustrie.errors import render_error
 from capindustrie.extensions import db, limiter
 from capindustrie.htmx import redirect_to, render
@@ -224,7 +225,8 @@ def login():
             elif user is not None:
                 _start_session(user)
                 if user.must_change_password:
-                    flash("Choisissez votre mot de passe personnel pour continuer.", "info")
+                    # Read on the next page, once signed in: in the user's words (« tu »).
+                    flash(words_for(user).choose_personal, "info")
                     # The page the pupil came from (an offer) still waits after the new password.
                     return redirect(url_for("auth.change_password", next=next_url), 303)
                 return redirect(next_url or url_for(home_endpoint(user)), 303)
@@ -271,14 +273,14 @@ def change_password():
         _start_session(user)
         if passed:
             two_factor_routes.mark_second_step_passed()
-        if user.role == Role.PUPIL:
-            flash("Ton mot de passe est modifié. Tes autres sessions ont été fermées.", "success")
-        else:
-            flash("Votre mot de passe est modifié. Vos autres sessions ont été fermées.", "success")
+        flash(form.words.changed, "success")
         next_url = safe_next(request.args.get("next"))
         return redirect(next_url or url_for(home_endpoint(user)), 303)
     return _form_page(
-        "auth/change_password.html", form, next_url=safe_next(request.args.get("next"))
+        "auth/change_password.html",
+        form,
+        next_url=safe_next(request.args.get("next")),
+        words=form.words,
     )
 
 

@@ -4,13 +4,14 @@ take attendance; teachers (and pupils where allowed) register, resize, name, can
 import secrets
 from datetime import date, time, timedelta
 
-from flask import Response, abort, flash, render_template, request
+from flask import Response, abort, flash, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from capindustrie.audit.services import record
 from capindustrie.authz import get_for_user_or_404, role_required
+from capindustrie.confirmations import Confirmation, ConfirmField, render_confirmation
 from capindustrie.events import bp, calendar, services
 from capindustrie.events import registrations as regs
 from capindustrie.events.forms import (
@@ -552,6 +553,8 @@ def change_capacity(session_id: int):
 @bp.route("/gestion/<int:event_id>/annuler", methods=["GET", "POST"])
 @role_required(Role.STAFF, Role.COMPANY)
 def cancel_event(event_id: int):
+    """The shared confirmation (capindustrie/confirmations.py): the GET states what cancelling
+    undoes and asks the reason sent to every registrant; the POST cancels."""
     event = get_for_user_or_404(Event, event_id)
     form = CancelEventForm()
     error = None
@@ -573,13 +576,31 @@ def cancel_event(event_id: int):
             )
             return redirect_to("events.company_events")
     status = 422 if request.method == "POST" else 200
-    return _page(
-        "events/cancel.html",
-        status,
-        event=event,
+    return render_confirmation(_cancel_confirmation(event, form, error), status=status)
+
+
+def _cancel_confirmation(event: Event, form: CancelEventForm, error: str | None) -> Confirmation:
+    confirmed, people, waiting = services.cancellation_impact(event)
+    told = "Chaque inscrit reçoit un e-mail avec le motif ci-dessous."
+    if current_user.role == Role.STAFF and event.company is not None:
+        told += " L'entreprise organisatrice est prévenue aussi."
+    return Confirmation(
+        title=f"Annuler « {event.title} » ?",
+        consequences=[
+            "L'annulation est définitive : l'événement disparaît de la liste publique et "
+            "toutes ses inscriptions sont annulées.",
+            f"{plural(confirmed, 'inscription confirmée', 'inscriptions confirmées')} "
+            f"({plural(people, 'personne')}) et "
+            f"{plural(waiting, 'inscription', 'inscriptions')} en liste d'attente.",
+            told,
+        ],
+        action_url=url_for("events.cancel_event", event_id=event.id),
+        button="Annuler l'événement et prévenir les inscrits",
+        cancel_url=url_for("events.company_events"),
         form=form,
+        fields=[ConfirmField(form.reason, extra={"rows": 4, "maxlength": 1000})],
+        danger=True,
         error=error,
-        impact=services.cancellation_impact(event),
     )
 
 

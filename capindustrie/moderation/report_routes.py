@@ -4,11 +4,12 @@ one decision for every open report of an offer — hide it, ask the company to f
 Each decision goes to the audit log with its reason, in the transaction that makes it.
 """
 
-from flask import flash, request
+from flask import flash, request, url_for
 from flask_login import current_user
 
 from capindustrie.audit.services import record
 from capindustrie.authz import get_for_user_or_404, role_required
+from capindustrie.confirmations import Confirmation, ConfirmField, render_confirmation
 from capindustrie.extensions import db
 from capindustrie.htmx import redirect_to, render
 from capindustrie.models import Offer, ReportOutcome, Role
@@ -16,7 +17,13 @@ from capindustrie.moderation import bp
 from capindustrie.moderation.routes import _company_offer_url
 from capindustrie.offers.lifecycle import STATUS_LABELS, TransitionError
 from capindustrie.reports import services
-from capindustrie.reports.forms import DECISION_LABELS, MESSAGE_MAX, ReportDecisionForm
+from capindustrie.reports.forms import (
+    DECISION_LABELS,
+    MESSAGE_MAX,
+    HideOfferForm,
+    ReportDecisionForm,
+)
+from capindustrie.text import plural, plural_word
 from capindustrie.urls import public_url
 
 DONE = {
@@ -49,11 +56,50 @@ def offer_reports(offer_id: int):
     if not form.validate_on_submit():
         return _render_reports(offer, form, status=422)
     outcome = ReportOutcome(form.decision.data)
+    if outcome == ReportOutcome.HIDDEN:
+        # Hiding closes the pupils' waiting applications: it asks first (issue 17), with the
+        # message carried over to the confirmation.
+        if not services.has_open_reports(offer):
+            return _render_reports(offer, form, error=services.NOTHING_TO_DECIDE, status=422)
+        hide_form = HideOfferForm(formdata=None, data={"message": form.message.data})
+        return render_confirmation(_hide_confirmation(offer, hide_form))
+    return _decide(
+        offer,
+        outcome,
+        form.message.data,
+        lambda error: _render_reports(offer, form, error=error, status=422),
+    )
+
+
+@bp.route("/signalements/<int:offer_id>/retirer", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def hide_offer(offer_id: int):
+    """« Retirer l'offre »: the GET states what hiding does to the applications; the POST hides
+    the offer and decides every open report."""
+    offer = get_for_user_or_404(Offer, offer_id)
+    if request.method == "GET":
+        if not services.has_open_reports(offer):
+            flash(services.NOTHING_TO_DECIDE, "info")
+            return redirect_to("moderation.offer_reports", offer_id=offer.id)
+        return render_confirmation(_hide_confirmation(offer, HideOfferForm(formdata=None)))
+    form = HideOfferForm()
+    if not form.validate_on_submit():
+        return render_confirmation(_hide_confirmation(offer, form), status=422)
+    return _decide(
+        offer,
+        ReportOutcome.HIDDEN,
+        form.message.data,
+        lambda error: render_confirmation(_hide_confirmation(offer, form, error), status=422),
+    )
+
+
+def _decide(offer: Offer, outcome: ReportOutcome, message: str, refused):
+    impact = services.hide_impact(offer) if outcome == ReportOutcome.HIDDEN else None
     try:
         decided = services.decide(
             offer,
             outcome,
-            form.message.data,
+            message,
             current_user,
             company_url=_company_offer_url(offer),
             reports_url=public_url("reports.mine"),
@@ -62,16 +108,70 @@ def offer_reports(offer_id: int):
             current_user,
             services.AUDIT_ACTIONS[outcome],
             offer,
-            form.message.data,
+            message,
             title=offer.title,
             reports=len(decided),
         )
     except (services.NothingToDecide, TransitionError) as exc:
         db.session.rollback()
-        return _render_reports(offer, form, error=str(exc), status=422)
+        return refused(str(exc))
     db.session.commit()
-    flash(DONE[outcome].format(offer.title), "success")
+    done = DONE[outcome].format(offer.title)
+    if impact is not None:
+        done += " " + _hidden_applications_sentence(impact)
+    flash(done, "success")
     return redirect_to("moderation.reports")
+
+
+def _hidden_applications_sentence(impact: "services.HideImpact") -> str:
+    closed = plural(
+        impact.waiting, "candidature en attente close", "candidatures en attente closes"
+    )
+    sentence = f"{closed} (élèves et professeurs prévenus)."
+    if impact.chosen:
+        kept = plural(
+            impact.chosen, "stage choisi ou validé reste", "stages choisis ou validés restent"
+        )
+        sentence += f" {kept} : contactez l'établissement."
+    return sentence
+
+
+def _hide_confirmation(offer: Offer, form: HideOfferForm, error: str | None = None):
+    impact = services.hide_impact(offer)
+    consequences = [
+        f"L'offre « {offer.title} » ({offer.company.name}) quittera la recherche et les "
+        "exports ; l'entreprise reçoit votre message et pourra la corriger puis la soumettre de "
+        "nouveau.",
+    ]
+    if impact.waiting:
+        consequences.append(
+            f"{plural(impact.waiting, 'candidature en attente', 'candidatures en attente')} "
+            "(envoyée, acceptée mais pas encore choisie, ou proposée) "
+            f"{plural_word(impact.waiting, 'sera close', 'seront closes')} : chaque élève et "
+            "son professeur principal sont prévenus, les places sont libérées."
+        )
+    else:
+        consequences.append("Aucune candidature n'attend sur cette offre.")
+    if impact.chosen:
+        kept = plural(
+            impact.chosen, "stage déjà choisi ou validé", "stages déjà choisis ou validés"
+        )
+        consequences.append(
+            f"{kept} {plural_word(impact.chosen, 'reste', 'restent')} en place : rien ne "
+            f"{plural_word(impact.chosen, 'le', 'les')} change automatiquement. Contactez "
+            f"l'établissement pour décider de la suite : {', '.join(impact.schools)}."
+        )
+    return Confirmation(
+        title=f"Retirer l'offre « {offer.title} » ?",
+        consequences=consequences,
+        action_url=url_for("moderation.hide_offer", offer_id=offer.id),
+        button="Retirer l'offre",
+        cancel_url=url_for("moderation.offer_reports", offer_id=offer.id),
+        form=form,
+        fields=[ConfirmField(form.message, extra={"maxlength": MESSAGE_MAX, "rows": 5})],
+        danger=True,
+        error=error,
+    )
 
 
 def _render_reports(offer, form, error=None, status=200):

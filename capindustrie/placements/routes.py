@@ -11,6 +11,7 @@ from flask_login import current_user
 from capindustrie.applications import services as application_services
 from capindustrie.applications.states import LABELS, S, TransitionError
 from capindustrie.authz import get_for_user_or_404, role_required
+from capindustrie.confirmations import Confirmation, render_confirmation
 from capindustrie.conventions import services as conventions
 from capindustrie.errors import render_error
 from capindustrie.extensions import db
@@ -22,6 +23,7 @@ from capindustrie.placements import agreement as agreement_pdf
 from capindustrie.placements import bp, services
 from capindustrie.placements.forms import DashboardFilterForm, DecisionForm, RefuseForm
 from capindustrie.placements.services import COUNT_LABELS, STATE_LABELS, URGENCY, PupilState
+from capindustrie.text import elide
 
 # --- Dashboard -----------------------------------------------------------------------------------
 
@@ -71,6 +73,45 @@ def _actor_label(transition, actors) -> str:
 
 
 # --- Validation ----------------------------------------------------------------------------------
+
+
+@bp.get("/candidatures/<int:application_id>/valider")
+@role_required(Role.TEACHER)
+def confirm_validate(application_id: int):
+    """Validating asks first (issue 17): it makes the placement and starts the convention."""
+    application = get_for_user_or_404(Application, application_id)
+    pupil = application.pupil
+    if application.status != S.CONFIRMED:
+        flash(
+            "Ce stage n'attend plus votre validation : voici la situation actuelle de la classe.",
+            "info",
+        )
+        return redirect_to(
+            "placements.class_dashboard", class_id=pupil.class_id, _anchor=f"eleve-{pupil.id}"
+        )
+    return render_confirmation(_validation_confirmation(application))
+
+
+def _validation_confirmation(application: Application) -> Confirmation:
+    pupil = application.pupil
+    first_name = pupil.user.first_name
+    company = application.period.offer.company.name
+    dates = application_services.period_dates(application.period)
+    return Confirmation(
+        title=f"Valider le stage {elide(first_name)} chez {company} {dates} ?",
+        consequences=[
+            f"« {application.period.offer.title} » devient le stage validé {elide(first_name)} : "
+            "l'entreprise est prévenue par e-mail et la convention de stage s'établit depuis sa "
+            "page (à compléter si besoin, puis à faire signer).",
+            "La validation est définitive.",
+        ],
+        action_url=url_for("placements.validate", application_id=application.id),
+        button="Confirmer la validation",
+        cancel_url=url_for(
+            "placements.class_dashboard", class_id=pupil.class_id, _anchor=f"eleve-{pupil.id}"
+        ),
+        hx_target="closest tr",
+    )
 
 
 @bp.post("/candidatures/<int:application_id>/valider")

@@ -69,15 +69,9 @@ class ReportForm(BaseForm):
             )
 
 
-class ReportDecisionForm(BaseForm):
-    decision = RadioField(
-        "Décision",
-        choices=[SelectChoice(value, label) for value, label in DECISION_LABELS.items()],
-        validate_choice=False,
-        validators=[_one_of(DECISION_LABELS, "Choisissez une décision.")],
-    )
-    message = TextAreaField(
-        "Message",
+def _decision_message(label: str = "Message") -> TextAreaField:
+    return TextAreaField(
+        label,
         filters=[_strip],
         validators=[
             _required(
@@ -91,3 +85,19 @@ class ReportDecisionForm(BaseForm):
             ),
         ],
     )
+
+
+class ReportDecisionForm(BaseForm):
+    decision = RadioField(
+        "Décision",
+        choices=[SelectChoice(value, label) for value, label in DECISION_LABELS.items()],
+        validate_choice=False,
+        validators=[_one_of(DECISION_LABELS, "Choisissez une décision.")],
+    )
+    message = _decision_message()
+
+
+class HideOfferForm(BaseForm):
+    """The confirmation of « Retirer l'offre »: the message, shown again to be checked."""
+
+    message = _decision_message("Motif du retrait (envoyé à l'entreprise)")

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from capindustrie.applications import services as applications
 from capindustrie.emails.services import queue_email
 from capindustrie.extensions import db
 from capindustrie.headers import one_line
@@ -30,6 +31,7 @@ from capindustrie.models import (
 )
 from capindustrie.moderation.services import company_recipients
 from capindustrie.offers import lifecycle
+from capindustrie.text import plural
 
 # The audit action of each decision (capindustrie/audit/services.py ACTIONS).
 AUDIT_ACTIONS = {
@@ -48,6 +50,19 @@ REPORTER_ROLE_LABELS = {
 
 class NothingToDecide(Exception):
     """No open report on this offer (already decided, e.g. in another tab); French message."""
+
+
+NOTHING_TO_DECIDE = "Aucun signalement n'attend de décision sur cette offre : il a déjà été traité."
+
+
+def has_open_reports(offer: Offer) -> bool:
+    return bool(
+        db.session.scalar(
+            select(func.count(OfferReport.id)).where(
+                OfferReport.offer_id == offer.id, OfferReport.outcome.is_(None)
+            )
+        )
+    )
 
 
 @dataclass
@@ -187,6 +202,26 @@ def was_hidden(offer_id: int) -> bool:
 # --- Decisions ---------------------------------------------------------------------------------
 
 
+@dataclass
+class HideImpact:
+    """What hiding an offer does to its applications, stated on the confirmation: the waiting
+    ones are closed (pupils told); the chosen or validated internships stay, and staff are
+    asked to contact the schools concerned."""
+
+    waiting: int
+    chosen: int
+    schools: list[str]
+
+
+def hide_impact(offer: Offer) -> HideImpact:
+    waiting = applications.applications_on_offer(offer, applications.WAITING_ON_OFFER)
+    chosen = applications.applications_on_offer(offer, applications.CHOSEN_ON_OFFER)
+    schools = sorted(
+        {f"{a.pupil.school_class.school.name} ({a.pupil.school_class.name})" for a in chosen}
+    )
+    return HideImpact(len(waiting), len(chosen), schools)
+
+
 def decide(
     offer: Offer,
     outcome: ReportOutcome,
@@ -203,12 +238,12 @@ def decide(
         select(OfferReport).where(OfferReport.offer_id == offer.id, OfferReport.outcome.is_(None))
     ).all()
     if not reports:
-        raise NothingToDecide(
-            "Aucun signalement n'attend de décision sur cette offre : il a déjà été traité."
-        )
+        raise NothingToDecide(NOTHING_TO_DECIDE)
     if outcome == ReportOutcome.HIDDEN:
+        # Taken down first: a seat freed below must not reopen the offer.
         lifecycle.take_down(offer, actor, message, now)
-        _mail_company_hidden(offer, message, company_url)
+        closed = applications.close_for_unavailable_offer(offer, now)
+        _mail_company_hidden(offer, message, company_url, len(closed))
     elif outcome == ReportOutcome.FIX_REQUESTED:
         _mail_company_fix(offer, message, company_url)
     for report in reports:
@@ -219,12 +254,17 @@ def decide(
     return list(reports)
 
 
-def _mail_company_hidden(offer: Offer, message: str, company_url: str) -> None:
+def _mail_company_hidden(offer: Offer, message: str, company_url: str, closed: int) -> None:
     subject = f"Votre offre « {one_line(offer.title)} » est retirée de Cap Industrie"
+    closed_words = plural(
+        closed, "candidature en attente est close", "candidatures en attente sont closes"
+    )
+    applications_line = f"{closed_words} : les élèves sont prévenus.\n\n" if closed else ""
     body = (
         f"Votre offre de stage « {offer.title} » a été signalée, puis examinée par le "
         "Département de Seine-et-Marne, qui l'a retirée : elle n'apparaît plus dans la "
         "recherche et sa page indique qu'elle n'est plus disponible.\n\n"
+        f"{applications_line}"
         f"Motif indiqué par le modérateur :\n{message}\n\n"
         "Vous pouvez la corriger puis la soumettre de nouveau à la modération : "
         f"{company_url}"

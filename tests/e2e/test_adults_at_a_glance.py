@@ -115,12 +115,24 @@ def test_teacher_sees_what_waits_on_arrival(page, live_server, season, watch):
     assert_accessible(page, "teacher classes")
     # The follow-up table reads as cards, its actions visible without sideways scroll.
     work.get_by_role("link", name=re.compile("1 stage choisi attend")).click()
-    validate = page.get_by_role("button", name="Valider le stage")
+    validate = page.get_by_role("link", name=re.compile("^Valider le stage"))
     expect(validate).to_be_visible()
     assert page.evaluate(NO_SIDEWAYS)
     box = validate.bounding_box()
     assert box["x"] + box["width"] <= PHONE["width"]
     screenshot(page, "adults-teacher-follow-up-390")
+    # Validating asks first (it starts the convention): a panel in the row, focus on its title.
+    htmx_settled(page)
+    validate.click()
+    heading = page.get_by_role(
+        "heading", name=re.compile("^Valider le stage de Zoé chez Chaudronnerie de l'Ourcq du ")
+    )
+    expect(heading).to_be_focused()
+    assert "/valider" not in page.url
+    assert page.evaluate(NO_SIDEWAYS)
+    assert_accessible(page, "teacher validation confirmation panel")
+    page.get_by_role("button", name="Confirmer la validation").click()
+    expect(page.get_by_text("Stage validé pour Zoé Aubert")).to_be_visible()
     assert watch.console_errors == [] and watch.csp_violations() == []
 
 
@@ -234,6 +246,21 @@ def test_confirmations_work_without_javascript(browser, live_server, season):
         expect(page.get_by_role("heading", level=1)).to_have_text("Choisir ce stage ?")
         page.get_by_role("button", name="Oui, je choisis ce stage").click()
         expect(page.get_by_text("Choisie — en attente du professeur").first).to_be_visible()
+        # The teacher's validation, likewise through its page; « Annuler » first changes nothing.
+        context.clear_cookies()
+        login(page, season["teacher"], f.PASSWORD)
+        page.goto(f"/classes/{season['class']}/suivi")
+        row = page.locator("tr.pupil-row").filter(has_text="AUBERT Zoé")
+        row.get_by_role("link", name=re.compile("^Valider le stage")).click()
+        expect(page).to_have_url(re.compile(r"/candidatures/\d+/valider$"))
+        expect(page.get_by_role("heading", level=1)).to_contain_text(
+            "Valider le stage de Zoé chez Chaudronnerie de l'Ourcq"
+        )
+        page.get_by_role("link", name="Annuler").click()
+        expect(page).to_have_url(re.compile(f"/classes/{season['class']}/suivi#eleve-"))
+        row.get_by_role("link", name=re.compile("^Valider le stage")).click()
+        page.get_by_role("button", name="Confirmer la validation").click()
+        expect(page.get_by_text("Stage validé pour Zoé Aubert")).to_be_visible()
     finally:
         context.close()
     with live_server.app.app_context():

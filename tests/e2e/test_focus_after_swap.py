@@ -202,7 +202,11 @@ def test_row_swaps_focus_the_field_at_fault_then_the_confirmation(page, live_ser
     assert_in_view(focused(page))
     assert_accessible(page, "row refusal refused, HTMX swap")
 
-    page.locator(f"#eleve-{first_id}").get_by_role("button", name="Valider le stage").click()
+    page.locator(f"#eleve-{first_id}").get_by_role(
+        "link", name=re.compile("^Valider le stage")
+    ).click()
+    expect(page.locator(f"#eleve-{first_id} .confirm-panel h2")).to_be_focused()
+    page.locator(f"#eleve-{first_id}").get_by_role("button", name="Confirmer la validation").click()
     status = page.locator(f"#eleve-{first_id} [role=status]")
     expect(status).to_be_focused()
     assert_in_view(focused(page))

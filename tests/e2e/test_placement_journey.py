@@ -103,7 +103,12 @@ def test_company_accepts_pupil_chooses_teacher_validates_and_prints(
     expect(rows).to_have_count(2)
 
     row = page.locator("tr.pupil-row").filter(has_text="DURAND Léa")
-    row.get_by_role("button", name="Valider le stage").click()
+    # Validation asks first, in the row (issue 17), then the row answers.
+    row.get_by_role("link", name=re.compile("^Valider le stage")).click()
+    expect(
+        row.get_by_role("heading", name=re.compile("^Valider le stage de Léa chez "))
+    ).to_be_focused()
+    row.get_by_role("button", name="Confirmer la validation").click()
     expect(row).to_contain_text("Stage validé pour Léa Durand")
     expect(page.locator('[data-state="stage-valide"]')).to_have_text("1")
     expect(page.locator('[data-state="a-valider"]')).to_have_text("0")

@@ -160,6 +160,34 @@ def bump_version(app: Flask) -> None:
         log.warning("catalogue version not bumped: store unreachable", exc_info=True)
 
 
+MEMO_KEY_PREFIX = "memo:"
+
+
+def catalogue_memo(app: Flask, key: str, compute, encode, decode):
+    """`compute()`, kept in the page cache's store until the catalogue version moves (or
+    PAGE_CACHE_SECONDS pass): for a value that reads nothing but the catalogue tables. The
+    version is read before computing, as for a page (module doc). The store unreachable or the
+    cache off: computed every time."""
+    if not app.config["PAGE_CACHE_ENABLED"]:
+        return compute()
+    store, key = get_store(app), MEMO_KEY_PREFIX + key
+    try:
+        version, entry = store.lookup(key)
+    except Exception:  # noqa: BLE001 - without its cache the value is only slower
+        log.warning("page cache unreachable", exc_info=True)
+        return compute()
+    if entry is not None and entry.version == version:
+        return decode(entry.body)
+    value = compute()
+    try:
+        store.store(
+            key, Entry(version, "", "", encode(value)), int(app.config["PAGE_CACHE_SECONDS"])
+        )
+    except Exception:  # noqa: BLE001
+        log.warning("page cache unreachable", exc_info=True)
+    return value
+
+
 def init_app(app: Flask) -> None:
     from capindustrie.extensions import db
 

@@ -382,8 +382,8 @@ def test_migration_0016_fills_the_answer_delay_of_existing_applications(tmp_path
 def test_coverage_in_45_minutes_counts_the_train_as_the_search_does(app):
     """The collège of Souppes is 400 m from its station on line R; an offer 100 m from the
     Nemours station, 10.7 km away (beyond the bus's 7 km), is reached in 45 minutes by train,
-    and the search shows it so; an offer 1.9 km from that station is not (nor by bus). Each count equals
-    the search's own estimate for the pair."""
+    and the search shows it so; an offer 1.9 km from that station is not (nor by bus). Each
+    count equals the search's own estimate for the pair."""
     from capindustrie.geo.transit import stations
 
     nemours = next(s for s in stations() if s.name == "Nemours-Saint-Pierre")
@@ -421,3 +421,31 @@ def test_coverage_in_45_minutes_counts_the_train_as_the_search_does(app):
     # The far one lies 1.9 km south of the station, towards Souppes: within 10 km.
     assert (row.seats_10km, row.seats_20km, row.seats_45min) == (7, 3 + 7, 3)
     assert coverage.coverage_naive(today) == coverage.coverage(today)
+
+
+def test_coverage_is_kept_until_a_seat_or_an_offer_changes(data):
+    """The coverage reads only the catalogue: asked again, it runs no query; once a seat is
+    taken (or an offer changes) it is computed again and shows the change."""
+    import sqlalchemy as sa
+
+    today = date(2026, 12, 1)
+    first = {row.uai: row for row in coverage.coverage(today)}
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert {row.uai: row for row in coverage.coverage(today)} == first
+        assert statements == []
+
+        p1 = data["periods"][0]
+        p1.seats_taken += 1  # as an accepted application does
+        db.session.commit()
+        again = {row.uai: row for row in coverage.coverage(today)}
+        assert statements, "computed again after the change"
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    school = "0770002J"
+    assert again[school].seats_20km == first[school].seats_20km - 1

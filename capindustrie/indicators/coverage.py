@@ -1,8 +1,9 @@
 """Coverage of every school of the reference data: the seats still open to its level within
 10 km, 20 km and 45 minutes (estimated), and a map of the département in SVG.
 
-Computed in SQL on every request, no cache (bench/indicators.py: well under the 1 s target at
-département scale): one grouped query joins the 263 schools (an inline VALUES table of their
+Computed by one grouped SQL query (bench/indicators.py), then kept until the catalogue
+changes (`coverage`: the page cache's catalogue version, bumped after any write to offers,
+periods or reference data). The query joins the 263 schools (an inline VALUES table of their
 earth-centred coordinates, as the search does) to the open seats of published offers, inside a
 latitude/longitude box of 20 km, and sums the seats by squared chord — the chord is shorter than
 the geodesic by less than 6e-6 (0.06 m at 10 km), so it decides « within r km » exactly enough.
@@ -21,15 +22,18 @@ Open seats: published offers, periods of the school's level (collège → 3e, ly
 over, seats minus seats taken; offers reserved to priority education count only for REP/REP+.
 """
 
+import json
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
+from flask import current_app
 from sqlalchemy import and_, case, func, literal, or_, select
 
+from capindustrie.cache_store import catalogue_memo
 from capindustrie.extensions import db
 from capindustrie.geo.distance import (
     bounding_box,
@@ -152,7 +156,33 @@ def _open_seats(today: date):
 
 
 def coverage(today: date) -> list[SchoolCoverage]:
-    """Every school, worst covered first (seats within 10 km, then 20 km, then name)."""
+    """Every school, worst covered first (seats within 10 km, then 20 km, then name). It reads
+    only offers, their periods and the reference data: kept until one of them changes (the
+    catalogue version of the page cache: an accepted application, which takes a seat, changes
+    it too), computed again otherwise."""
+    return catalogue_memo(
+        current_app,
+        f"coverage:{today.isoformat()}",
+        lambda: compute_coverage(today),
+        _encode_rows,
+        _decode_rows,
+    )
+
+
+def _encode_rows(rows: list[SchoolCoverage]) -> bytes:
+    return json.dumps([astuple(row) for row in rows]).encode()
+
+
+def _decode_rows(body: bytes) -> list[SchoolCoverage]:
+    rows = []
+    for values in json.loads(body):
+        row = SchoolCoverage(*values)
+        rows.append(replace(row, kind=SchoolType(row.kind)))
+    return rows
+
+
+def compute_coverage(today: date) -> list[SchoolCoverage]:
+    """The coverage computed now: one SQL query, then the train in Python."""
     point = school_points_table()
     seats = _open_seats(today)
     radius = max(max(RADII_KM), travel_limit_km())

@@ -12,12 +12,10 @@ Which side a filter applies to (the figures are about two populations):
 """
 
 import math
-from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 
 from sqlalchemy import (
     Float,
@@ -40,8 +38,6 @@ from capindustrie.geo.distance import estimate_travel_minutes
 from capindustrie.indicators.filters import Filters
 from capindustrie.indicators.sql import (
     chord2,
-    dialect,
-    middle_values,
     month_bucket,
     month_label,
     school_points_table,
@@ -338,10 +334,9 @@ def reached_share(f: Filters) -> float | None:
 # their pupil, class, school, placement and period: seven scans of that join per page when each
 # figure and chart ran its own query, the figures once more for the charts. A dashboard
 # request now computes them once and shares them between the figures and the charts
-# (shared_application_pass; nothing outlives the request). On SQLite the join is one common
-# table expression (materialised, as it is read more than once) and each figure a small
-# aggregate over it, in one UNION ALL statement: one scan instead of seven. On PostgreSQL
-# each figure keeps its own statement, which is faster there (see _application_pass_by_figure).
+# (shared_application_pass; nothing outlives the request). The rows are read once, into two
+# narrow common tables (applications, placements) that small aggregates of one UNION ALL
+# statement read in turn (_run_application_pass), on both engines.
 
 
 @dataclass(frozen=True)
@@ -361,13 +356,7 @@ class ApplicationPass:
     placed_pupils: int
     answer_days: tuple[float, float] | None  # the two middle values
     commute_chords2: tuple[float, float] | None  # the two middle squared chords (km²)
-    # The charts' counts: already there (SQLite's one statement) or queried when first asked
-    # for (PostgreSQL: the figures alone, as services.compute, do not pay for the charts).
-    chart_counts: Callable[[], ChartCounts]
-
-    @cached_property
-    def charts(self) -> ChartCounts:
-        return self.chart_counts()
+    charts: ChartCounts  # from the same statement
 
     @property
     def applications_by_month(self) -> dict[str, int]:
@@ -456,16 +445,12 @@ def _placement_facts(f: Filters):
 
 
 def _run_application_pass(f: Filters) -> ApplicationPass:
-    if dialect() == "postgresql":
-        return _application_pass_by_figure(f)
-    return _application_pass_in_one_statement(f)
-
-
-def _application_pass_in_one_statement(f: Filters) -> ApplicationPass:
-    """SQLite: one statement for all the figures. SQLite runs each join as nested index
-    look-ups, so reading each row once is what saves the work: the applications (40,000 in
-    the benchmark) from their own row, the placements (15,000) with their offer and commune,
-    each materialised once and aggregated by small branches (bench/indicators.py)."""
+    """One statement for all the figures and charts, on both engines. Reading each row once
+    is what saves the work: the applications (40,000 in the benchmark) from their own row, the
+    placements (15,000) with their offer and commune, each materialised once as a narrow
+    common table and aggregated by small branches. (A wide table of every application with its
+    placement and answers spilled to disk on PostgreSQL, which then ran a statement per figure;
+    the two narrow ones take it from 224 to 149 ms, bench/indicators.py.)"""
     applications, placements = _application_facts(f), _placement_facts(f)
     applied, placed = applications.c, placements.c
     point = school_points_table()
@@ -555,7 +540,7 @@ def _application_pass_in_one_statement(f: Filters) -> ApplicationPass:
         chosen=int(chosen or 0),
         placements=int(placed_count or 0),
         placed_pupils=int(placed_pupils or 0),
-        chart_counts=lambda: ChartCounts(
+        charts=ChartCounts(
             applications_by_month=by_kind["applied"],
             placements_by_month=by_kind["validated"],
             placements_by_epci=by_kind["epci"],
@@ -564,87 +549,6 @@ def _application_pass_in_one_statement(f: Filters) -> ApplicationPass:
         answer_days=_two_middle(middles["days"]),
         commute_chords2=_two_middle(middles["c2"]),
     )
-
-
-def _application_pass_by_figure(f: Filters) -> ApplicationPass:
-    """PostgreSQL: one statement per figure. PostgreSQL hash-joins each figure's own rows
-    quickly (the placements' figures read 15,000 rows, not 40,000); the materialised common
-    table of the SQLite way, wide and read seven times, spilled to disk and cost it twice as
-    much (bench/indicators.py, EXPLAIN ANALYZE). The charts still share the result within a
-    request."""
-    app_row = db.session.execute(
-        applications_select(
-            f,
-            func.count(Application.id),
-            func.count(distinct(Application.pupil_id)),
-            func.coalesce(func.sum(case((Application.status.in_(CHOSEN), 1), else_=0)), 0),
-            func.count(Placement.id),
-            func.count(distinct(Placement.pupil_id)),
-        ).outerjoin(Placement, Placement.application_id == Application.id)
-    ).one()
-
-    return ApplicationPass(
-        applications=int(app_row[0] or 0),
-        applicants=int(app_row[1] or 0),
-        chosen=int(app_row[2] or 0),
-        placements=int(app_row[3] or 0),
-        placed_pupils=int(app_row[4] or 0),
-        chart_counts=lambda: _chart_counts_by_figure(f),
-        answer_days=_answer_days_middle(f),
-        commute_chords2=_commute_middle(f),
-    )
-
-
-def _chart_counts_by_figure(f: Filters) -> ChartCounts:
-    def by(statement) -> dict:
-        counts: dict = {}
-        for key, count in db.session.execute(statement).all():
-            if key is not None:
-                counts[key] = counts.get(key, 0) + count
-        return counts
-
-    applied = month_bucket(Application.created_at).label("m")
-    validated = month_bucket(Placement.validated_at).label("m")
-    by_month = by(applications_select(f, applied, func.count()).group_by(applied))
-    placed_by_month = by(placements_select(f, validated, func.count()).group_by(validated))
-    return ChartCounts(
-        applications_by_month={month_label(k): n for k, n in by_month.items()},
-        placements_by_month={month_label(k): n for k, n in placed_by_month.items()},
-        placements_by_epci=by(
-            placements_select(f, Commune.epci_siren, func.count())
-            .join(Commune, Commune.insee == School.commune_insee)
-            .group_by(Commune.epci_siren)
-        ),
-        placements_by_filiere={
-            Filiere(k): n
-            for k, n in by(
-                placements_select(f, Offer.filiere, func.count(), with_offer=True).group_by(
-                    Offer.filiere
-                )
-            ).items()
-        },
-    )
-
-
-def _answer_days_middle(f: Filters) -> tuple[float, float] | None:
-    days = (
-        applications_select(f, Application.answer_days.label("days"))
-        .where(Application.answer_days.is_not(None))
-        .subquery()
-    )
-    return middle_values(days.c.days)
-
-
-def _commute_middle(f: Filters) -> tuple[float, float] | None:
-    point = school_points_table()
-    chord = chord2(point, Offer.site_x_km, Offer.site_y_km, Offer.site_z_km)
-    chords = (
-        placements_select(f, chord.label("c2"), with_offer=True)
-        .join(point, point.c.school_id == School.id)
-        .where(Offer.site_x_km.is_not(None))
-        .subquery()
-    )
-    return middle_values(chords.c.c2)
 
 
 def _two_middle(ranked: list[tuple[int, float]]) -> tuple[float, float] | None:

@@ -4,8 +4,9 @@ naive way, on SQLite and PostgreSQL in the same run.
 The synthetic school year of bench/indicators.py is built (20,000 pupils, 15,000 validated
 placements, with their answers: a pupil answer for 70 % of the placements, a company answer for
 80 %, a recruitment for 3 %). Timed (milliseconds):
-- `feedback figures`: `indicators.feedback.figures` (one aggregate query over the
-  dashboard's own placement scope), with random filters, then with none;
+- `feedback figures`: `indicators.feedback.figures` alone (the dashboard's application pass,
+  which reads the answers with its placements: on the page it is shared with the other
+  figures), with random filters, then with none;
 - `feedback, naive`: every placement of the year loaded with the ORM (its pupil, class and
   school), its answers and recruitments read one placement at a time, every figure computed
   in Python; checked equal to the fast figures;
@@ -111,7 +112,7 @@ def measure(app, rnd: random.Random, args) -> list[tuple]:
         filters = [year_data.random_filters(rnd, epcis) for _ in range(args.repeat)]
         iterator = iter(filters)
         times, _ = timed(lambda: feedback.figures(next(iterator)), args.repeat)
-        rows.append(("feedback figures (one aggregate query)", times, "random filters"))
+        rows.append(("feedback figures (the dashboard's application pass)", times, "random filters"))
         fast_times, fast = timed(lambda: feedback.figures(Filters(YEAR)), args.repeat)
         naive_times, naive = timed(lambda: naive_figures(Filters(YEAR)), args.naive_repeat)
         for key, value in naive.items():

@@ -2,7 +2,7 @@
 
 Same filters and scope as the dashboard's placements (`services.placements_select`: the pupil's
 school year, school, EPCI, REP/REP+, level, filière, campaign), read only through that function
-so that the dashboard's own compute code stays untouched. Three aggregate queries.
+and counted in the dashboard's own pass over those placements (services.application_pass).
 
 Privacy (indicators/privacy.py): every count of answers between 1 and 4 shows « < 5 »; an
 average or a share is shown only when it rests on at least 5 answers (below, the average of
@@ -12,12 +12,12 @@ average or a share is shown only when it rests on at least 5 answers (below, the
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import select
 
 from capindustrie.extensions import db
 from capindustrie.indicators.filters import Filters, year_label
 from capindustrie.indicators.privacy import SMALL_COUNT_THRESHOLD, masked_count
-from capindustrie.indicators.services import placements_select
+from capindustrie.indicators.services import application_pass, placements_select
 from capindustrie.models import (
     Company,
     CompanyFeedback,
@@ -136,72 +136,29 @@ def _scope(f: Filters):
 
 
 def figures(f: Filters) -> FeedbackBoard:
-    """One pass over the dashboard's placements for these filters, their answers left-joined
-    (one of each kind at most per placement) and their recruitments counted beforehand: the
-    placements' join is read once, not once per kind of answer."""
-    before_counts = [
-        func.coalesce(func.sum(case((PupilFeedback.desire_before == s, 1), else_=0)), 0)
-        for s in SCORES
-    ]
-    after_counts = [
-        func.coalesce(func.sum(case((PupilFeedback.desire_after == s, 1), else_=0)), 0)
-        for s in SCORES
-    ]
-    recruited = (
-        select(Recruitment.placement_id, func.count(Recruitment.id).label("n"))
-        .group_by(Recruitment.placement_id)
-        .subquery()
-    )
-    row = db.session.execute(
-        placements_select(
-            f,
-            func.count(PupilFeedback.id),
-            func.avg(PupilFeedback.desire_before * literal(1.0)),
-            func.avg(PupilFeedback.desire_after * literal(1.0)),
-            func.coalesce(
-                func.sum(
-                    case((PupilFeedback.desire_after > PupilFeedback.desire_before, 1), else_=0)
-                ),
-                0,
-            ),
-            func.coalesce(
-                func.sum(
-                    case((PupilFeedback.programme_followed == ProgrammeFollowed.YES, 1), else_=0)
-                ),
-                0,
-            ),
-            *before_counts,
-            *after_counts,
-            func.count(CompanyFeedback.id),
-            func.avg(CompanyFeedback.satisfaction * literal(1.0)),
-            func.coalesce(func.sum(case((CompanyFeedback.would_host_again, 1), else_=0)), 0),
-            func.coalesce(func.sum(recruited.c.n), 0),
-        )
-        .outerjoin(PupilFeedback, PupilFeedback.placement_id == Placement.id)
-        .outerjoin(CompanyFeedback, CompanyFeedback.placement_id == Placement.id)
-        .outerjoin(recruited, recruited.c.placement_id == Placement.id)
-    ).one()
-    pupils, companies, recruitments = row[:15], row[15:18], row[18]
-    answered, host_answers = pupils[0] or 0, companies[0] or 0
+    """From the dashboard's application pass (the answers are read with its placements, in
+    the same statement; shared within a dashboard request)."""
+    counts = application_pass(f).feedback
+    answered, host_answers = counts.pupil_answers, counts.company_answers
     values = {
         "pupil_answers": answered,
-        "desire_before": _float(pupils[1]),
-        "desire_after": _float(pupils[2]),
-        "desire_up_share": int(pupils[3]) / answered if answered else None,
-        "programme_share": int(pupils[4]) / answered if answered else None,
+        "desire_before": _mean(counts.before, answered),
+        "desire_after": _mean(counts.after, answered),
+        "desire_up_share": counts.desire_up / answered if answered else None,
+        "programme_share": counts.programme_yes / answered if answered else None,
         "company_answers": host_answers,
-        "company_satisfaction": _float(companies[1]),
-        "host_again_share": int(companies[2]) / host_answers if host_answers else None,
-        "recruitments": recruitments or 0,
+        "company_satisfaction": counts.satisfaction_sum / host_answers if host_answers else None,
+        "host_again_share": counts.host_again / host_answers if host_answers else None,
+        "recruitments": counts.recruitments,
     }
     distribution = {
-        score: (int(pupils[5 + i]), int(pupils[10 + i])) for i, score in enumerate(SCORES)
+        score: (counts.before.get(score, 0), counts.after.get(score, 0)) for score in SCORES
     }
     return FeedbackBoard(values, distribution)
 
 
-def _float(value) -> float | None:
-    return None if value is None else float(value)
+def _mean(by_score: dict[int, int], answers: int) -> float | None:
+    return sum(score * n for score, n in by_score.items()) / answers if answers else None
 
 
 # --- The lists behind the counts (staff only; no pupil's name: the answers are read by

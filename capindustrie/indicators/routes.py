@@ -59,7 +59,7 @@ def dashboard():
     f, error = _filters_or_error(now)
     if error:
         return error
-    # The figures and the charts read the applications in one shared pass.
+    # The figures, the charts and the feedback read the applications in one shared pass.
     with services.shared_application_pass():
         board = services.dashboard(f, now)
         monthly, by_filiere, by_epci = (
@@ -67,6 +67,8 @@ def dashboard():
             charts.filiere_chart(f),
             charts.epci_chart(f),
         )
+        answers = feedback.figures(f)
+        answers_previous = feedback.figures(f.previous()) if board.previous is not None else None
     return render_template(
         "indicators/dashboard.html",
         board=board,
@@ -74,8 +76,8 @@ def dashboard():
         monthly=monthly,
         by_filiere=by_filiere,
         by_epci=by_epci,
-        feedback=feedback.figures(f),
-        feedback_previous=feedback.figures(f.previous()) if board.previous is not None else None,
+        feedback=answers,
+        feedback_previous=answers_previous,
         feedback_figures=feedback.FEEDBACK_FIGURES,
         **_form_context(f, now),
     )

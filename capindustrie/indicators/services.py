@@ -47,6 +47,7 @@ from capindustrie.models import (
     ApplicationStatus,
     Commune,
     Company,
+    CompanyFeedback,
     CompanyStatus,
     Event,
     EventAudience,
@@ -55,7 +56,10 @@ from capindustrie.models import (
     Filiere,
     Offer,
     Placement,
+    ProgrammeFollowed,
     Pupil,
+    PupilFeedback,
+    Recruitment,
     Registration,
     RegistrationStatus,
     School,
@@ -347,6 +351,21 @@ class ChartCounts:
     placements_by_filiere: dict[Filiere, int]  # placements on periods of the year's offers
 
 
+@dataclass(frozen=True)
+class FeedbackCounts:
+    """The raw counts behind the feedback figures (indicators/feedback.py shows them)."""
+
+    pupil_answers: int
+    desire_up: int  # pupils whose « envie » after is above their « envie » before
+    programme_yes: int
+    before: dict[int, int]  # score 1–5 → pupils who gave it (before the internship)
+    after: dict[int, int]
+    company_answers: int
+    host_again: int
+    satisfaction_sum: float
+    recruitments: int
+
+
 @dataclass
 class ApplicationPass:
     applications: int
@@ -357,6 +376,7 @@ class ApplicationPass:
     answer_days: tuple[float, float] | None  # the two middle values
     commute_chords2: tuple[float, float] | None  # the two middle squared chords (km²)
     charts: ChartCounts  # from the same statement
+    feedback: "FeedbackCounts"  # the answers after the internship, of the same placements
 
     @property
     def applications_by_month(self) -> dict[str, int]:
@@ -423,6 +443,11 @@ def _placement_facts(f: Filters):
     placed_in_year = and_(
         Offer.published_at.is_not(None), Period.start_date >= f.start, Period.start_date < f.end
     )
+    recruited = (
+        select(Recruitment.placement_id, func.count(Recruitment.id).label("n"))
+        .group_by(Recruitment.placement_id)
+        .subquery()
+    )
     statement = placements_select(
         f,
         Placement.id.label("placement_id"),
@@ -434,13 +459,25 @@ def _placement_facts(f: Filters):
         case((and_(placed_in_year, Offer.site_x_km.is_not(None)), Offer.site_x_km)).label("site_x"),
         Offer.site_y_km.label("site_y"),
         Offer.site_z_km.label("site_z"),
+        # The answers after the internship (one of each kind at most per placement) and the
+        # recruitments, counted beforehand: the feedback figures read the same rows.
+        PupilFeedback.desire_before.label("desire_before"),
+        PupilFeedback.desire_after.label("desire_after"),
+        case((PupilFeedback.programme_followed == ProgrammeFollowed.YES, 1)).label("programme"),
+        CompanyFeedback.satisfaction.label("satisfaction"),
+        case((CompanyFeedback.would_host_again, 1)).label("host_again"),
+        recruited.c.n.label("recruited"),
     )
     if not _filters_need_offer(f):
         statement = statement.join(Period, Period.id == Application.period_id).join(
             Offer, Offer.id == Period.offer_id
         )
-    return statement.outerjoin(Commune, Commune.insee == School.commune_insee).cte(
-        "placement_facts"
+    return (
+        statement.outerjoin(Commune, Commune.insee == School.commune_insee)
+        .outerjoin(PupilFeedback, PupilFeedback.placement_id == Placement.id)
+        .outerjoin(CompanyFeedback, CompanyFeedback.placement_id == Placement.id)
+        .outerjoin(recruited, recruited.c.placement_id == Placement.id)
+        .cte("placement_facts")
     )
 
 
@@ -510,6 +547,26 @@ def _run_application_pass(f: Filters) -> ApplicationPass:
         grouped("epci", placed.epci, placed.placement_id),
         grouped("filiere", placed.filiere, placed.placement_id, placed.filiere.is_not(None)),
         middle("days", applications, applied.days),
+        grouped("before", placed.desire_before, placed.placement_id),
+        grouped("after", placed.desire_after, placed.placement_id),
+        select(
+            kind("pupil_feedback"),
+            no_key,
+            func.count(placed.desire_before),
+            func.coalesce(
+                func.sum(case((placed.desire_after > placed.desire_before, 1), else_=0)), 0
+            ),
+            func.coalesce(func.sum(placed.programme), 0),
+            no_value,
+        ),
+        select(
+            kind("company_feedback"),
+            no_key,
+            func.count(placed.satisfaction),
+            func.coalesce(func.sum(placed.host_again), 0),
+            func.coalesce(func.sum(placed.recruited), 0),
+            cast(func.sum(placed.satisfaction), Float),
+        ),
         # The school points are joined to the placements alone (an inner join, as the
         # commute median always was).
         middle(
@@ -520,20 +577,34 @@ def _run_application_pass(f: Filters) -> ApplicationPass:
         ),
     )
     rows = db.session.execute(union_all(*branches)).all()
-    totals = {"applications": (0, 0, 0), "placements": (0, 0, 0)}
-    by_kind: dict[str, dict] = {"applied": {}, "validated": {}, "epci": {}, "filiere": {}}
+    totals = {
+        "applications": (0, 0, 0, None),
+        "placements": (0, 0, 0, None),
+        "pupil_feedback": (0, 0, 0, None),
+        "company_feedback": (0, 0, 0, None),
+    }
+    by_kind: dict[str, dict] = {
+        "applied": {},
+        "validated": {},
+        "epci": {},
+        "filiere": {},
+        "before": {},
+        "after": {},
+    }
     middles: dict[str, list[tuple[int, float]]] = {"days": [], "c2": []}
     for name, key, first, second, third, value in rows:
         if name in totals:
-            totals[name] = (first, second, third)
+            totals[name] = (first, second, third, value)
         elif name in middles:
             middles[name].append((first, value))
         elif key is not None:
             if name in ("applied", "validated"):
                 key = month_label(key)
             by_kind[name][key] = by_kind[name].get(key, 0) + first
-    applied_count, applicants, chosen = totals["applications"]
-    placed_count, placed_pupils, _ = totals["placements"]
+    applied_count, applicants, chosen, _ = totals["applications"]
+    placed_count, placed_pupils, _, _ = totals["placements"]
+    pupil_answers, desire_up, programme_yes, _ = totals["pupil_feedback"]
+    company_answers, host_again, recruitments, satisfaction = totals["company_feedback"]
     return ApplicationPass(
         applications=int(applied_count or 0),
         applicants=int(applicants or 0),
@@ -548,6 +619,17 @@ def _run_application_pass(f: Filters) -> ApplicationPass:
         ),
         answer_days=_two_middle(middles["days"]),
         commute_chords2=_two_middle(middles["c2"]),
+        feedback=FeedbackCounts(
+            pupil_answers=int(pupil_answers or 0),
+            desire_up=int(desire_up or 0),
+            programme_yes=int(programme_yes or 0),
+            before={int(float(k)): n for k, n in by_kind["before"].items()},
+            after={int(float(k)): n for k, n in by_kind["after"].items()},
+            company_answers=int(company_answers or 0),
+            host_again=int(host_again or 0),
+            satisfaction_sum=float(satisfaction or 0),
+            recruitments=int(recruitments or 0),
+        ),
     )
 
 

@@ -112,7 +112,9 @@ def measure(app, rnd: random.Random, args) -> list[tuple]:
         filters = [year_data.random_filters(rnd, epcis) for _ in range(args.repeat)]
         iterator = iter(filters)
         times, _ = timed(lambda: feedback.figures(next(iterator)), args.repeat)
-        rows.append(("feedback figures (the dashboard's application pass)", times, "random filters"))
+        rows.append(
+            ("feedback figures (the dashboard's application pass)", times, "random filters")
+        )
         fast_times, fast = timed(lambda: feedback.figures(Filters(YEAR)), args.repeat)
         naive_times, naive = timed(lambda: naive_figures(Filters(YEAR)), args.naive_repeat)
         for key, value in naive.items():

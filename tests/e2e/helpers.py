@@ -51,13 +51,27 @@ def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
     return path
 
 
+def wait_until(page: Page, expression: str, timeout_s: float = 10.0) -> None:
+    """Poll a JavaScript expression from here until it is truthy. Not `page.wait_for_function`:
+    when its first try fails, Playwright re-evaluates the text in the page, which our strict CSP
+    (no 'unsafe-eval') refuses — the test then failed only when the page was slow to settle
+    (microsoft/playwright#36986). `page.evaluate` goes through the DevTools protocol."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_s} s: {expression}")
+        page.wait_for_timeout(20)
+
+
 def htmx_settled(page: Page) -> None:
     """Wait until htmx has made what it last swapped in live. New elements are visible at once
     but their hx-* attributes are processed at settle time (20 ms later, more on a loaded
     machine); they carry `htmx-added` until then. Typing into such a field earlier sends no
     request — a person cannot type that fast, a test can."""
-    page.wait_for_function(
-        "window.htmx && !document.querySelector('.htmx-added, .htmx-settling, .htmx-request')"
+    wait_until(
+        page,
+        "Boolean(window.htmx) && !document.querySelector('.htmx-added, .htmx-settling, "
+        ".htmx-request')",
     )
 
 

@@ -8,7 +8,7 @@ import time
 
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import assert_accessible, screenshot
+from tests.e2e.helpers import assert_accessible, screenshot, wait_until
 
 
 def test_home_page_is_french_and_titled(page, watch):
@@ -41,7 +41,7 @@ def test_skip_link_is_first_on_tab_and_moves_focus_to_main(page, watch):
 
 def test_htmx_2_0_11_is_served_from_our_own_static_folder(page, watch):
     page.goto("/")
-    page.wait_for_function("typeof window.htmx !== 'undefined'")
+    wait_until(page, "typeof window.htmx !== 'undefined'")
 
     assert page.evaluate("htmx.version") == "2.0.11"
     htmx_urls = [url for url in watch.requests if url.endswith("htmx.min.js")]
@@ -72,7 +72,7 @@ def test_csp_watcher_does_catch_an_inline_script(page, watch):
             document.body.appendChild(s);
         }"""
     )
-    page.wait_for_function("window.__cspViolations.length > 0")
+    wait_until(page, "window.__cspViolations.length > 0")
 
     assert page.evaluate("window.__inline_ran === undefined")
     assert any("script-src" in v for v in watch.csp_violations())

@@ -220,3 +220,10 @@ def login(client, user: User) -> None:
         session["_user_id"] = user_id
         session["_fresh"] = True
         session["two_factor_for"] = user_id
+
+
+def signed_in(app, user: User):
+    """A test client of `app` with `user` logged in (as `login`)."""
+    client = app.test_client()
+    login(client, user)
+    return client

@@ -25,7 +25,7 @@ from capindustrie.models import (
 )
 from capindustrie.reports import services as reports
 from tests import factories as f
-from tests.factories import login
+from tests.factories import signed_in
 from tests.placement_helpers import NOW, application_in
 
 MESSAGE = "Offre signalée trois fois : il s'agit d'un emploi saisonnier déguisé."
@@ -92,12 +92,6 @@ def world(app):
         "elsewhere": elsewhere.id,
         "klass": klass,
     }
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def hide(client, offer, message=MESSAGE, **kwargs):

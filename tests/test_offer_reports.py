@@ -22,7 +22,7 @@ from capindustrie.models import (
 )
 from capindustrie.search.services import search_offers
 from tests import factories as f
-from tests.factories import login
+from tests.factories import signed_in
 
 HX = {"HX-Request": "true"}
 STAFF_MESSAGE = "Cette offre ressemble à un emploi saisonnier : merci de la corriger."
@@ -62,12 +62,6 @@ def world(app):
         "pupil": pupil.user,
         "staff": staff,
     }
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def report(client, offer, reason="disguised_job", comment="", **kwargs):

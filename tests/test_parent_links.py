@@ -15,7 +15,7 @@ from capindustrie.extensions import db
 from capindustrie.models import ParentLink, Role
 from tests import convention_helpers as conv
 from tests import factories as f
-from tests.factories import login
+from tests.factories import login, signed_in
 
 TOKEN_IN_PAGE = re.compile(r"/parents/([A-Za-z0-9_-]{43})\b")
 HX = {"HX-Request": "true"}
@@ -62,12 +62,6 @@ def world(app):
         "teacher": teacher,
         "company_user": company_user,
     }
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def create_link(client, placement, **kwargs) -> str:

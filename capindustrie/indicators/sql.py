@@ -1,10 +1,10 @@
-"""Small portable SQL pieces (SQLite and PostgreSQL): medians, day differences, months, and the
+"""Small portable SQL pieces (SQLite and PostgreSQL): months, and the
 schools' earth-centred coordinates as an inline table (the search's exact chord, no trigonometry
 in SQL)."""
 
 from functools import lru_cache
 
-from sqlalchemy import Float, Integer, column, func, or_, select, text
+from sqlalchemy import Float, Integer, column, func, select, text
 
 from capindustrie.extensions import db
 from capindustrie.geo.distance import earth_centred_km
@@ -13,20 +13,6 @@ from capindustrie.models import School
 
 def dialect() -> str:
     return db.session.get_bind().dialect.name
-
-
-def days_between(start, end):
-    """(end - start) in days, fractional."""
-    if dialect() == "postgresql":
-        return func.extract("epoch", end - start) / 86400.0
-    return func.julianday(end) - func.julianday(start)
-
-
-def month_key(moment):
-    """'YYYY-MM' of a timestamp or date."""
-    if dialect() == "postgresql":
-        return func.to_char(moment, "YYYY-MM")
-    return func.strftime("%Y-%m", moment)
 
 
 def month_bucket(moment):
@@ -42,30 +28,6 @@ def month_bucket(moment):
 def month_label(bucket) -> str:
     """'YYYY-MM' of a month_bucket() read back as text ('2026-11' or '2026-11-01 00:00:00')."""
     return str(bucket)[:7]
-
-
-def middle_values(subquery_value) -> tuple[float, float] | None:
-    """The two middle values (equal when the count is odd) of a one-column subquery, found by a
-    window function in SQL: the median is their mean (or a function's mean of them)."""
-    inner = (
-        select(
-            subquery_value.label("v"),
-            func.row_number().over(order_by=subquery_value).label("rn"),
-            func.count().over().label("n"),
-        )
-        .where(subquery_value.is_not(None))
-        .subquery()
-    )
-    low_rank = (inner.c.n + 1) // 2
-    high_rank = (inner.c.n + 2) // 2
-    rows = db.session.execute(
-        select(inner.c.rn, inner.c.v)
-        .where(or_(inner.c.rn == low_rank, inner.c.rn == high_rank))
-        .order_by(inner.c.rn)
-    ).all()
-    if not rows:
-        return None
-    return float(rows[0].v), float(rows[-1].v)
 
 
 @lru_cache(maxsize=4)
@@ -130,10 +92,7 @@ def chord2(point, x, y, z):
 
 __all__ = [
     "chord2",
-    "days_between",
-    "middle_values",
     "month_bucket",
-    "month_key",
     "month_label",
     "school_points_table",
 ]
